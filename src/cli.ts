@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * The command-line entry: a thin router. Each command lives in src/commands/<name>.ts, is loaded
+ * lazily, parses its own flags and returns an exit code. Exit codes: 0 ok, 1 jobs failed,
+ * 2 invalid input, 3 credits/budget, 130 interrupted.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  render: { summary: 'render a manifest: submit what changed, download outputs, write the lock', load: () => import('./commands/render.js').then((m) => m.command) },
+  plan: { summary: 'show what would render, what is cached and what it costs', load: () => import('./commands/plan.js').then((m) => m.command) },
+  validate: { summary: 'check manifests and print diagnostics', load: () => import('./commands/validate.js').then((m) => m.command) },
+  graph: { summary: 'print the job graph as mermaid, dot or json', load: () => import('./commands/graph.js').then((m) => m.command) },
+  status: { summary: 'collect results of submitted jobs (e.g. after render --no-wait)', load: () => import('./commands/status.js').then((m) => m.command) },
+  watch: { summary: 'render, then re-render what changes on every save', load: () => import('./commands/watch.js').then((m) => m.command) },
+  models: { summary: 'print the models catalog: capabilities and credit prices', load: () => import('./commands/models.js').then((m) => m.command) },
+  sim: { summary: 'run the PixVerse API simulator as a standalone HTTP server', load: () => import('./commands/sim.js').then((m) => m.command) },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'pixrender: render AI video batches from YAML manifests through the PixVerse API v2 (useapi.net)',
+    '',
+    'Usage: pixrender <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `pixrender <command> --help` for a command\'s options.',
+    'Exit codes: 0 ok, 1 jobs failed, 2 invalid input, 3 credits or budget, 130 interrupted.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? rest[0] : undefined;
+    if (target && COMMANDS[target]) {
+      const cmd = await COMMANDS[target].load();
+      process.stdout.write(`${cmd.usage}\n`);
+    } else process.stdout.write(`${mainHelp()}\n`);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`pixrender: unknown command "${name}"\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  const cmd = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${cmd.usage}\n`);
+    return 0;
+  }
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`pixrender: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

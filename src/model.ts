@@ -1,0 +1,170 @@
+/**
+ * The typed values that flow between stages:
+ *   ParsedManifest → ResolvedManifest (validated, defaults/vars/matrix applied) → JobGraph → Plan → RunSummary
+ * Each stage owns its own module; this file only holds the shapes they agree on.
+ */
+import type { SourceLocation } from './diagnostic.js';
+import type { Endpoint } from './catalog.js';
+
+declare const brand: unique symbol;
+type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+/** A job's stable identity: its name, or `name.N` for a `then:` step, or `name[k=v,...]` for a matrix cell. */
+export type JobId = Brand<string, 'JobId'>;
+/** Hex sha256 of a job's fingerprint record (see fingerprint.ts). */
+export type Fingerprint = Brand<string, 'Fingerprint'>;
+
+export const jobId = (s: string): JobId => s as JobId;
+export const fingerprint = (s: string): Fingerprint => s as Fingerprint;
+
+export type JobKind = 'create' | 'frames' | 'extend' | 'restyle' | 'fusion' | 'transition' | 'lipsync' | 'upscale';
+
+export const ENDPOINT_OF_KIND: Record<JobKind, Endpoint> = {
+  create: 'videos/create',
+  frames: 'videos/create-frames',
+  extend: 'videos/extend',
+  restyle: 'videos/restyle',
+  fusion: 'videos/create-fusion',
+  transition: 'videos/create-transition',
+  lipsync: 'videos/lipsync',
+  upscale: 'videos/upscale',
+};
+
+/**
+ * A request field whose value is only known at run time.
+ * - asset: a local file, uploaded (deduplicated by content hash) → its `path`
+ * - job-video: another job's output video → its `video_id`
+ * - job-frame: the first or last frame of another job's downloaded output, extracted and uploaded → `path`
+ */
+export type InputRef =
+  | { type: 'asset'; name: string; file: string }
+  | { type: 'job-video'; job: JobId }
+  | { type: 'job-frame'; job: JobId; frame: 'first' | 'last' };
+
+export type OffPeakPolicy = 'never' | 'always' | 'auto';
+
+/** One job after defaults, vars, matrix and `then:` expansion: everything needed to build its request. */
+export interface ResolvedJob {
+  id: JobId;
+  kind: JobKind;
+  endpoint: Endpoint;
+  /**
+   * Request fields known before running, with the API's wire names: model, prompt, quality, duration,
+   * motion_mode, aspect_ratio, seed, template_id, speaker_id, restyle_id, style, ... Never email/replyUrl/replyRef.
+   */
+  params: Record<string, string | number | boolean>;
+  /** Request fields filled at run time, keyed by wire name (first_frame_path, video_id, frame_2_path, audio_path, ...). */
+  inputs: Record<string, InputRef>;
+  offPeak: OffPeakPolicy;
+  /** Output file path, relative to the manifest's directory. */
+  output: string;
+  /** Matrix values of this cell, if it came from a matrix. */
+  matrix?: Record<string, string | number>;
+  /** Where the job is written in the manifest, so later stages can still point into the YAML. */
+  location: SourceLocation;
+}
+
+/** A local step after renders (ffmpeg), e.g. concat or contact sheet. */
+export type PostStep =
+  | { kind: 'concat'; inputs: JobId[]; output: string; location: SourceLocation }
+  | { kind: 'contactSheet'; inputs: JobId[]; output: string; location: SourceLocation };
+
+export interface ResolvedManifest {
+  /** Absolute path of the manifest file. */
+  file: string;
+  name: string;
+  /** Jobs in manifest order (matrix cells and then-steps expanded in place). */
+  jobs: ResolvedJob[];
+  post: PostStep[];
+  budgetCredits?: number;
+  /** ISO date; absent = no deadline. */
+  deadline?: string;
+  /** Absolute output directory. */
+  outputDir: string;
+}
+
+export interface GraphNode {
+  job: ResolvedJob;
+  /** Jobs this one consumes, in first-use order. */
+  dependsOn: JobId[];
+  dependents: JobId[];
+  fingerprint: Fingerprint;
+}
+
+export interface JobGraph {
+  manifest: ResolvedManifest;
+  /** Topologically ordered: every node comes after the nodes it depends on. */
+  nodes: GraphNode[];
+  byId: ReadonlyMap<JobId, GraphNode>;
+}
+
+/**
+ * render: never rendered; stale: rendered before but its fingerprint changed; cached: the lock entry matches
+ * and the output is on disk; download: the lock entry matches but the output file is missing (no new render).
+ */
+export type PlanAction = 'render' | 'stale' | 'cached' | 'download';
+
+export interface PlannedJob {
+  id: JobId;
+  kind: JobKind;
+  endpoint: Endpoint;
+  fingerprint: Fingerprint;
+  dependsOn: JobId[];
+  action: PlanAction;
+  /** Why it renders (e.g. `prompt changed`, `upstream intro changed`, `no lock entry`). */
+  reason?: string;
+  /** Credits at the standard rate and off-peak (null when not available for this endpoint). */
+  credits: { standard: number; offPeak: number | null };
+  /** The chosen mode. */
+  offPeak: boolean;
+  /** What this job will spend in this run: 0 for cached/download. */
+  cost: number;
+  /** Expected seconds of work (catalog timing, no time scale), for scheduling and polling. */
+  expectedSeconds: number;
+  /** Longest expected path (seconds) from this job to the end of the graph, itself included. */
+  remainingPathSeconds: number;
+  job: ResolvedJob;
+}
+
+export interface Plan {
+  manifestFile: string;
+  jobs: PlannedJob[];
+  totals: {
+    jobs: number;
+    render: number;
+    cached: number;
+    download: number;
+    /** Credits this run will spend with the chosen modes. */
+    credits: number;
+    /** What the same renders would cost at the standard rate. */
+    creditsStandard: number;
+  };
+  budgetCredits?: number;
+  overBudget: boolean;
+}
+
+/** One job in the lock file: what was rendered, from what, and where it is. */
+export interface LockEntry {
+  fingerprint: Fingerprint;
+  kind: JobKind;
+  endpoint: Endpoint;
+  /** The resolved request as sent, minus run-time values (uploads, email, replyUrl). */
+  params: Record<string, string | number | boolean>;
+  seed?: number;
+  videoId: string;
+  url: string;
+  /** Relative to the manifest's directory, with forward slashes. */
+  output: string;
+  sha256: string;
+  size: number;
+  credits: number;
+  offPeak: boolean;
+  submittedAt: string;
+  completedAt: string;
+}
+
+export interface LockFile {
+  version: 1;
+  /** Job id → entry; written sorted by id so diffs stay small. */
+  jobs: Record<string, LockEntry>;
+}
