@@ -1,0 +1,434 @@
+/**
+ * The executor: runs a Plan against the API.
+ *
+ * Ready jobs (every input done) go through a p-queue whose concurrency is the accounts' total slots,
+ * highest `remainingPathSeconds` first, so the critical path starts early. Each job: resolve inputs
+ * (uploads) → submit (journaled, never twice: submit.ts) → wait (one shared poller) → download
+ * (atomic) → journal + lock. Failures skip only their dependents. Jobs left rendering when the run
+ * stops stay in the journal and are collected by a later run.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import PQueue from 'p-queue';
+import type { PixverseApi } from '../api/api.js';
+import { isApiError } from '../api/errors.js';
+import { videoOutcome, type VideoObject } from '../api/protocol.js';
+import type { Catalog } from '../catalog.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { EventSink, JobState, RunSummary } from '../events.js';
+import type { Fingerprint, JobId, LockEntry, LockFile, Plan, PlannedJob, ResolvedManifest } from '../model.js';
+import type { PendingJob, StateSnapshot, StateStore } from '../state/store.js';
+import { deferred, type Deferred } from './deferred.js';
+import { InputResolver, type JobOutput } from './inputs.js';
+import { Poller } from './poller.js';
+import { reconcile, submitOnce, type SubmitContext } from './submit.js';
+import { runPostSteps } from './post.js';
+
+export interface Tuning {
+  busyBackoffMs: number;
+  busyBackoffMaxMs: number;
+  maxUnknownOutcomes: number;
+  minPollMs: number;
+  maxPollMs: number;
+  downloadConcurrency: number;
+}
+
+export const DEFAULT_TUNING: Tuning = {
+  busyBackoffMs: 10_000,
+  busyBackoffMaxMs: 60_000,
+  maxUnknownOutcomes: 5,
+  minPollMs: 2_000,
+  maxPollMs: 30_000,
+  downloadConcurrency: 4,
+};
+
+export interface ExecuteOptions {
+  plan: Plan;
+  manifest: ResolvedManifest;
+  api: PixverseApi;
+  store: StateStore;
+  snapshot: StateSnapshot;
+  catalog: Catalog;
+  /** Generation slots: the accounts' total maxJobs. */
+  slots: number;
+  /** Multiplies catalog timings when pacing polls (the simulator's time scale; 1 for the real API). */
+  timeScale: number;
+  /** 'collect' submits nothing: it only waits for and downloads jobs submitted earlier. */
+  mode: 'render' | 'collect';
+  /** Submit what can start now and return without waiting for renders. */
+  noWait?: boolean;
+  /** Aborting stops new submissions and waiting; submitted jobs stay pending for a later run. */
+  signal?: AbortSignal;
+  onEvent?: EventSink;
+  clock?: Clock;
+  tuning?: Partial<Tuning>;
+  /** Counts HTTP requests by kind, for benchmarks. */
+  onRequest?: (what: string) => void;
+}
+
+export interface ExecuteResult {
+  summary: RunSummary;
+  lock: LockFile;
+}
+
+interface JobRun {
+  planned: PlannedJob;
+  state: JobState;
+  output: Deferred<JobOutput>;
+  reason?: string;
+}
+
+export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
+  return new Executor(options).run();
+}
+
+class Executor {
+  private readonly clock: Clock;
+  private readonly tuning: Tuning;
+  private readonly runs = new Map<JobId, JobRun>();
+  private readonly lock: LockFile;
+  private readonly queue: PQueue;
+  private readonly downloads: PQueue;
+  private readonly poller: Poller;
+  private readonly inputs: InputResolver;
+  private readonly submitCtx: SubmitContext;
+  private readonly manifestDir: string;
+  private readonly started: number;
+  private creditsSpent = 0;
+  private noCredits = false;
+  private noWaitSlots = Infinity;
+  private lockWrite: Promise<void> = Promise.resolve();
+  private lockDirty = false;
+  private readonly tasks: Promise<void>[] = [];
+  private readonly touched = new Set<JobId>();
+
+  constructor(private readonly o: ExecuteOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.tuning = { ...DEFAULT_TUNING, ...o.tuning };
+    this.started = this.clock.now();
+    this.manifestDir = dirname(o.manifest.file);
+    this.lock = { version: 1, jobs: { ...o.snapshot.lock.jobs } };
+    this.queue = new PQueue({ concurrency: Math.max(1, o.slots) });
+    this.downloads = new PQueue({ concurrency: this.tuning.downloadConcurrency });
+    const scaled = (ms: number) => Math.max(1, Math.round(ms * Math.min(1, o.timeScale)));
+    this.poller = new Poller({
+      api: o.api,
+      clock: this.clock,
+      minIntervalMs: scaled(this.tuning.minPollMs),
+      maxIntervalMs: scaled(this.tuning.maxPollMs),
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onRequest ? { onRequest: o.onRequest } : {}),
+    });
+    this.submitCtx = {
+      api: o.api,
+      store: o.store,
+      clock: this.clock,
+      busyBackoffMs: scaled(this.tuning.busyBackoffMs),
+      busyBackoffMaxMs: scaled(this.tuning.busyBackoffMaxMs),
+      maxUnknownOutcomes: this.tuning.maxUnknownOutcomes,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onRequest ? { onRequest: o.onRequest } : {}),
+    };
+    this.inputs = new InputResolver({
+      api: o.api,
+      store: o.store,
+      knownUploads: new Map([...o.snapshot.uploads].map(([sha, u]) => [sha, u.path])),
+      workDir: join(this.manifestDir, '.pixrender', 'frames'),
+      output: (job, needFile) => this.outputOf(job, needFile),
+      now: () => this.nowIso(),
+    });
+  }
+
+  async run(): Promise<ExecuteResult> {
+    const { plan, onEvent } = this.o;
+    onEvent?.({
+      type: 'run-start',
+      at: this.nowIso(),
+      backend: '',
+      jobs: plan.jobs.length,
+      toRender: plan.totals.render,
+      credits: plan.totals.credits,
+      slots: this.o.slots,
+    });
+    if (this.o.noWait && this.o.mode === 'render') this.noWaitSlots = await this.freeSlots();
+    for (const planned of plan.jobs) this.runs.set(planned.id, { planned, state: 'waiting', output: deferred() });
+    for (const run of this.runs.values()) this.tasks.push(this.runJob(run));
+    await Promise.all(this.tasks);
+    await this.queue.onIdle();
+    if (!this.o.signal?.aborted && this.o.mode === 'render') {
+      const post = await runPostSteps(this.o.manifest, this.runs, this.touched, this.o.onEvent, () => this.nowIso());
+      for (const failure of post) this.failures.push(failure);
+    }
+    if (this.o.mode === 'render' && !this.o.noWait) this.pruneLock();
+    await this.flushLock();
+    const summary = this.summary();
+    onEvent?.({ type: 'run-end', at: this.nowIso(), summary });
+    return { summary, lock: this.lock };
+  }
+
+  private readonly failures: { id: JobId; reason: string }[] = [];
+
+  private async runJob(run: JobRun): Promise<void> {
+    const { planned } = run;
+    try {
+      // Inputs first: a job starts only when every job it consumes is done.
+      for (const dep of planned.dependsOn) {
+        const depRun = this.runs.get(dep);
+        if (!depRun) continue;
+        try {
+          await depRun.output.promise;
+        } catch {
+          const stillRendering = depRun.state === 'pending' || depRun.reason?.startsWith('no free slot');
+          return this.settle(run, 'skipped', `input ${dep} ${stillRendering ? 'is not finished yet' : 'did not finish'}`, !stillRendering);
+        }
+      }
+      switch (planned.action) {
+        case 'cached':
+          return this.finishFromLock(run, 'cached');
+        case 'download':
+          return await this.restore(run);
+        case 'render':
+        case 'stale':
+          return await this.render(run);
+      }
+    } catch (error) {
+      this.settle(run, 'failed', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** A lock entry whose output file is missing: download it again (never re-render). */
+  private async restore(run: JobRun): Promise<void> {
+    const entry = this.lock.jobs[run.planned.id]!;
+    this.setState(run, 'downloading');
+    let url = entry.url;
+    const fresh = await this.o.api.getVideo(entry.videoId).catch(() => null);
+    if (fresh?.url) url = fresh.url;
+    await this.download(run, url, entry.size);
+    this.touched.add(run.planned.id);
+    this.finishFromLock(run, 'done');
+  }
+
+  private finishFromLock(run: JobRun, state: 'cached' | 'done'): void {
+    const entry = this.lock.jobs[run.planned.id]!;
+    run.output.resolve({ videoId: entry.videoId, file: this.absolute(entry.output), durationSeconds: outputDuration(entry.params) });
+    this.setState(run, state, state === 'cached' ? { videoId: entry.videoId } : {});
+  }
+
+  private async render(run: JobRun): Promise<void> {
+    const { planned } = run;
+    const pending = this.o.snapshot.pending.get(planned.id);
+    let videoId: string | undefined;
+    let replyRef: string | undefined;
+    if (pending && pending.fingerprint === planned.fingerprint) {
+      ({ videoId, replyRef } = await this.resume(pending));
+    }
+    if (!videoId && this.o.mode === 'collect') return this.settle(run, 'skipped', 'not submitted yet (run `pixrender render`)', false);
+    if (!videoId) {
+      if (this.noCredits) return this.settle(run, 'skipped', 'credits ran out before it was submitted');
+      if (this.o.signal?.aborted) return this.settle(run, 'skipped', 'interrupted before it was submitted', false);
+      if (this.noWaitSlots <= 0) return this.settle(run, 'skipped', 'no free slot now; a later run submits it', false);
+      this.setState(run, 'uploading');
+      const fields = await this.inputs.resolve(planned.job.inputs);
+      const body: Record<string, unknown> = { ...planned.job.params, ...fields };
+      if (planned.offPeak) body.off_peak_mode = true;
+      this.setState(run, 'queued');
+      const outcome = await this.queue.add(() => this.submitAndWait(run, body), { priority: planned.remainingPathSeconds });
+      return outcome;
+    }
+    run.state = 'rendering';
+    await this.queue.add(() => this.waitAndFinish(run, videoId!, replyRef), { priority: planned.remainingPathSeconds });
+  }
+
+  /** A job submitted by an earlier run: poll it; an intent with no recorded answer is reconciled first. */
+  private async resume(pending: PendingJob): Promise<{ videoId?: string; replyRef?: string }> {
+    if (pending.videoId) return { videoId: pending.videoId, replyRef: pending.replyRef };
+    const found = await reconcile(this.o.api, pending.replyRef, {}, pending.since, this.o.onRequest);
+    if (found) {
+      await this.o.store.append({ type: 'submitted', job: pending.job as JobId, fingerprint: pending.fingerprint as Fingerprint, videoId: found, replyRef: pending.replyRef, at: this.nowIso() });
+      return { videoId: found, replyRef: pending.replyRef };
+    }
+    await this.o.store.append({ type: 'abandoned', job: pending.job as JobId, fingerprint: pending.fingerprint as Fingerprint, reason: 'not found at the API after an interrupted submit', at: this.nowIso() });
+    return {};
+  }
+
+  private async submitAndWait(run: JobRun, body: Record<string, unknown>): Promise<void> {
+    const { planned } = run;
+    if (this.noCredits) return this.settle(run, 'skipped', 'credits ran out before it was submitted');
+    if (this.o.signal?.aborted) return this.settle(run, 'skipped', 'interrupted before it was submitted', false);
+    if (this.creditsSpent + planned.cost > this.o.plan.totals.credits) {
+      return this.settle(run, 'skipped', `would spend more than the plan showed (${this.o.plan.totals.credits} credits)`);
+    }
+    this.setState(run, 'submitting');
+    const result = await submitOnce(
+      {
+        ...this.submitCtx,
+        onRetry: (reason, delayMs) => this.o.onEvent?.({ type: 'retry', at: this.nowIso(), id: planned.id, reason, delayMs }),
+      },
+      { id: planned.id, fingerprint: planned.fingerprint, endpoint: planned.endpoint, credits: planned.cost, offPeak: planned.offPeak },
+      body,
+    );
+    switch (result.kind) {
+      case 'stopped':
+        return this.settle(run, 'skipped', 'interrupted before it was submitted', false);
+      case 'no-credits':
+        this.noCredits = true;
+        return this.settle(run, 'skipped', `insufficient credits: ${result.error.apiMessage ?? result.error.message}`);
+      case 'rejected':
+        return this.settle(run, 'failed', `${result.error.kind}: ${result.error.apiMessage ?? result.error.message}`);
+      case 'submitted':
+        this.creditsSpent += result.credits ?? planned.cost;
+        this.noWaitSlots--;
+        if (this.o.noWait) return this.settle(run, 'pending', `submitted as ${result.videoId}`, false, result.videoId);
+        return this.waitAndFinish(run, result.videoId, result.replyRef);
+    }
+  }
+
+  private async waitAndFinish(run: JobRun, videoId: string, _replyRef?: string): Promise<void> {
+    const { planned } = run;
+    const scale = this.o.timeScale;
+    const t = this.o.catalog.timing;
+    const offPeakWait = planned.offPeak ? t.off_peak_wait_s : 0;
+    const expectedMs = (planned.expectedSeconds + offPeakWait) * 1000 * scale;
+    const maxWaitMs = (planned.offPeak ? t.max_wait_off_peak_s : t.max_wait_normal_s + planned.expectedSeconds) * 1000 * scale;
+    this.setState(run, 'rendering', { videoId, etaSeconds: Math.round(expectedMs / 1000) });
+    let video: VideoObject | 'timeout';
+    try {
+      video = await this.poller.watch(videoId, expectedMs, Math.max(maxWaitMs, expectedMs * 3));
+    } catch (error) {
+      return this.settle(run, 'failed', isApiError(error) ? `${error.kind}: ${error.apiMessage ?? error.message}` : String(error), true, videoId);
+    }
+    if (video === 'timeout') {
+      return this.settle(run, 'pending', `still rendering (${videoId}); run \`pixrender status\` or render again to collect it`, false, videoId);
+    }
+    const outcome = videoOutcome(video);
+    if (outcome !== 'completed') {
+      const reason = `${outcome}${video.error ? `: ${video.error}` : ''} (status ${video.video_status})`;
+      await this.o.store.append({ type: 'failed', job: planned.id, fingerprint: planned.fingerprint, reason, status: video.video_status, at: this.nowIso() });
+      return this.settle(run, 'failed', reason, true, videoId);
+    }
+    // Downloads do not hold a generation slot.
+    void this.downloads.add(() => this.complete(run, video as VideoObject)).catch((error: unknown) =>
+      this.settle(run, 'failed', `download: ${error instanceof Error ? error.message : String(error)}`, true, videoId),
+    );
+  }
+
+  private async complete(run: JobRun, video: VideoObject): Promise<void> {
+    const { planned } = run;
+    this.setState(run, 'downloading', { videoId: video.video_id });
+    const { sha256, size } = await this.download(run, video.url!, undefined);
+    const params = { ...planned.job.params };
+    const entry: LockEntry = {
+      fingerprint: planned.fingerprint,
+      kind: planned.kind,
+      endpoint: planned.endpoint,
+      params,
+      ...(typeof params.seed === 'number' ? { seed: params.seed } : {}),
+      videoId: video.video_id,
+      url: video.url!,
+      output: toPosix(planned.job.output),
+      sha256,
+      size,
+      credits: planned.cost,
+      offPeak: planned.offPeak,
+      submittedAt: video.created_at ?? this.nowIso(),
+      completedAt: this.nowIso(),
+    };
+    await this.o.store.append({ type: 'completed', job: planned.id, fingerprint: planned.fingerprint, entry, at: this.nowIso() });
+    this.lock.jobs[planned.id] = entry;
+    this.touched.add(planned.id);
+    this.scheduleLockWrite();
+    run.output.resolve({ videoId: video.video_id, file: this.absolute(entry.output), durationSeconds: video.video_duration ?? video.duration });
+    this.setState(run, 'done', { videoId: video.video_id });
+  }
+
+  private async download(run: JobRun, url: string, expectedSize: number | undefined) {
+    const dest = this.absolute(run.planned.job.output);
+    await mkdir(dirname(dest), { recursive: true });
+    return this.o.api.download(url, dest, { ...(expectedSize !== undefined ? { expectedSize } : {}) });
+  }
+
+  private async freeSlots(): Promise<number> {
+    try {
+      const available = await this.o.api.getSchedulerAvailable();
+      return available.available.reduce((sum, a) => sum + a.available, 0);
+    } catch {
+      return this.o.slots;
+    }
+  }
+
+  private async outputOf(job: JobId, needFile: boolean): Promise<JobOutput> {
+    const run = this.runs.get(job);
+    if (run) return run.output.promise;
+    const entry = this.lock.jobs[job];
+    if (!entry) throw new Error(`no output for ${job}`);
+    const file = this.absolute(entry.output);
+    if (needFile) await stat(file);
+    return { videoId: entry.videoId, file };
+  }
+
+  private settle(run: JobRun, state: JobState, reason: string, isFailure = state === 'failed' || state === 'skipped', videoId?: string): void {
+    run.reason = reason;
+    if (isFailure) this.failures.push({ id: run.planned.id, reason });
+    run.output.reject(new Error(reason));
+    this.setState(run, state, { message: reason, ...(videoId ? { videoId } : {}) });
+  }
+
+  private setState(run: JobRun, state: JobState, extra: { videoId?: string; message?: string; etaSeconds?: number } = {}): void {
+    run.state = state;
+    this.o.onEvent?.({ type: 'job', at: this.nowIso(), id: run.planned.id, state, action: run.planned.action, credits: run.planned.cost, ...extra });
+  }
+
+  private scheduleLockWrite(): void {
+    if (this.lockDirty) return;
+    this.lockDirty = true;
+    this.lockWrite = this.lockWrite.then(async () => {
+      this.lockDirty = false;
+      await this.o.store.writeLock(this.lock);
+    });
+  }
+
+  private async flushLock(): Promise<void> {
+    await this.lockWrite;
+    await this.o.store.writeLock(this.lock);
+  }
+
+  /** Entries for jobs no longer in the manifest go: a renamed job is a new job. */
+  private pruneLock(): void {
+    for (const id of Object.keys(this.lock.jobs)) if (!this.runs.has(id as JobId)) delete this.lock.jobs[id];
+  }
+
+  private summary(): RunSummary {
+    const count = (s: JobState) => [...this.runs.values()].filter((r) => r.state === s).length;
+    const interrupted = this.o.signal?.aborted;
+    return {
+      done: count('done') - [...this.runs.values()].filter((r) => r.state === 'done' && r.planned.action === 'download').length,
+      cached: count('cached'),
+      downloaded: [...this.runs.values()].filter((r) => r.state === 'done' && r.planned.action === 'download').length,
+      failed: count('failed'),
+      skipped: count('skipped'),
+      pending: count('pending'),
+      creditsSpent: this.creditsSpent,
+      creditsPlanned: this.o.plan.totals.credits,
+      ...(interrupted ? { stopReason: 'interrupted' as const } : this.noCredits ? { stopReason: 'insufficient-credits' as const } : {}),
+      failures: this.failures,
+      elapsedSeconds: (this.clock.now() - this.started) / 1000,
+    };
+  }
+
+  private absolute(output: string): string {
+    return join(this.manifestDir, output);
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+function outputDuration(params: Record<string, unknown>): number | undefined {
+  return typeof params.duration === 'number' ? params.duration : undefined;
+}
+

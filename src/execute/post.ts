@@ -1,0 +1,58 @@
+/**
+ * Local post steps (concat, contact sheet) after the renders they name. A step runs when every input
+ * is on disk and its output is missing or one of its inputs changed in this run.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { EventSink } from '../events.js';
+import { concatVideos, contactSheet } from '../media.js';
+import type { JobId, ResolvedManifest } from '../model.js';
+import type { JobOutput } from './inputs.js';
+
+interface RunView {
+  output: { promise: Promise<JobOutput> };
+}
+
+export async function runPostSteps(
+  manifest: ResolvedManifest,
+  runs: ReadonlyMap<JobId, RunView>,
+  touched: ReadonlySet<JobId>,
+  onEvent: EventSink | undefined,
+  now: () => string,
+): Promise<{ id: JobId; reason: string }[]> {
+  const failures: { id: JobId; reason: string }[] = [];
+  const baseDir = dirname(manifest.file);
+  for (const step of manifest.post) {
+    const output = join(baseDir, step.output);
+    const files: string[] = [];
+    let missing: string | undefined;
+    for (const id of step.inputs) {
+      const out = await runs.get(id)?.output.promise.catch(() => undefined);
+      if (!out?.file) {
+        missing = id;
+        break;
+      }
+      files.push(out.file);
+    }
+    const label = `${step.kind} → ${step.output}`;
+    if (missing) {
+      onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'failed', message: `input ${missing} is not available` });
+      failures.push({ id: label as JobId, reason: `input ${missing} is not available` });
+      continue;
+    }
+    const exists = await stat(output).then(() => true, () => false);
+    if (exists && !step.inputs.some((id) => touched.has(id))) continue;
+    onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'running' });
+    try {
+      await mkdir(dirname(output), { recursive: true });
+      if (step.kind === 'concat') await concatVideos(files, output);
+      else await contactSheet(files, output);
+      onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'done' });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'failed', message: reason });
+      failures.push({ id: label as JobId, reason });
+    }
+  }
+  return failures;
+}
