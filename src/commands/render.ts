@@ -1,10 +1,86 @@
 import type { Command } from '../cli.js';
+import { BackendError, runManifest, type BackendChoice } from '../pipeline.js';
+import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+import { chooseView, exitCodeOf, interruptSignal, printOutcome } from './report.js';
+
+const usage = `Usage: pixrender render FILE [options]
+
+Renders a manifest: validates it, plans (what renders, what is cached, what it costs), submits what
+changed, downloads outputs and writes FILE.lock. Running it again on an unchanged manifest submits
+nothing. Jobs already submitted by an interrupted run are collected, never submitted again.
+
+Backend: with a token in $USEAPI_TOKEN (or the variable named by config tokenEnv) it renders through
+the real API; without one it uses the embedded simulator (no credits spent).
+
+Options:
+  --backend sim|useapi   force a backend (default: useapi when a token is set, else sim)
+  --api-url URL          API base URL (e.g. a standalone \`pixrender sim\`); needs a token
+  --time-scale F         simulator time scale (embedded sim, or to pace polling of a standalone one)
+  --no-wait              submit what can start now and exit; \`pixrender status FILE\` collects later
+  --json                 NDJSON events on stdout instead of the live view
+  --plain                plain progress lines even on a terminal
+  -h, --help             show this help
+
+Exit codes: 0 ok, 1 jobs failed or skipped, 2 invalid input, 3 out of credits or over budget,
+130 interrupted (state is saved; run again to continue).`;
 
 export const command: Command = {
-  summary: '',
-  usage: 'pixrender render (not built yet)',
-  async run() {
-    process.stderr.write('pixrender render: not built yet\n');
-    return 2;
-  },
+  summary: 'render a manifest',
+  usage,
+  run: (argv) => withUsage(() => runRender(argv, 'render')),
 };
+
+export async function runRender(argv: string[], mode: 'render' | 'collect', usageText = usage): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      backend: { type: 'string' },
+      'api-url': { type: 'string' },
+      'time-scale': { type: 'string' },
+      'no-wait': { type: 'boolean' },
+      json: { type: 'boolean' },
+      plain: { type: 'boolean' },
+    },
+    usageText,
+  );
+  const [file, ...extra] = flags.positionals;
+  if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usageText}`);
+  const backend = flags.values.backend as string | undefined;
+  if (backend !== undefined && backend !== 'sim' && backend !== 'useapi') throw new UsageError(`--backend must be sim or useapi, got "${backend}"`);
+  const json = flags.values.json === true;
+  const timeScale = numberFlag(flags, 'time-scale');
+  const view = chooseView(json, flags.values.plain === true);
+  const interrupt = interruptSignal();
+  try {
+    const outcome = await runManifest(file, {
+      mode,
+      ...(backend ? { backend: backend as BackendChoice } : {}),
+      ...(typeof flags.values['api-url'] === 'string' ? { apiUrl: flags.values['api-url'] } : {}),
+      ...(timeScale !== undefined ? { simTimeScale: timeScale } : {}),
+      ...(flags.values['no-wait'] ? { noWait: true } : {}),
+      signal: interrupt.signal,
+      onEvent: (e) => view.onEvent(e),
+      onBackend: (b) => {
+        if (json) process.stdout.write(`${JSON.stringify({ type: 'backend', kind: b.kind, description: b.description, slots: b.slots })}\n`);
+        else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${b.description}.\n` : `Rendering through the ${b.description}.\n`);
+      },
+      onPlan: (plan) => {
+        if (json) return;
+        const t = plan.totals;
+        process.stderr.write(`Plan: ${t.render} to render (${t.credits} credits), ${t.cached} cached, ${t.download} to restore.\n`);
+      },
+    });
+    view.close();
+    printOutcome(outcome, json);
+    return exitCodeOf(outcome);
+  } catch (error) {
+    view.close();
+    if (error instanceof BackendError) {
+      process.stderr.write(`pixrender: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    interrupt.dispose();
+  }
+}

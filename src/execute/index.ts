@@ -62,6 +62,8 @@ export interface ExecuteOptions {
   onEvent?: EventSink;
   clock?: Clock;
   tuning?: Partial<Tuning>;
+  /** Reuse uploads journaled by earlier runs (the real API keeps them; an embedded simulator may not). */
+  reuseUploads?: boolean;
   /** Counts HTTP requests by kind, for benchmarks. */
   onRequest?: (what: string) => void;
 }
@@ -132,7 +134,8 @@ class Executor {
     this.inputs = new InputResolver({
       api: o.api,
       store: o.store,
-      knownUploads: new Map([...o.snapshot.uploads].map(([sha, u]) => [sha, u.path])),
+      knownUploads: new Map(o.reuseUploads ? [...o.snapshot.uploads].map(([sha, u]) => [sha, u.path]) : []),
+      persistUploads: o.reuseUploads ?? false,
       workDir: join(this.manifestDir, '.pixrender', 'frames'),
       output: (job, needFile) => this.outputOf(job, needFile),
       now: () => this.nowIso(),
@@ -153,6 +156,7 @@ class Executor {
     if (this.o.noWait && this.o.mode === 'render') this.noWaitSlots = await this.freeSlots();
     for (const planned of plan.jobs) this.runs.set(planned.id, { planned, state: 'waiting', output: deferred() });
     for (const run of this.runs.values()) this.tasks.push(this.runJob(run));
+    for (const pending of this.supersededAttempts()) this.tasks.push(this.collectAside(pending));
     await Promise.all(this.tasks);
     await this.queue.onIdle();
     if (!this.o.signal?.aborted && this.o.mode === 'render') {
@@ -193,6 +197,41 @@ class Executor {
       }
     } catch (error) {
       this.settle(run, 'failed', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Open attempts this plan will not adopt: the job changed (or left the manifest) while it rendered. */
+  private supersededAttempts(): PendingJob[] {
+    const open = [...this.o.snapshot.pending.values()].filter((p) => {
+      const run = this.runs.get(p.job as JobId);
+      return !run || run.planned.fingerprint !== p.fingerprint || run.planned.action === 'cached' || run.planned.action === 'download';
+    });
+    return [...open, ...this.o.snapshot.superseded];
+  }
+
+  /**
+   * A superseded attempt was paid for: wait for it and keep its video aside in .pixrender/aside/ (never
+   * recorded as current in the lock), so nothing is lost.
+   */
+  private async collectAside(pending: PendingJob): Promise<void> {
+    const job = pending.job as JobId;
+    const fp = pending.fingerprint as Fingerprint;
+    try {
+      const { videoId } = await this.resume(pending);
+      if (!videoId) return;
+      const video = await this.queue.add(() => this.poller.watch(videoId, this.tuning.minPollMs * this.o.timeScale, this.o.catalog.timing.max_wait_off_peak_s * 1000 * this.o.timeScale), { priority: Infinity });
+      if (video === 'timeout' || !video) return;
+      let reason = `superseded by a newer version; ${videoOutcome(video)}`;
+      if (videoOutcome(video) === 'completed' && video.url) {
+        const aside = join('.pixrender', 'aside', `${job.replace(/[^\w.\-\[\]=,]/g, '_')}@${fp.slice(0, 12)}.mp4`);
+        await mkdir(dirname(this.absolute(aside)), { recursive: true });
+        await this.o.api.download(video.url, this.absolute(aside));
+        reason = `superseded by a newer version; kept at ${toPosix(aside)}`;
+      }
+      await this.o.store.append({ type: 'failed', job, fingerprint: fp, reason, replyRef: pending.replyRef, at: this.nowIso() });
+      this.o.onEvent?.({ type: 'warning', at: this.nowIso(), id: job, message: reason });
+    } catch (error) {
+      this.o.onEvent?.({ type: 'warning', at: this.nowIso(), id: job, message: `could not collect a superseded render: ${(error as Error).message}` });
     }
   }
 

@@ -25,6 +25,8 @@ export interface InputContext {
   store: StateStore;
   /** Uploads known from earlier runs on this backend: content sha256 → path. */
   knownUploads: Map<string, string>;
+  /** Whether uploads are journaled for later runs (not for a simulator whose uploads vanish with it). */
+  persistUploads: boolean;
   /** Scratch directory for extracted frames. */
   workDir: string;
   /** Finds an upstream job's output; waits for its download when a file is needed. */
@@ -85,7 +87,7 @@ export class InputResolver {
     const path = 'result' in response ? response.result[0]?.path : response.path;
     if (!path) throw new Error(`upload of ${file} returned no path`);
     this.ctx.knownUploads.set(sha, path);
-    await this.ctx.store.append({ type: 'upload', sha256: sha, path, at: this.ctx.now() });
+    if (this.ctx.persistUploads) await this.ctx.store.append({ type: 'upload', sha256: sha, path, at: this.ctx.now() });
     return path;
   }
 }

@@ -1,0 +1,71 @@
+/** Printing shared by the commands that load a manifest: diagnostics and run outcomes → text and exit codes. */
+import { formatDiagnostic, type Diagnostic } from '../diagnostic.js';
+import { formatSummary, ndjsonView, plainView, ttyView, type ProgressView } from '../progress.js';
+import type { RunOutcome } from '../pipeline.js';
+
+export function printDiagnostics(diagnostics: Diagnostic[], sources: Map<string, string>, json = false): void {
+  if (json) {
+    for (const d of diagnostics) process.stdout.write(`${JSON.stringify({ type: 'diagnostic', ...d })}\n`);
+    return;
+  }
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, sources)}\n`);
+}
+
+export function chooseView(json: boolean, plain: boolean): ProgressView {
+  const write = (text: string) => void process.stdout.write(text);
+  if (json) return ndjsonView(write);
+  if (!plain && process.stdout.isTTY && !process.env.CI) return ttyView(write);
+  return plainView(write);
+}
+
+/** Exit codes: 0 ok, 1 jobs failed, 2 invalid input, 3 credits/budget, 130 interrupted. */
+export function exitCodeOf(outcome: RunOutcome): number {
+  switch (outcome.kind) {
+    case 'invalid':
+      return 2;
+    case 'over-budget':
+      return 3;
+    case 'refused':
+      return 0;
+    case 'ran': {
+      const s = outcome.summary;
+      if (s.stopReason === 'interrupted') return 130;
+      if (s.stopReason === 'insufficient-credits') return 3;
+      return s.failed > 0 || s.skipped > 0 ? 1 : 0;
+    }
+  }
+}
+
+export function printOutcome(outcome: RunOutcome, json: boolean): void {
+  if (outcome.kind === 'invalid') return printDiagnostics(outcome.diagnostics, outcome.sources, json);
+  if (outcome.kind === 'over-budget') {
+    const { totals, budgetCredits } = outcome.plan;
+    const message = `refusing to start: the plan costs ${totals.credits} credits, over the budget of ${budgetCredits} (nothing was submitted)`;
+    if (json) process.stdout.write(`${JSON.stringify({ type: 'refused', reason: 'budget', credits: totals.credits, budget: budgetCredits })}\n`);
+    else process.stderr.write(`pixrender: ${message}\n`);
+    return;
+  }
+  if (outcome.kind === 'ran' && !json) process.stdout.write(`${formatSummary(outcome.summary)}\n`);
+}
+
+/**
+ * First Ctrl-C aborts the returned signal (stop submitting, save state); a second exits at once —
+ * the journal is already on disk.
+ */
+export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping: no new submissions; saving state. Press Ctrl-C again to exit now.\n');
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

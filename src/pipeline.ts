@@ -1,0 +1,220 @@
+/**
+ * The library's main entry: manifest file → config → validated manifest → graph → plan → execute.
+ * Reads and backend set-up happen here; every stage it calls is a plain function of typed values.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { PixverseApi } from './api/api.js';
+import { PixverseClient } from './api/client.js';
+import { offPeakMultiplierFrom } from './api/features.js';
+import { loadCatalog, type Catalog } from './catalog.js';
+import { loadProjectConfig, type ProjectConfig } from './config.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { EventSink, RunSummary } from './events.js';
+import { execute, type Tuning } from './execute/index.js';
+import { buildGraph, hashAssets } from './graph.js';
+import { loadManifest } from './manifest/index.js';
+import type { JobGraph, LockFile, Plan } from './model.js';
+import { plan as makePlan } from './plan.js';
+import { startSimulator, type Simulator } from './sim/index.js';
+import { openFileStore, type StateSnapshot, type StateStore } from './state/store.js';
+
+export type BackendChoice = 'auto' | 'sim' | 'useapi';
+
+export interface BackendOptions {
+  backend?: BackendChoice;
+  /** API base URL; overrides project config. */
+  apiUrl?: string;
+  /** Environment to read the token from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Embedded simulator's time scale (default: project config `sim.timeScale`, else 0.02). */
+  simTimeScale?: number;
+}
+
+export interface Backend {
+  kind: 'sim' | 'useapi';
+  /** A description safe to print (never contains the token). */
+  description: string;
+  api: PixverseApi;
+  slots: number;
+  timeScale: number;
+  offPeakMultiplier?: number;
+  close(): Promise<void>;
+}
+
+export interface Loaded {
+  config: ProjectConfig;
+  catalog: Catalog;
+  graph: JobGraph;
+  sources: Map<string, string>;
+  diagnostics: Diagnostic[];
+}
+
+export type LoadOutcome = { ok: true; value: Loaded } | { ok: false; diagnostics: Diagnostic[]; sources: Map<string, string> };
+
+/** Config, catalog, manifest, content hashes and graph: everything `plan` needs but the lock. */
+export async function loadProject(manifestFile: string): Promise<LoadOutcome> {
+  const cfg = await loadProjectConfig(dirname(resolve(manifestFile)));
+  const catalog = loadCatalog(cfg.config.catalog as Parameters<typeof loadCatalog>[0]);
+  const loaded = await loadManifest(manifestFile, { config: cfg.config, catalog });
+  const diagnostics = [...cfg.diagnostics, ...loaded.diagnostics];
+  if (!loaded.manifest || diagnostics.some((d) => d.severity === 'error')) {
+    return { ok: false, diagnostics, sources: loaded.sources };
+  }
+  const hashes = await hashAssets(loaded.manifest);
+  const graph = buildGraph(loaded.manifest, hashes);
+  if (!graph.ok) return { ok: false, diagnostics: [...diagnostics, ...graph.error], sources: loaded.sources };
+  return { ok: true, value: { config: cfg.config, catalog, graph: graph.value, sources: loaded.sources, diagnostics } };
+}
+
+/** Which outputs of the lock exist on disk. */
+export async function presentOutputs(manifestFile: string, lock: LockFile): Promise<Set<string>> {
+  const dir = dirname(resolve(manifestFile));
+  const present = new Set<string>();
+  await Promise.all(
+    Object.entries(lock.jobs).map(async ([id, entry]) => {
+      const ok = await stat(join(dir, entry.output)).then((s) => s.isFile() && s.size === entry.size, () => false);
+      if (ok) present.add(id);
+    }),
+  );
+  return present;
+}
+
+export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number): Plan {
+  const budget = loaded.graph.manifest.budgetCredits;
+  return makePlan({
+    graph: loaded.graph,
+    lock,
+    outputsPresent: present,
+    catalog: loaded.catalog,
+    now: new Date(),
+    ...(offPeakMultiplier !== undefined ? { offPeakMultiplier } : {}),
+    ...(budget !== undefined ? { budgetCredits: budget } : {}),
+  });
+}
+
+/** Chooses the backend: a token → the real API; no token → the embedded simulator. */
+export async function openBackend(config: ProjectConfig, catalog: Catalog, options: BackendOptions & { stateDir: string }): Promise<Backend> {
+  const env = options.env ?? process.env;
+  const tokenEnv = config.tokenEnv ?? 'USEAPI_TOKEN';
+  const token = env[tokenEnv];
+  const choice = options.backend ?? config.backend ?? 'auto';
+  const apiUrl = options.apiUrl ?? config.apiUrl;
+  if (choice === 'useapi' || (choice === 'auto' && (token || options.apiUrl))) {
+    if (!token) throw new BackendError(`no API token: set ${tokenEnv} (or choose --backend sim)`);
+    const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
+    const api = new PixverseClient({ baseUrl, token });
+    const slots = config.accounts?.length
+      ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
+      : await api.getSchedulerAvailable().then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
+    const multiplier = await readOffPeakMultiplier(api, catalog, config);
+    const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 1;
+    return {
+      kind: 'useapi',
+      description: `API ${baseUrl} (token from $${tokenEnv})`,
+      api,
+      slots: Math.max(1, slots),
+      timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
+      ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
+      close: () => api.close(),
+    };
+  }
+  const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 0.02;
+  const accounts = config.sim?.accounts ?? 1;
+  const maxJobs = config.sim?.maxJobs ?? 8;
+  const sim: Simulator = await startSimulator({
+    timeScale,
+    accounts,
+    maxJobs,
+    credits: config.sim?.credits ?? 15_000,
+    stateFile: join(options.stateDir, 'simulator.json'),
+    catalog,
+  });
+  const api = new PixverseClient({ baseUrl: sim.url, token: sim.token });
+  return {
+    kind: 'sim',
+    description: `embedded simulator ${sim.url} (no token set: no credits are spent)`,
+    api,
+    slots: accounts * maxJobs,
+    timeScale,
+    close: async () => {
+      await api.close();
+      await sim.close();
+    },
+  };
+}
+
+async function readOffPeakMultiplier(api: PixverseApi, catalog: Catalog, config: ProjectConfig): Promise<number | undefined> {
+  try {
+    const email = config.accounts?.[0]?.email;
+    const features = await api.getFeatures(email);
+    return offPeakMultiplierFrom(features, catalog.offPeakMultiplier);
+  } catch {
+    return undefined;
+  }
+}
+
+export class BackendError extends Error {}
+
+export interface RunOptions extends BackendOptions {
+  mode: 'render' | 'collect';
+  noWait?: boolean;
+  signal?: AbortSignal;
+  onEvent?: EventSink;
+  /** Called once the backend is chosen, before anything is submitted. */
+  onBackend?: (backend: Backend) => void;
+  /** Called with the plan before executing; returning false stops (nothing is submitted). */
+  onPlan?: (plan: Plan) => boolean | void;
+  tuning?: Partial<Tuning>;
+  onRequest?: (what: string) => void;
+}
+
+export type RunOutcome =
+  | { kind: 'invalid'; diagnostics: Diagnostic[]; sources: Map<string, string> }
+  | { kind: 'over-budget'; plan: Plan }
+  | { kind: 'refused'; plan: Plan }
+  | { kind: 'ran'; plan: Plan; summary: RunSummary; lock: LockFile; backend: string };
+
+/** Renders (or, with mode 'collect', only collects) one manifest. */
+export async function runManifest(manifestFile: string, options: RunOptions): Promise<RunOutcome> {
+  const loaded = await loadProject(manifestFile);
+  if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.diagnostics, sources: loaded.sources };
+  const { config, catalog, graph } = loaded.value;
+  // The store refuses to write the token, as a last line of defence.
+  const token = (options.env ?? process.env)[config.tokenEnv ?? 'USEAPI_TOKEN'];
+  const store: StateStore = await openFileStore(resolve(manifestFile), token ? { secrets: [token] } : {});
+  let backend: Backend | undefined;
+  try {
+    const snapshot: StateSnapshot = await store.load();
+    backend = await openBackend(config, catalog, { ...options, stateDir: join(dirname(resolve(manifestFile)), '.pixrender') });
+    options.onBackend?.(backend);
+    const present = await presentOutputs(manifestFile, snapshot.lock);
+    const plan = planFor(loaded.value, snapshot.lock, present, backend.offPeakMultiplier);
+    if (plan.overBudget && options.mode === 'render') return { kind: 'over-budget', plan };
+    if (options.onPlan?.(plan) === false) return { kind: 'refused', plan };
+    const result = await execute({
+      plan,
+      manifest: graph.manifest,
+      api: backend.api,
+      store,
+      snapshot,
+      catalog,
+      slots: backend.slots,
+      timeScale: backend.timeScale,
+      mode: options.mode,
+      reuseUploads: backend.kind === 'useapi',
+      ...(options.noWait ? { noWait: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.tuning ? { tuning: options.tuning } : {}),
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    });
+    // Compaction folds journal completions into the lock; write the executor's (pruned) lock after it.
+    await store.compact();
+    await store.writeLock(result.lock);
+    return { kind: 'ran', plan, summary: result.summary, lock: result.lock, backend: backend.description };
+  } finally {
+    await backend?.close();
+    await store.close();
+  }
+}
