@@ -2,20 +2,18 @@
  * The library's main entry: manifest file → config → validated manifest → graph → plan → execute.
  * Reads and backend set-up happen here; every stage it calls is a plain function of typed values.
  */
-import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
 import { offPeakMultiplierFrom } from './api/features.js';
 import { loadCatalog, type Catalog } from './catalog.js';
-import { loadProjectConfig, type ProjectConfig } from './config.js';
+import type { ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { EventSink, RunSummary } from './events.js';
 import { execute, type Tuning } from './execute/index.js';
-import { buildGraph, hashAssets } from './graph.js';
-import { loadManifest } from './manifest/index.js';
-import type { JobGraph, LockFile, Plan } from './model.js';
+import type { LockFile, Plan } from './model.js';
 import { plan as makePlan } from './plan.js';
+import { loadGraph, presentOutputs, type GraphOutcome } from './plan-inputs.js';
 import { startSimulator, type Simulator } from './sim/index.js';
 import { openFileStore, type StateSnapshot, type StateStore } from './state/store.js';
 
@@ -42,43 +40,7 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export interface Loaded {
-  config: ProjectConfig;
-  catalog: Catalog;
-  graph: JobGraph;
-  sources: Map<string, string>;
-  diagnostics: Diagnostic[];
-}
-
-export type LoadOutcome = { ok: true; value: Loaded } | { ok: false; diagnostics: Diagnostic[]; sources: Map<string, string> };
-
-/** Config, catalog, manifest, content hashes and graph: everything `plan` needs but the lock. */
-export async function loadProject(manifestFile: string): Promise<LoadOutcome> {
-  const cfg = await loadProjectConfig(dirname(resolve(manifestFile)));
-  const catalog = loadCatalog(cfg.config.catalog as Parameters<typeof loadCatalog>[0]);
-  const loaded = await loadManifest(manifestFile, { config: cfg.config, catalog });
-  const diagnostics = [...cfg.diagnostics, ...loaded.diagnostics];
-  if (!loaded.manifest || diagnostics.some((d) => d.severity === 'error')) {
-    return { ok: false, diagnostics, sources: loaded.sources };
-  }
-  const hashes = await hashAssets(loaded.manifest);
-  const graph = buildGraph(loaded.manifest, hashes);
-  if (!graph.ok) return { ok: false, diagnostics: [...diagnostics, ...graph.error], sources: loaded.sources };
-  return { ok: true, value: { config: cfg.config, catalog, graph: graph.value, sources: loaded.sources, diagnostics } };
-}
-
-/** Which outputs of the lock exist on disk. */
-export async function presentOutputs(manifestFile: string, lock: LockFile): Promise<Set<string>> {
-  const dir = dirname(resolve(manifestFile));
-  const present = new Set<string>();
-  await Promise.all(
-    Object.entries(lock.jobs).map(async ([id, entry]) => {
-      const ok = await stat(join(dir, entry.output)).then((s) => s.isFile() && s.size === entry.size, () => false);
-      if (ok) present.add(id);
-    }),
-  );
-  return present;
-}
+export type Loaded = Extract<GraphOutcome, { ok: true }>;
 
 export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number): Plan {
   const budget = loaded.graph.manifest.budgetCredits;
@@ -158,13 +120,19 @@ export class BackendError extends Error {}
 
 export interface RunOptions extends BackendOptions {
   mode: 'render' | 'collect';
+  /** Use this backend (e.g. one kept open across watch-mode runs) instead of opening one; it is not closed. */
+  backendInstance?: Backend;
   noWait?: boolean;
   signal?: AbortSignal;
   onEvent?: EventSink;
   /** Called once the backend is chosen, before anything is submitted. */
   onBackend?: (backend: Backend) => void;
-  /** Called with the plan before executing; returning false stops (nothing is submitted). */
-  onPlan?: (plan: Plan) => boolean | void;
+  /** Called with the plan (and the state it was made from) before executing; returning false stops (nothing is submitted). */
+  onPlan?: (plan: Plan, state: StateSnapshot) => boolean | void;
+  /** A project loaded already (watch mode validates before it runs): used instead of loading the manifest again. */
+  project?: Loaded;
+  /** Where the lock and the journal live (watch --preview keeps its own); default: FILE.lock and .pixrender/. */
+  state?: { stateDir?: string; lockFile?: string };
   tuning?: Partial<Tuning>;
   onRequest?: (what: string) => void;
 }
@@ -177,21 +145,21 @@ export type RunOutcome =
 
 /** Renders (or, with mode 'collect', only collects) one manifest. */
 export async function runManifest(manifestFile: string, options: RunOptions): Promise<RunOutcome> {
-  const loaded = await loadProject(manifestFile);
+  const loaded = options.project ?? (await loadGraph(manifestFile));
   if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.diagnostics, sources: loaded.sources };
-  const { config, catalog, graph } = loaded.value;
+  const { config, catalog, graph } = loaded;
   // The store refuses to write the token, as a last line of defence.
   const token = (options.env ?? process.env)[config.tokenEnv ?? 'USEAPI_TOKEN'];
-  const store: StateStore = await openFileStore(resolve(manifestFile), token ? { secrets: [token] } : {});
+  const store: StateStore = await openFileStore(resolve(manifestFile), { ...options.state, ...(token ? { secrets: [token] } : {}) });
   let backend: Backend | undefined;
   try {
     const snapshot: StateSnapshot = await store.load();
-    backend = await openBackend(config, catalog, { ...options, stateDir: join(dirname(resolve(manifestFile)), '.pixrender') });
+    backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: join(dirname(resolve(manifestFile)), '.pixrender') }));
     options.onBackend?.(backend);
-    const present = await presentOutputs(manifestFile, snapshot.lock);
-    const plan = planFor(loaded.value, snapshot.lock, present, backend.offPeakMultiplier);
+    const present = await presentOutputs(graph, snapshot.lock);
+    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier);
     if (plan.overBudget && options.mode === 'render') return { kind: 'over-budget', plan };
-    if (options.onPlan?.(plan) === false) return { kind: 'refused', plan };
+    if (options.onPlan?.(plan, snapshot) === false) return { kind: 'refused', plan };
     const result = await execute({
       plan,
       manifest: graph.manifest,
@@ -214,7 +182,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
     await store.writeLock(result.lock);
     return { kind: 'ran', plan, summary: result.summary, lock: result.lock, backend: backend.description };
   } finally {
-    await backend?.close();
+    if (backend && !options.backendInstance) await backend.close();
     await store.close();
   }
 }

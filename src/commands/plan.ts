@@ -1,10 +1,146 @@
+/** `pixrender plan FILE`: what would render, what is cached, what it costs; nothing is submitted. */
 import type { Command } from '../cli.js';
+import { formatDiagnostic } from '../diagnostic.js';
+import type { Plan, PlannedJob } from '../model.js';
+import { renderSpecOf } from '../plan.js';
+import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+
+const usage = `Usage: pixrender plan FILE [--json] [--offpeak-discount F] [--budget N]
+
+Shows, for every job of the manifest, whether it renders (new or stale, and why), is cached, or only
+needs its output downloaded again; its credits at the standard and the off-peak rate, and which mode
+it would use. Nothing is submitted.
+
+Options:
+  --json                 print the plan as JSON
+  --offpeak-discount F   off-peak price as a fraction of the standard price (default: the catalog's, 0.5)
+  --budget N             override the manifest's budget (credits)
+  -h, --help             show this help
+
+Exit codes: 0 ok, 2 invalid manifest, 3 the plan costs more than the budget.`;
+
+/** The seconds of video a job asks for, when its request says: duration, or the transition's segments. */
+function durationOf(job: PlannedJob): number | null {
+  if (job.kind === 'transition') return (renderSpecOf(job.job, undefined).segments ?? []).reduce((a, b) => a + b, 0);
+  const d = job.job.params['duration'];
+  return typeof d === 'number' ? d : null;
+}
+const stringParam = (job: PlannedJob, key: string): string | null => {
+  const v = job.job.params[key];
+  return typeof v === 'string' ? v : null;
+};
+
+/** The `--json` shape: `credits` is what this run spends on the job. */
+export function planJson(plan: Plan) {
+  return {
+    jobs: plan.jobs.map((j) => ({
+      id: j.id,
+      kind: j.kind,
+      endpoint: j.endpoint,
+      action: j.action,
+      reason: j.reason ?? null,
+      credits: j.cost,
+      creditsStandard: j.credits.standard,
+      creditsOffPeak: j.credits.offPeak,
+      offPeak: j.offPeak,
+      model: stringParam(j, 'model'),
+      quality: stringParam(j, 'quality'),
+      duration: durationOf(j),
+      fingerprint: j.fingerprint,
+      dependsOn: j.dependsOn,
+    })),
+    totals: {
+      credits: plan.totals.credits,
+      creditsStandard: plan.totals.creditsStandard,
+      jobs: plan.totals.jobs,
+      render: plan.totals.render,
+      cached: plan.totals.cached,
+      download: plan.totals.download,
+    },
+    budget: plan.budgetCredits ?? null,
+    overBudget: plan.overBudget,
+  };
+}
+
+const ACTION_LABEL = { render: 'render', stale: 'stale', cached: 'cached', download: 'download' } as const;
+
+/** A plain-text table, one job per line, then the totals and the budget verdict. */
+export function formatPlan(plan: Plan): string {
+  const header = ['JOB', 'KIND', 'ENDPOINT', 'MODEL', 'QUALITY', 'DUR', 'ACTION', 'STANDARD', 'OFF-PEAK', 'MODE', 'CREDITS', 'WHY'];
+  const rows = plan.jobs.map((j) => {
+    const renders = j.action === 'render' || j.action === 'stale';
+    const duration = durationOf(j);
+    return [
+      j.id,
+      j.kind,
+      j.endpoint,
+      stringParam(j, 'model') ?? '-',
+      stringParam(j, 'quality') ?? '-',
+      duration === null ? '-' : `${duration}s`,
+      ACTION_LABEL[j.action],
+      String(j.credits.standard),
+      j.credits.offPeak === null ? '-' : String(j.credits.offPeak),
+      renders ? (j.offPeak ? 'off-peak' : 'standard') : '-',
+      String(j.cost),
+      j.reason ?? '',
+    ];
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const numeric = new Set([7, 8, 10]);
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c === cells.length - 1 ? cell : numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
+  const t = plan.totals;
+  const out = [line(header), ...rows.map(line), ''];
+  const stale = plan.jobs.filter((j) => j.action === 'stale').length;
+  out.push(
+    `${t.jobs} job${t.jobs === 1 ? '' : 's'}: ${t.render} to render${stale > 0 ? ` (${stale} stale)` : ''}, ${t.cached} cached, ${t.download} to download`,
+  );
+  const saved = t.creditsStandard - t.credits;
+  out.push(`credits: ${t.credits}${saved > 0 ? ` (${t.creditsStandard} at the standard rate; off-peak saves ${saved})` : ''}`);
+  if (plan.budgetCredits !== undefined)
+    out.push(
+      plan.overBudget
+        ? `OVER BUDGET: this plan needs ${t.credits} credits, the budget is ${plan.budgetCredits} (${t.credits - plan.budgetCredits} over); raise budget.credits, use off-peak, or render fewer jobs`
+        : `budget: ${plan.budgetCredits} credits, ${plan.budgetCredits - t.credits} left after this run`,
+    );
+  return out.join('\n');
+}
 
 export const command: Command = {
-  summary: '',
-  usage: 'pixrender plan (not built yet)',
-  async run() {
-    process.stderr.write('pixrender plan: not built yet\n');
-    return 2;
-  },
+  summary: 'show what would render, what is cached and what it costs',
+  usage,
+  run: (argv) =>
+    withUsage(async () => {
+      const flags = parseFlags(
+        argv,
+        { json: { type: 'boolean', default: false }, 'offpeak-discount': { type: 'string' }, budget: { type: 'string' } },
+        usage,
+      );
+      const multiplier = numberFlag(flags, 'offpeak-discount');
+      if (multiplier !== undefined && !(multiplier > 0 && multiplier <= 1))
+        throw new UsageError(`--offpeak-discount expects a fraction in (0, 1], got ${multiplier}`);
+      const budget = numberFlag(flags, 'budget');
+      if (budget !== undefined && !(budget >= 0)) throw new UsageError(`--budget expects a number of credits ≥ 0, got ${budget}`);
+      const [file, ...extra] = flags.positionals;
+      if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
+
+      const { planManifest } = await import('../plan-inputs.js');
+      const outcome = await planManifest(file, {
+        ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
+        ...(budget !== undefined ? { budgetCredits: budget } : {}),
+      });
+      for (const d of outcome.diagnostics) process.stderr.write(`${formatDiagnostic(d, outcome.sources)}\n`);
+      if (!outcome.ok) return 2;
+      const { plan } = outcome;
+      process.stdout.write(flags.values['json'] ? `${JSON.stringify(planJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);
+      if (plan.overBudget) {
+        if (flags.values['json'])
+          process.stderr.write(`pixrender plan: over budget: ${plan.totals.credits} credits needed, budget ${plan.budgetCredits}\n`);
+        return 3;
+      }
+      return 0;
+    }),
 };

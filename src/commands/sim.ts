@@ -1,10 +1,146 @@
+/** `pixrender sim`: runs the PixVerse API simulator as a standalone HTTP server until SIGINT/SIGTERM. */
 import type { Command } from '../cli.js';
+import { numberFlag, parseFlags, UsageError, withUsage, type FlagSpec } from './args.js';
+import type { SimulatorOptions } from '../sim/index.js';
+
+const USAGE = `Usage: pixrender sim [options]
+
+Runs a local simulator of useapi.net's PixVerse API v2 on 127.0.0.1 and prints its base URL and token.
+Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
+
+Options:
+  --port N               port to listen on (default 0: a free port)
+  --token T              bearer token to accept (default: a random user:<n>-<alnum> token)
+  --accounts N           number of accounts render01@sim.pixrender.local, … (default 1)
+  --max-jobs N           maxJobs of each account (default 5)
+  --credits N            starting credits of each account (default 15000)
+  --time-scale F         multiplies simulated durations; 0.01 makes a 45 s job take 0.45 s (default 1)
+  --off-peak-wait S      seconds an off-peak job waits before it is queued, before scaling (default 3600)
+  --off-peak-discount F  plan off-peak price factor, also reported by GET features (default 0.5, not reported)
+  --off-peak-free-slot   off-peak jobs do not hold a maxJobs slot while they wait
+  --failure-rate P       probability 0…1 that an accepted job ends FAILED (default 0)
+  --faults SPEC          comma-separated faults, e.g. 500=0.05,reset=0.02,reset-after=0.02,latency=50-200,
+                         truncate=0.1,storm=0.3,storm-window=10000-20000 (probabilities 0…1, times in ms)
+  --seed N               seed of every random choice, so a run replays (default 1)
+  --media-dir DIR        cache of generated media (default $PIXRENDER_SIM_MEDIA_DIR or <tmp>/pixrender-sim-media)
+  --state-file FILE      keep accounts, balances, jobs and uploads in FILE so a restart continues (default: none);
+                         without --token the saved token is reused
+
+Prompts containing "sim:reject" are refused with 422; "sim:moderate" ends status 7, "sim:fail" status 8.
+Stats: GET <origin>/__sim/stats.`;
+
+const FLAGS: FlagSpec = {
+  port: { type: 'string' },
+  token: { type: 'string' },
+  accounts: { type: 'string' },
+  'max-jobs': { type: 'string' },
+  credits: { type: 'string' },
+  'time-scale': { type: 'string' },
+  'off-peak-wait': { type: 'string' },
+  'off-peak-discount': { type: 'string' },
+  'off-peak-free-slot': { type: 'boolean' },
+  'failure-rate': { type: 'string' },
+  faults: { type: 'string' },
+  seed: { type: 'string' },
+  'media-dir': { type: 'string' },
+  'state-file': { type: 'string' },
+};
+
+function integerIn(value: number | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
+    throw new UsageError(`--${name} expects an integer ${min}…${max === Number.MAX_SAFE_INTEGER ? '' : max}, got ${value}`);
+  return value;
+}
+
+function numberIn(value: number | undefined, name: string, min: number, max = Infinity): number | undefined {
+  if (value !== undefined && (value < min || value > max)) throw new UsageError(`--${name} expects a number ${min}…${max === Infinity ? '' : max}, got ${value}`);
+  return value;
+}
+
+/** The simulator options for a `pixrender sim` command line; throws UsageError on bad flags. */
+export async function parseSimArgs(argv: string[]): Promise<SimulatorOptions> {
+  const flags = parseFlags(argv, FLAGS, USAGE);
+  if (flags.positionals.length > 0) throw new UsageError(`unexpected argument "${flags.positionals[0]}"\n\n${USAGE}`);
+  const options: SimulatorOptions = {};
+  const set = <K extends keyof SimulatorOptions>(key: K, value: SimulatorOptions[K] | undefined) => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('port', integerIn(numberFlag(flags, 'port'), 'port', 0, 65535));
+  const token = flags.values.token;
+  if (typeof token === 'string') {
+    if (token.trim() === '') throw new UsageError('--token must not be empty');
+    options.token = token;
+  }
+  set('accounts', integerIn(numberFlag(flags, 'accounts'), 'accounts', 1, 99));
+  set('maxJobs', integerIn(numberFlag(flags, 'max-jobs'), 'max-jobs', 1, 8));
+  set('credits', numberIn(numberFlag(flags, 'credits'), 'credits', 0));
+  set('timeScale', numberIn(numberFlag(flags, 'time-scale'), 'time-scale', 0));
+  set('offPeakWaitSeconds', numberIn(numberFlag(flags, 'off-peak-wait'), 'off-peak-wait', 0));
+  set('offPeakDiscount', numberIn(numberFlag(flags, 'off-peak-discount'), 'off-peak-discount', 0, 1));
+  if (flags.values['off-peak-free-slot'] === true) options.offPeakHoldsSlot = false;
+  const failureRate = numberIn(numberFlag(flags, 'failure-rate'), 'failure-rate', 0, 1);
+  if (failureRate !== undefined) options.moderation = { failureRate };
+  set('seed', integerIn(numberFlag(flags, 'seed'), 'seed', 0, 2 ** 32 - 1));
+  if (typeof flags.values['media-dir'] === 'string') options.mediaDir = flags.values['media-dir'];
+  if (typeof flags.values['state-file'] === 'string') options.stateFile = flags.values['state-file'];
+  if (typeof flags.values.faults === 'string') {
+    const { parseFaultSpec } = await import('../sim/faults.js');
+    try {
+      options.faults = parseFaultSpec(flags.values.faults);
+    } catch (error) {
+      throw new UsageError(`--faults: ${(error as Error).message}`);
+    }
+  }
+  return options;
+}
+
+/** Resolves with the signal's name on the first SIGINT or SIGTERM. */
+function nextStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(signal);
+    };
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
 
 export const command: Command = {
-  summary: '',
-  usage: 'pixrender sim (not built yet)',
-  async run() {
-    process.stderr.write('pixrender sim: not built yet\n');
-    return 2;
-  },
+  summary: 'run the PixVerse API simulator as a standalone HTTP server',
+  usage: USAGE,
+  run: (argv) =>
+    withUsage(async () => {
+      const options = await parseSimArgs(argv);
+      const { startSimulator } = await import('../sim/index.js');
+      let sim: Awaited<ReturnType<typeof startSimulator>>;
+      try {
+        sim = await startSimulator(options);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        process.stderr.write(`pixrender sim: port ${options.port} is already in use\n`);
+        return 2;
+      }
+      const stopped = nextStopSignal();
+      const accounts = sim.stats().accounts;
+      process.stdout.write(
+        [
+          'PixVerse API simulator listening',
+          `  base URL  ${sim.url}`,
+          `  token     ${sim.token}`,
+          ...Object.entries(accounts).map(([email, a], i) => `  ${i === 0 ? 'accounts ' : '         '} ${email} (maxJobs ${a.maxJobs}, ${a.credits} credits)`),
+          `  seed      ${sim.seed}`,
+          `  stats     ${sim.origin}/__sim/stats`,
+          'Press Ctrl+C to stop.',
+          '',
+        ].join('\n'),
+      );
+      const signal = await stopped;
+      await sim.close();
+      process.stdout.write(`Simulator stopped (${signal}).\n`);
+      return 0;
+    }),
 };

@@ -271,11 +271,22 @@ class Executor {
       const body: Record<string, unknown> = { ...planned.job.params, ...fields };
       if (planned.offPeak) body.off_peak_mode = true;
       this.setState(run, 'queued');
-      const outcome = await this.queue.add(() => this.submitAndWait(run, body), { priority: planned.remainingPathSeconds });
-      return outcome;
+      const video = await this.queue.add(() => this.submitAndWait(run, body), { priority: planned.remainingPathSeconds });
+      return this.finish(run, video);
     }
-    run.state = 'rendering';
-    await this.queue.add(() => this.waitAndFinish(run, videoId!, replyRef), { priority: planned.remainingPathSeconds });
+    const resumedId = videoId;
+    const video = await this.queue.add(() => this.waitFinal(run, resumedId), { priority: planned.remainingPathSeconds });
+    return this.finish(run, video);
+  }
+
+  /** Downloads a completed video outside the generation slots, then records it. */
+  private async finish(run: JobRun, video: VideoObject | undefined): Promise<void> {
+    if (!video) return;
+    try {
+      await this.downloads.add(() => this.complete(run, video));
+    } catch (error) {
+      this.settle(run, 'failed', `download: ${error instanceof Error ? error.message : String(error)}`, true, video.video_id);
+    }
   }
 
   /** A job submitted by an earlier run: poll it; an intent with no recorded answer is reconciled first. */
@@ -290,7 +301,7 @@ class Executor {
     return {};
   }
 
-  private async submitAndWait(run: JobRun, body: Record<string, unknown>): Promise<void> {
+  private async submitAndWait(run: JobRun, body: Record<string, unknown>): Promise<VideoObject | undefined> {
     const { planned } = run;
     if (this.noCredits) return this.settle(run, 'skipped', 'credits ran out before it was submitted');
     if (this.o.signal?.aborted) return this.settle(run, 'skipped', 'interrupted before it was submitted', false);
@@ -318,11 +329,12 @@ class Executor {
         this.creditsSpent += result.credits ?? planned.cost;
         this.noWaitSlots--;
         if (this.o.noWait) return this.settle(run, 'pending', `submitted as ${result.videoId}`, false, result.videoId);
-        return this.waitAndFinish(run, result.videoId, result.replyRef);
+        return this.waitFinal(run, result.videoId);
     }
   }
 
-  private async waitAndFinish(run: JobRun, videoId: string, _replyRef?: string): Promise<void> {
+  /** Waits (holding a slot) until the job is final; returns the completed video, or undefined once settled otherwise. */
+  private async waitFinal(run: JobRun, videoId: string): Promise<VideoObject | undefined> {
     const { planned } = run;
     const scale = this.o.timeScale;
     const t = this.o.catalog.timing;
@@ -345,10 +357,7 @@ class Executor {
       await this.o.store.append({ type: 'failed', job: planned.id, fingerprint: planned.fingerprint, reason, status: video.video_status, at: this.nowIso() });
       return this.settle(run, 'failed', reason, true, videoId);
     }
-    // Downloads do not hold a generation slot.
-    void this.downloads.add(() => this.complete(run, video as VideoObject)).catch((error: unknown) =>
-      this.settle(run, 'failed', `download: ${error instanceof Error ? error.message : String(error)}`, true, videoId),
-    );
+    return video;
   }
 
   private async complete(run: JobRun, video: VideoObject): Promise<void> {
@@ -405,11 +414,12 @@ class Executor {
     return { videoId: entry.videoId, file };
   }
 
-  private settle(run: JobRun, state: JobState, reason: string, isFailure = state === 'failed' || state === 'skipped', videoId?: string): void {
+  private settle(run: JobRun, state: JobState, reason: string, isFailure = state === 'failed' || state === 'skipped', videoId?: string): undefined {
     run.reason = reason;
     if (isFailure) this.failures.push({ id: run.planned.id, reason });
     run.output.reject(new Error(reason));
     this.setState(run, state, { message: reason, ...(videoId ? { videoId } : {}) });
+    return undefined;
   }
 
   private setState(run: JobRun, state: JobState, extra: { videoId?: string; message?: string; etaSeconds?: number } = {}): void {

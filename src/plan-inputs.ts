@@ -1,0 +1,109 @@
+/**
+ * The reads behind `plan` and `graph`: config, catalog, manifest, asset hashes, the lock file and which
+ * outputs exist. Everything here gathers inputs; the decisions are in graph.ts and plan.ts.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { loadCatalog, type Catalog } from './catalog.js';
+import { loadProjectConfig, type ProjectConfig } from './config.js';
+import type { Diagnostic } from './diagnostic.js';
+import { buildGraph, hashAssets, type BuiltGraph } from './graph.js';
+import { loadManifest } from './manifest/index.js';
+import type { LockFile, Plan } from './model.js';
+import { plan } from './plan.js';
+import { isStateError, readStateSnapshot, type StateSnapshot } from './state/store.js';
+
+export interface Sources {
+  /** File name → text, for formatting diagnostics. */
+  sources: Map<string, string>;
+  /** Warnings (and, on failure, errors) from every stage. */
+  diagnostics: Diagnostic[];
+}
+export type GraphOutcome = Sources & ({ ok: true; graph: BuiltGraph; catalog: Catalog; config: ProjectConfig } | { ok: false });
+export type PlanOutcome = Sources & ({ ok: true; plan: Plan; graph: BuiltGraph } | { ok: false });
+
+export interface PlanOptions {
+  /** Off-peak price factor (e.g. a plan's `off_peak_discount`); default: the catalog's. */
+  offPeakMultiplier?: number;
+  /** Overrides the manifest's budget. */
+  budgetCredits?: number;
+  /** Default: the current time. */
+  now?: Date;
+}
+
+/** Config → catalog → manifest → asset hashes → graph. */
+export async function loadGraph(manifestFile: string): Promise<GraphOutcome> {
+  const file = resolve(manifestFile);
+  const cfg = await loadProjectConfig(dirname(file));
+  const catalog = loadCatalog(cfg.config.catalog as Parameters<typeof loadCatalog>[0]);
+  // The path as given, so diagnostics name the file the way the user wrote it.
+  const loaded = await loadManifest(manifestFile, { config: cfg.config, catalog });
+  const diagnostics = [...cfg.diagnostics, ...loaded.diagnostics];
+  const failed = { ok: false as const, diagnostics, sources: loaded.sources };
+  if (!loaded.manifest || diagnostics.some((d) => d.severity === 'error')) return failed;
+  const graph = buildGraph(loaded.manifest, await hashAssets(loaded.manifest));
+  if (!graph.ok) return { ...failed, diagnostics: [...diagnostics, ...graph.error] };
+  return { ok: true, graph: graph.value, catalog, config: cfg.config, diagnostics, sources: loaded.sources };
+}
+
+/** loadGraph, then the lock and the outputs on disk, then the pure plan. */
+export async function planManifest(manifestFile: string, options: PlanOptions = {}): Promise<PlanOutcome> {
+  const loaded = await loadGraph(manifestFile);
+  if (!loaded.ok) return loaded;
+  const { graph, catalog, sources } = loaded;
+  const state = await readState(manifestFile);
+  if (!state.ok) return { ok: false, diagnostics: [...loaded.diagnostics, state.diagnostic], sources };
+  const { lock, pending } = state.snapshot;
+  const diagnostics = loaded.diagnostics;
+  const outputsPresent = await presentOutputs(graph, lock);
+  const result = plan({
+    graph,
+    lock,
+    outputsPresent,
+    catalog,
+    now: options.now ?? new Date(),
+    ...(options.offPeakMultiplier !== undefined ? { offPeakMultiplier: options.offPeakMultiplier } : {}),
+    ...(options.budgetCredits !== undefined ? { budgetCredits: options.budgetCredits } : {}),
+  });
+  // A submission still open with the same fingerprint is collected by render, not submitted again.
+  for (const job of result.jobs) {
+    const open = pending.get(job.id);
+    if ((job.action === 'render' || job.action === 'stale') && open?.fingerprint === job.fingerprint)
+      job.reason = `${job.reason ?? 'no lock entry'}; submitted earlier${open.videoId ? ` as ${open.videoId}` : ''}, render collects it`;
+  }
+  return { ok: true, plan: result, graph, diagnostics, sources };
+}
+
+/**
+ * The lock file with the journal's completions replayed (what `render` would see), read without taking
+ * the run lock so `plan` works while a render is going on.
+ */
+async function readState(manifestFile: string): Promise<{ ok: true; snapshot: StateSnapshot } | { ok: false; diagnostic: Diagnostic }> {
+  try {
+    return { ok: true, snapshot: await readStateSnapshot(resolve(manifestFile)) };
+  } catch (error) {
+    if (!isStateError(error)) throw error;
+    return { ok: false, diagnostic: { severity: 'error', code: error.code, message: error.message } };
+  }
+}
+
+/**
+ * Jobs whose output file exists where the manifest puts it now, with the size the lock recorded (a
+ * truncated download does not count). Contents are not hashed: that would read every video on every plan.
+ */
+export async function presentOutputs(graph: BuiltGraph, lock: LockFile): Promise<Set<string>> {
+  const base = dirname(graph.manifest.file);
+  const present = new Set<string>();
+  const checks = graph.nodes.flatMap(({ job }) => {
+    const entry = Object.hasOwn(lock.jobs, job.id) ? lock.jobs[job.id] : undefined;
+    if (!entry) return [];
+    return [
+      stat(resolve(base, job.output)).then(
+        (s) => s.isFile() && (typeof entry.size !== 'number' || s.size === entry.size) && present.add(job.id),
+        () => false,
+      ),
+    ];
+  });
+  await Promise.all(checks);
+  return present;
+}

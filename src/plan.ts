@@ -1,0 +1,250 @@
+/**
+ * The plan: for every job, whether it renders, is stale, is cached or only needs downloading, what it
+ * costs (standard and off-peak), which mode it uses, and how long the work behind it is expected to take.
+ *
+ * Pure: the graph, the lock snapshot, which outputs exist, the catalog and the time all come in as
+ * arguments; plan-inputs.ts does the reads.
+ */
+import { expectedRenderSeconds, priceOf, type Catalog, type Price, type RenderSpec } from './catalog.js';
+import { changeReasons, type ChangeSubject, type RecordInput } from './fingerprint.js';
+import type { BuiltGraph } from './graph.js';
+import type { GraphNode, JobGraph, JobId, LockEntry, LockFile, Plan, PlanAction, PlannedJob, ResolvedJob } from './model.js';
+
+export interface PlanInput {
+  graph: JobGraph | BuiltGraph;
+  lock: LockFile;
+  /** Jobs whose output file is on disk (and matches the lock entry). */
+  outputsPresent: ReadonlySet<string>;
+  catalog: Catalog;
+  now: Date;
+  /** Off-peak price factor; defaults to the catalog's (a plan's `off_peak_discount` overrides it). */
+  offPeakMultiplier?: number;
+  /** Overrides the manifest's budget. */
+  budgetCredits?: number;
+}
+
+/** A lock entry as read from disk; newer writers may also record the fingerprint record's inputs. */
+type LockedJob = LockEntry & { inputs?: Record<string, RecordInput> };
+
+export function plan(input: PlanInput): Plan {
+  const { graph, lock, catalog } = input;
+  const records = 'records' in graph ? graph.records : undefined;
+  const outputSeconds = new Map<JobId, number>();
+  const actions = new Map<JobId, PlanAction>();
+  /** Worst-case time (s from now) each job's output is ready, for the auto off-peak rule. */
+  const readyAt = new Map<JobId, number>();
+  const tailNormal = normalWaitTails(graph, catalog.timing.max_wait_normal_s);
+  const deadline = graph.manifest.deadline === undefined ? undefined : Date.parse(graph.manifest.deadline);
+  const secondsLeft = deadline === undefined || Number.isNaN(deadline) ? Infinity : (deadline - input.now.getTime()) / 1000;
+
+  const jobs: PlannedJob[] = [];
+  for (const node of graph.nodes) {
+    const { job } = node;
+    const source = sourceSeconds(job, outputSeconds);
+    const spec = renderSpecOf(job, source);
+    outputSeconds.set(job.id, outputSecondsOf(job, spec, source));
+    const credits = priceWithFallback(catalog, spec, input.offPeakMultiplier);
+
+    // Own properties only: a job called `constructor` must not find Object's.
+    const entry = Object.hasOwn(lock.jobs, job.id) ? (lock.jobs[job.id] as LockedJob) : undefined;
+    const { action, reason } = decideAction(node, entry, actions, input.outputsPresent, records?.get(job.id)?.inputs);
+    actions.set(job.id, action);
+    const renders = action === 'render' || action === 'stale';
+
+    const start = maxOf(node.dependsOn.map((d) => readyAt.get(d) ?? 0));
+    const offPeak = renders && chooseOffPeak(job.offPeak, credits, start, tailNormal.get(job.id) ?? 0, secondsLeft, catalog);
+    const wait = !renders ? 0 : offPeak ? catalog.timing.max_wait_off_peak_s : catalog.timing.max_wait_normal_s;
+    readyAt.set(job.id, start + wait);
+
+    jobs.push({
+      id: job.id,
+      kind: job.kind,
+      endpoint: job.endpoint,
+      fingerprint: node.fingerprint,
+      dependsOn: node.dependsOn,
+      action,
+      ...(reason !== undefined ? { reason } : {}),
+      credits,
+      offPeak,
+      cost: !renders ? 0 : offPeak ? credits.offPeak! : credits.standard,
+      expectedSeconds: !renders ? 0 : expectedRenderSeconds(catalog, spec) + (offPeak ? catalog.timing.off_peak_wait_s : 0),
+      remainingPathSeconds: 0,
+      job,
+    });
+  }
+  fillRemainingPath(jobs, graph);
+
+  const rendering = jobs.filter((j) => j.action === 'render' || j.action === 'stale');
+  const totals = {
+    jobs: jobs.length,
+    render: rendering.length,
+    cached: jobs.filter((j) => j.action === 'cached').length,
+    download: jobs.filter((j) => j.action === 'download').length,
+    credits: rendering.reduce((sum, j) => sum + j.cost, 0),
+    creditsStandard: rendering.reduce((sum, j) => sum + j.credits.standard, 0),
+  };
+  const budgetCredits = input.budgetCredits ?? graph.manifest.budgetCredits;
+  return {
+    manifestFile: graph.manifest.file,
+    jobs,
+    totals,
+    ...(budgetCredits !== undefined ? { budgetCredits } : {}),
+    overBudget: budgetCredits !== undefined && totals.credits > budgetCredits,
+  };
+}
+
+/**
+ * - no lock entry → render (if it replaces a lock entry of another fingerprint → stale, with the reason);
+ * - an upstream job renders → this job renders too: its input is about to be a new video, and its
+ *   fingerprint already differs unless the upstream's lock entry was lost;
+ * - fingerprint matches → cached when the output is on disk, download when it is not.
+ */
+function decideAction(
+  node: GraphNode,
+  entry: LockedJob | undefined,
+  actions: ReadonlyMap<JobId, PlanAction>,
+  outputsPresent: ReadonlySet<string>,
+  currentInputs: Record<string, RecordInput> | undefined,
+): { action: PlanAction; reason?: string } {
+  const { job } = node;
+  const changedUpstream = node.dependsOn.filter((d) => actions.get(d) === 'render' || actions.get(d) === 'stale');
+  if (!entry) return { action: 'render', reason: 'no lock entry' };
+  if (entry.fingerprint === node.fingerprint && changedUpstream.length === 0)
+    return outputsPresent.has(job.id) ? { action: 'cached' } : { action: 'download', reason: 'output file missing' };
+
+  const before: ChangeSubject = { kind: entry.kind, params: entry.params ?? {}, ...(entry.inputs ? { inputs: entry.inputs } : {}) };
+  const after: ChangeSubject = { kind: job.kind, params: job.params, ...(currentInputs ? { inputs: currentInputs } : {}) };
+  const reasons = new Set(changeReasons(before, after, job.inputs));
+  for (const d of changedUpstream) reasons.add(`upstream ${d} changed`);
+  if (reasons.size === 0) reasons.add(unexplainedChange(job));
+  return { action: 'stale', reason: [...reasons].join(', ') };
+}
+
+/**
+ * Params and kind match and no upstream renders now, yet the fingerprint differs: an input changed that
+ * the lock entry does not describe (it records no input hashes) — an asset's content, or an upstream job
+ * re-rendered in an earlier run.
+ */
+function unexplainedChange(job: ResolvedJob): string {
+  const refs = Object.values(job.inputs);
+  const files = refs.flatMap((r) => (r.type === 'asset' ? [r.file.split(/[\\/]/).pop()!] : []));
+  const upstream = refs.flatMap((r) => (r.type === 'asset' ? [] : [`upstream ${r.job}`]));
+  if (files.length === 1 && upstream.length === 0) return `${files[0]} content changed`;
+  if (refs.length > 0) return `an input changed (${[...new Set([...files, ...upstream])].join(', ')})`;
+  return 'fingerprint changed';
+}
+
+/** The largest value, or 0 for none (no spread: a job may have thousands of dependents). */
+const maxOf = (values: number[]): number => values.reduce((a, b) => (b > a ? b : a), 0);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The duration of the video a job consumes (extend, restyle, upscale, lipsync), when it is another job. */
+function sourceSeconds(job: ResolvedJob, outputSeconds: ReadonlyMap<JobId, number>): number | undefined {
+  const ref = job.inputs['video_id'] ?? job.inputs['video_path'];
+  if (ref && ref.type !== 'asset') return outputSeconds.get(ref.job);
+  return undefined;
+}
+
+/** The generation parameters that price a job; transition segments come from `duration_i_to_j`. */
+export function renderSpecOf(job: ResolvedJob, sourceDuration: number | undefined): RenderSpec {
+  const p = job.params;
+  const spec: RenderSpec = { endpoint: job.endpoint };
+  const model = str(p['model']);
+  const quality = str(p['quality']);
+  const motion = str(p['motion_mode']);
+  if (model !== undefined) spec.model = model;
+  if (quality !== undefined) spec.quality = quality;
+  if (motion !== undefined) spec.motion = motion;
+  switch (job.kind) {
+    case 'transition': {
+      const frames = Object.keys(job.inputs).filter((k) => /^frame_\d+_path$/.test(k)).length;
+      spec.segments = Array.from({ length: Math.max(1, frames - 1) }, (_, i) => num(p[`duration_${i + 1}_to_${i + 2}`]) ?? num(p['duration']) ?? 5);
+      break;
+    }
+    case 'upscale':
+    case 'lipsync':
+      spec.sourceDuration = sourceDuration ?? num(p['duration']) ?? 5;
+      break;
+    case 'restyle':
+      // Restyle keeps the source's length; it is priced like a create of that length.
+      spec.duration = sourceDuration ?? num(p['duration']) ?? 5;
+      break;
+    default:
+      spec.duration = num(p['duration']) ?? 5;
+  }
+  return spec;
+}
+
+/** Seconds of video a job produces: extend adds to its source, transition sums its segments. */
+function outputSecondsOf(job: ResolvedJob, spec: RenderSpec, source: number | undefined): number {
+  switch (job.kind) {
+    case 'extend':
+      return (source ?? 5) + (spec.duration ?? 5);
+    case 'transition':
+      return (spec.segments ?? []).reduce((a, b) => a + b, 0);
+    case 'upscale':
+    case 'lipsync':
+    case 'restyle':
+      return source ?? spec.sourceDuration ?? spec.duration ?? 5;
+    default:
+      return spec.duration ?? 5;
+  }
+}
+
+/**
+ * priceOf, except that a length the price table has no row for (a restyle of an extended clip, 10 s)
+ * is priced pro rata from the 5 s row, like the table's own 8 s = 2 × 5 s rule would extend.
+ */
+function priceWithFallback(catalog: Catalog, spec: RenderSpec, multiplier: number | undefined): Price {
+  try {
+    return priceOf(catalog, spec, multiplier);
+  } catch (error) {
+    if (spec.duration === undefined) throw error;
+    const base = priceOf(catalog, { ...spec, duration: 5 }, multiplier);
+    const standard = Math.ceil((base.standard * spec.duration) / 5);
+    const factor = multiplier ?? catalog.offPeakMultiplier;
+    return { standard, offPeak: base.offPeak === null ? null : Math.ceil(standard * factor) };
+  }
+}
+
+/**
+ * never → standard. always → off-peak whenever the endpoint and model offer it. auto → off-peak when
+ * offered and, in the worst case, the job and everything below it still finish before the deadline:
+ * the job may start once its upstream is ready (worst case, with the modes chosen for them), waits up
+ * to `max_wait_off_peak_s`, and every job below it then takes up to `max_wait_normal_s`. Jobs are
+ * decided upstream first, so early jobs get the off-peak slack and later ones fall back to standard.
+ * No deadline → off-peak whenever offered.
+ */
+function chooseOffPeak(
+  policy: ResolvedJob['offPeak'],
+  price: Price,
+  startsAfter: number,
+  tail: number,
+  secondsLeft: number,
+  catalog: Catalog,
+): boolean {
+  if (price.offPeak === null || policy === 'never') return false;
+  if (policy === 'always') return true;
+  return startsAfter + catalog.timing.max_wait_off_peak_s + tail <= secondsLeft;
+}
+
+/** For every job, the longest chain of standard waits strictly below it. */
+function normalWaitTails(graph: JobGraph, waitNormal: number): Map<JobId, number> {
+  const tail = new Map<JobId, number>();
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i]!;
+    tail.set(node.job.id, maxOf(node.dependents.map((d) => waitNormal + (tail.get(d) ?? 0))));
+  }
+  return tail;
+}
+
+/** Longest expected path to the end of the graph, in reverse topological order. */
+function fillRemainingPath(jobs: PlannedJob[], graph: JobGraph): void {
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  for (let i = jobs.length - 1; i >= 0; i--) {
+    const job = jobs[i]!;
+    const below = graph.byId.get(job.id)!.dependents.map((d) => byId.get(d)!.remainingPathSeconds);
+    job.remainingPathSeconds = job.expectedSeconds + maxOf(below);
+  }
+}
