@@ -41,6 +41,9 @@ export interface Backend {
 }
 
 export type Loaded = Extract<GraphOutcome, { ok: true }>;
+export type LoadOutcome = GraphOutcome;
+/** Config, catalog, manifest, asset hashes and graph: everything a plan needs but the lock. */
+export const loadProject = loadGraph;
 
 export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number): Plan {
   const budget = loaded.graph.manifest.budgetCredits;

@@ -19,7 +19,8 @@ export interface Sources {
   /** Warnings (and, on failure, errors) from every stage. */
   diagnostics: Diagnostic[];
 }
-export type GraphOutcome = Sources & ({ ok: true; graph: BuiltGraph; catalog: Catalog; config: ProjectConfig } | { ok: false });
+export type GraphOutcome = Sources &
+  ({ ok: true; graph: BuiltGraph; catalog: Catalog; config: ProjectConfig; /** The project config file, if any. */ configFile?: string } | { ok: false; configFile?: string });
 export type PlanOutcome = Sources & ({ ok: true; plan: Plan; graph: BuiltGraph } | { ok: false });
 
 export interface PlanOptions {
@@ -39,11 +40,11 @@ export async function loadGraph(manifestFile: string): Promise<GraphOutcome> {
   // The path as given, so diagnostics name the file the way the user wrote it.
   const loaded = await loadManifest(manifestFile, { config: cfg.config, catalog });
   const diagnostics = [...cfg.diagnostics, ...loaded.diagnostics];
-  const failed = { ok: false as const, diagnostics, sources: loaded.sources };
+  const failed = { ok: false as const, diagnostics, sources: loaded.sources, ...(cfg.file ? { configFile: cfg.file } : {}) };
   if (!loaded.manifest || diagnostics.some((d) => d.severity === 'error')) return failed;
   const graph = buildGraph(loaded.manifest, await hashAssets(loaded.manifest));
   if (!graph.ok) return { ...failed, diagnostics: [...diagnostics, ...graph.error] };
-  return { ok: true, graph: graph.value, catalog, config: cfg.config, diagnostics, sources: loaded.sources };
+  return { ok: true, graph: graph.value, catalog, config: cfg.config, ...(cfg.file ? { configFile: cfg.file } : {}), diagnostics, sources: loaded.sources };
 }
 
 /** loadGraph, then the lock and the outputs on disk, then the pure plan. */

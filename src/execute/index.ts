@@ -31,6 +31,7 @@ export interface Tuning {
   minPollMs: number;
   maxPollMs: number;
   downloadConcurrency: number;
+  downloadAttempts: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -40,6 +41,7 @@ export const DEFAULT_TUNING: Tuning = {
   minPollMs: 2_000,
   maxPollMs: 30_000,
   downloadConcurrency: 4,
+  downloadAttempts: 6,
 };
 
 export interface ExecuteOptions {
@@ -389,10 +391,21 @@ class Executor {
     this.setState(run, 'done', { videoId: video.video_id });
   }
 
+  /** A finished render is paid for: a failed or truncated download is retried, never re-rendered. */
   private async download(run: JobRun, url: string, expectedSize: number | undefined) {
     const dest = this.absolute(run.planned.job.output);
     await mkdir(dirname(dest), { recursive: true });
-    return this.o.api.download(url, dest, { ...(expectedSize !== undefined ? { expectedSize } : {}) });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.o.api.download(url, dest, { ...(expectedSize !== undefined ? { expectedSize } : {}) });
+      } catch (error) {
+        const retryable = isApiError(error, ['network', 'timeout', 'server']);
+        if (!retryable || attempt >= this.tuning.downloadAttempts) throw error;
+        const delayMs = Math.round(this.submitCtx.busyBackoffMs * attempt);
+        this.o.onEvent?.({ type: 'retry', at: this.nowIso(), id: run.planned.id, reason: `download: ${(error as Error).message}`, delayMs });
+        await this.clock.sleep(delayMs);
+      }
+    }
   }
 
   private async freeSlots(): Promise<number> {
