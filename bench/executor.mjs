@@ -57,7 +57,13 @@ async function runWorkload(name, jobs, faults) {
     const file = join(dir, `${name}.yaml`);
     await writeFile(file, manifest(name, jobs));
     const started = performance.now();
+    let runStart = 0;
+    let runEnd = 0;
     const outcome = await runManifest(file, {
+      onEvent: (e) => {
+        if (e.type === 'run-start') runStart = performance.now();
+        if (e.type === 'run-end') runEnd = performance.now();
+      },
       mode: 'render',
       apiUrl: sim.url,
       backend: 'useapi',
@@ -65,7 +71,10 @@ async function runWorkload(name, jobs, faults) {
       simTimeScale: TIME_SCALE,
       tuning: { busyBackoffMs: 1000, busyBackoffMaxMs: 4000 },
     });
-    const makespan = (performance.now() - started) / 1000;
+    // Makespan: the executor's run (first submission to last download and lock write); the whole
+    // command, with manifest loading and simulator start-up, is reported beside it.
+    const makespan = (runEnd - runStart) / 1000;
+    const wall = (performance.now() - started) / 1000;
     if (outcome.kind !== 'ran') throw new Error(`${name}: ${outcome.kind} ${JSON.stringify(outcome.diagnostics ?? '')}`);
     const stats = sim.stats();
     const requests = Object.values(stats.requests).reduce((a, b) => a + b, 0);
@@ -76,6 +85,7 @@ async function runWorkload(name, jobs, faults) {
       jobs: outcome.plan.jobs.length,
       done: outcome.summary.done,
       makespan_s: +makespan.toFixed(2),
+      command_s: +wall.toFixed(2),
       lower_bound_s: +lb.toFixed(2),
       ratio: +(makespan / lb).toFixed(3),
       requests_per_job: +(requests / outcome.plan.jobs.length).toFixed(2),
@@ -89,6 +99,9 @@ async function runWorkload(name, jobs, faults) {
 }
 
 export async function benchExecutor() {
+  // The simulator generates each media size once (ffmpeg) and caches it; warm that cache first so the
+  // figures measure scheduling, not the first encode of a 4K clip.
+  await runWorkload('warm-up', [...workloads.chains().slice(0, 4), ...workloads.diamonds().slice(0, 4)]);
   const rows = [];
   rows.push(await runWorkload('independent64', workloads.independent64()));
   rows.push(await runWorkload('chains', workloads.chains()));

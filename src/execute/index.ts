@@ -40,7 +40,7 @@ export const DEFAULT_TUNING: Tuning = {
   maxUnknownOutcomes: 5,
   minPollMs: 2_000,
   maxPollMs: 30_000,
-  downloadConcurrency: 4,
+  downloadConcurrency: 8,
   downloadAttempts: 6,
 };
 
@@ -78,6 +78,9 @@ export interface ExecuteResult {
 interface JobRun {
   planned: PlannedJob;
   state: JobState;
+  /** Resolves when the job's video is final at the API: enough for inputs that take its video_id. */
+  video: Deferred<JobOutput>;
+  /** Resolves when its output is downloaded: needed for frames and post steps. */
   output: Deferred<JobOutput>;
   reason?: string;
 }
@@ -156,7 +159,7 @@ class Executor {
       slots: this.o.slots,
     });
     if (this.o.noWait && this.o.mode === 'render') this.noWaitSlots = await this.freeSlots();
-    for (const planned of plan.jobs) this.runs.set(planned.id, { planned, state: 'waiting', output: deferred() });
+    for (const planned of plan.jobs) this.runs.set(planned.id, { planned, state: 'waiting', video: deferred(), output: deferred() });
     for (const run of this.runs.values()) this.tasks.push(this.runJob(run));
     for (const pending of this.supersededAttempts()) this.tasks.push(this.collectAside(pending));
     await Promise.all(this.tasks);
@@ -182,7 +185,8 @@ class Executor {
         const depRun = this.runs.get(dep);
         if (!depRun) continue;
         try {
-          await depRun.output.promise;
+          // A video_id input can start as soon as the upstream video is final; frames need the file.
+          await (this.needsFileOf(planned, dep) ? depRun.output.promise : depRun.video.promise);
         } catch {
           const stillRendering = depRun.state === 'pending' || depRun.reason?.startsWith('no free slot');
           return this.settle(run, 'skipped', `input ${dep} ${stillRendering ? 'is not finished yet' : 'did not finish'}`, !stillRendering);
@@ -251,7 +255,9 @@ class Executor {
 
   private finishFromLock(run: JobRun, state: 'cached' | 'done'): void {
     const entry = this.lock.jobs[run.planned.id]!;
-    run.output.resolve({ videoId: entry.videoId, file: this.absolute(entry.output), durationSeconds: outputDuration(entry.params) });
+    const out = { videoId: entry.videoId, file: this.absolute(entry.output), durationSeconds: outputDuration(entry.params) };
+    run.video.resolve(out);
+    run.output.resolve(out);
     this.setState(run, state, state === 'cached' ? { videoId: entry.videoId } : {});
   }
 
@@ -284,6 +290,8 @@ class Executor {
   /** Downloads a completed video outside the generation slots, then records it. */
   private async finish(run: JobRun, video: VideoObject | undefined): Promise<void> {
     if (!video) return;
+    this.setState(run, 'downloading', { videoId: video.video_id });
+    run.video.resolve({ videoId: video.video_id, durationSeconds: video.video_duration ?? video.duration });
     try {
       await this.downloads.add(() => this.complete(run, video));
     } catch (error) {
@@ -364,7 +372,6 @@ class Executor {
 
   private async complete(run: JobRun, video: VideoObject): Promise<void> {
     const { planned } = run;
-    this.setState(run, 'downloading', { videoId: video.video_id });
     const { sha256, size } = await this.download(run, video.url!, undefined);
     const params = { ...planned.job.params };
     const entry: LockEntry = {
@@ -417,9 +424,13 @@ class Executor {
     }
   }
 
+  private needsFileOf(planned: PlannedJob, dep: JobId): boolean {
+    return Object.values(planned.job.inputs).some((ref) => ref.type === 'job-frame' && ref.job === dep);
+  }
+
   private async outputOf(job: JobId, needFile: boolean): Promise<JobOutput> {
     const run = this.runs.get(job);
-    if (run) return run.output.promise;
+    if (run) return needFile ? run.output.promise : run.video.promise;
     const entry = this.lock.jobs[job];
     if (!entry) throw new Error(`no output for ${job}`);
     const file = this.absolute(entry.output);
@@ -430,6 +441,7 @@ class Executor {
   private settle(run: JobRun, state: JobState, reason: string, isFailure = state === 'failed' || state === 'skipped', videoId?: string): undefined {
     run.reason = reason;
     if (isFailure) this.failures.push({ id: run.planned.id, reason });
+    run.video.reject(new Error(reason));
     run.output.reject(new Error(reason));
     this.setState(run, state, { message: reason, ...(videoId ? { videoId } : {}) });
     return undefined;

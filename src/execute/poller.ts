@@ -46,7 +46,8 @@ export class Poller {
   watch(videoId: string, expectedMs: number, maxWaitMs: number): Promise<VideoObject | 'timeout'> {
     const now = this.options.clock.now();
     return new Promise((resolve, reject) => {
-      const expectedAt = now + expectedMs;
+      // A little after the expected end, so the first look usually finds the job done.
+      const expectedAt = now + expectedMs + this.options.minIntervalMs / 4;
       this.watched.set(videoId, { videoId, expectedAt, deadline: now + maxWaitMs, addedTick: this.tick, resolve, reject });
       // Wake the loop only when this job is due before the current sleep ends: otherwise every
       // submission would cost an extra scheduler request.

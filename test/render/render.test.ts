@@ -29,10 +29,11 @@ describe('render', () => {
     const { summary } = ran(outcome);
     expect(summary).toMatchObject({ done: 4, failed: 0, skipped: 0 });
 
-    // Each job submits only after every input is done.
-    const order = events.flatMap((e) => (e.type === 'job' && (e.state === 'submitting' || e.state === 'done') ? [`${e.id}:${e.state}`] : []));
-    expect(order.indexOf('b:submitting')).toBeGreaterThan(order.indexOf('a:done'));
-    expect(order.indexOf('c:submitting')).toBeGreaterThan(order.indexOf('b:done'));
+    // Each job submits only after its input's video is final (a video_id input needs no download).
+    const order = events.flatMap((e) => (e.type === 'job' && (e.state === 'submitting' || e.state === 'downloading') ? [`${e.id}:${e.state}`] : []));
+    expect(order.indexOf('a:downloading')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('b:submitting')).toBeGreaterThan(order.indexOf('a:downloading'));
+    expect(order.indexOf('c:submitting')).toBeGreaterThan(order.indexOf('b:downloading'));
 
     const lock = JSON.parse(await readFile(`${rig.file}.lock`, 'utf8'));
     expect(Object.keys(lock.jobs)).toEqual(['a', 'b', 'c', 'solo']);

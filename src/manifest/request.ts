@@ -1,0 +1,154 @@
+/**
+ * Builds one job's request: the cascaded settings, the params (wire names, JSON-plain, in a fixed
+ * order) and the run-time inputs, with the catalog checks that need the resolved values.
+ */
+import { checkCombination, closest, modelSupports, type RenderSpec, type VoiceSpec } from '../catalog.js';
+import type { Diagnostic, SourceLocation } from '../diagnostic.js';
+import { ENDPOINT_OF_KIND, type InputRef } from '../model.js';
+import type { ResolveContext } from './context.js';
+import { cascade, deriveSeed, toolDefaults, type Origin, type ResolvedSettings, type SettingsLayer } from './cascade.js';
+import type { JobInstance } from './expand.js';
+import { SEEDED_KINDS, SETTING_WIRE } from './fields.js';
+import { InputResolver } from './inputs.js';
+import type { YamlPath } from './source.js';
+import type { SettingName, Settings } from './types.js';
+
+export class RequestBuilder {
+  readonly params: Record<string, string | number | boolean> = {};
+  readonly inputs: Record<string, InputRef> = {};
+  readonly settings: ResolvedSettings;
+  readonly refs: InputResolver;
+
+  constructor(
+    readonly ctx: ResolveContext,
+    readonly inst: JobInstance,
+  ) {
+    const configDefaults: SettingsLayer = { values: ctx.config.defaults, origin: () => ({ from: 'config' }) };
+    const manifestDefaults: SettingsLayer = {
+      values: ctx.spec.defaults,
+      origin: (f) => ({ from: 'manifest', path: ['defaults', f] }),
+    };
+    const tool: SettingsLayer = { values: toolDefaults(ctx.catalog), origin: () => ({ from: 'tool' }) };
+    this.settings = cascade([tool, configDefaults, manifestDefaults, ...inst.layers]);
+    this.refs = new InputResolver(ctx, inst.id);
+  }
+
+  get endpoint() {
+    return ENDPOINT_OF_KIND[this.inst.kind];
+  }
+
+  value<K extends SettingName>(name: K): NonNullable<Settings[K]> | undefined {
+    return this.settings[name]?.value as NonNullable<Settings[K]> | undefined;
+  }
+
+  /** Copies settings into params under their wire names, in the order given. */
+  putSettings(...names: SettingName[]): void {
+    for (const name of names) {
+      if (name === 'seed') this.putSeed();
+      else this.put(SETTING_WIRE[name]!, this.value(name));
+    }
+  }
+
+  put(wire: string, value: string | number | boolean | undefined): void {
+    if (value !== undefined) this.params[wire] = value;
+  }
+
+  /** The seed: cascaded, else derived from the job id so re-renders reproduce. */
+  putSeed(): void {
+    if (SEEDED_KINDS.includes(this.inst.kind)) this.params.seed = this.value('seed') ?? deriveSeed(this.inst.id);
+  }
+
+  field<T>(name: string): T | undefined {
+    return this.inst.fields[name] as T | undefined;
+  }
+
+  /** Where a field of this job was written (or the job itself). */
+  pathOf(name: string): YamlPath {
+    return this.inst.origins.get(name) ?? [...(this.inst.step?.path ?? ['jobs', this.inst.name]), name];
+  }
+
+  at(path: YamlPath): SourceLocation {
+    return this.ctx.at(path);
+  }
+
+  /** Where a cascaded setting came from: its line in the manifest, else the job. */
+  settingLocation(name: SettingName): SourceLocation {
+    const origin = this.settings[name]?.origin;
+    return origin?.from === 'manifest' ? this.ctx.at(origin.path) : this.inst.location;
+  }
+
+  error(code: string, message: string, location: SourceLocation, extra: Pick<Diagnostic, 'hint' | 'related'> = {}): void {
+    this.ctx.error(code, message, location, extra);
+  }
+
+  /** Unknown model (did-you-mean), then the model × quality × duration × motion check of the endpoint. */
+  checkRender(spec: Omit<RenderSpec, 'endpoint'>): void {
+    const cat = this.ctx.catalog;
+    const model = spec.model;
+    if (model !== undefined && !cat.models[model]) {
+      const guess = closest(model, Object.keys(cat.models));
+      const origin = this.settings.model?.origin;
+      this.error('unknown-model', `unknown model "${model}"${fromWhere(origin)}`, this.settingLocation('model'), {
+        hint: guess ? `did you mean "${guess}"?` : `models: ${Object.keys(cat.models).join(', ')}`,
+      });
+      return;
+    }
+    const reason = checkCombination(cat, { endpoint: this.endpoint, ...spec });
+    if (!reason) return;
+    const related: NonNullable<Diagnostic['related']> = [];
+    for (const name of ['model', 'quality', 'duration', 'motion'] as const) {
+      const origin = this.settings[name]?.origin;
+      if (origin?.from === 'manifest' && spec[name] !== undefined)
+        related.push({ message: `${name} ${String(spec[name])} is set here`, location: this.ctx.at(origin.path) });
+    }
+    const supporting = Object.keys(cat.models).filter((m) => modelSupports(cat, m, this.endpoint));
+    this.error('invalid-combination', `job "${this.inst.id}": ${reason}`, this.inst.location, {
+      related,
+      hint: /does not support/.test(reason)
+        ? `models for ${this.endpoint}: ${supporting.join(', ') || 'none'}`
+        : 'run `pixrender models` for the allowed combinations',
+    });
+  }
+
+  /** Where a cascaded setting was written, as a path (the job's own field when it came from elsewhere). */
+  settingPath(name: SettingName): YamlPath {
+    const origin = this.settings[name]?.origin;
+    return origin?.from === 'manifest' ? origin.path : this.pathOf(name);
+  }
+
+  /** A text after variable expansion, within `limit` characters. */
+  checkLength(text: string | undefined, path: YamlPath, limit: number, code = 'prompt-too-long', what = 'prompt'): void {
+    if (text !== undefined && text.length > limit)
+      this.error(code, `${what} is ${text.length} characters after variables are expanded; the limit is ${limit}`, this.at(path));
+  }
+
+  voice(name: string | undefined, path: YamlPath): VoiceSpec | undefined {
+    if (name === undefined) return undefined;
+    const voices = this.ctx.catalog.voices;
+    const voice = voices.find((v) => v.name.toLowerCase() === name.toLowerCase() || v.speaker_id === name);
+    if (!voice) {
+      const guess = closest(name, voices.map((v) => v.name));
+      this.error('unknown-voice', `unknown voice "${name}"`, this.at(path), {
+        hint: guess ? `did you mean "${guess}"?` : `voices: ${voices.map((v) => v.name).join(', ')}`,
+      });
+    }
+    return voice;
+  }
+
+  /** The off-peak policy; asking for `always` where off-peak does not exist is worth a warning. */
+  offPeak(): 'never' | 'always' | 'auto' {
+    const policy = this.value('offPeak') ?? 'never';
+    const origin = this.settings.offPeak?.origin;
+    const model = this.params.model !== undefined ? this.ctx.catalog.models[String(this.params.model)] : undefined;
+    const available = this.ctx.catalog.offPeakEndpoints.includes(this.endpoint) && (model?.offPeak ?? true);
+    if (policy === 'always' && !available && origin?.from === 'manifest' && !origin.path.includes('defaults'))
+      this.ctx.warn('off-peak-unavailable', `${this.endpoint} has no off-peak mode; job "${this.inst.id}" renders at the standard rate`, this.ctx.at(origin.path));
+    return policy;
+  }
+}
+
+function fromWhere(origin: Origin | undefined): string {
+  if (origin?.from === 'config') return ' (from the project config defaults)';
+  if (origin?.from === 'tool') return ' (the catalog default model)';
+  return '';
+}

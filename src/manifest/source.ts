@@ -1,0 +1,100 @@
+/**
+ * Maps paths into the parsed YAML back to source ranges, so every diagnostic can point into the file.
+ * A path is a list of keys and sequence indices, the same as an ajv `instancePath` split on `/`.
+ */
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import type { SourceLocation, SourceRange } from '../diagnostic.js';
+
+export type YamlPath = readonly (string | number)[];
+
+export class SourceMap {
+  constructor(
+    /** The file name as the user gave it: diagnostics print it as is. */
+    readonly file: string,
+    readonly text: string,
+    private readonly doc: Document,
+  ) {}
+
+  /** The value at `path`, or the deepest node on the way there when it does not exist (e.g. merged keys). */
+  value(path: YamlPath): SourceLocation {
+    const { node, pair, complete } = this.walk(path);
+    // An empty value (`key:`) has no width: point at its key instead.
+    if (complete && pair && node?.range && node.range[0] === node.range[1] && isNodeWithRange(pair.key)) return this.at(pair.key);
+    return this.at(node);
+  }
+
+  /**
+   * The key whose value is at `path` (for "unknown field", "missing field", and names of jobs).
+   * Falls back to the value itself for sequence items and the document root.
+   */
+  key(path: YamlPath): SourceLocation {
+    const { node, pair, complete } = this.walk(path);
+    if (complete && pair && isNodeWithRange(pair.key)) return this.at(pair.key);
+    return this.at(node);
+  }
+
+  /** The key named `name` inside the map at `path`, else the map. */
+  childKey(path: YamlPath, name: string): SourceLocation {
+    const { node, complete } = this.walk(path);
+    if (complete && isMap(node)) {
+      const pair = node.items.find((p) => keyText(p) === name);
+      if (pair && isNodeWithRange(pair.key)) return this.at(pair.key);
+    }
+    return this.at(node);
+  }
+
+  /** Whether the path exists in the YAML itself (not only through a merge key). */
+  has(path: YamlPath): boolean {
+    return this.walk(path).complete;
+  }
+
+  /** A location inside a scalar: the first occurrence of `needle` in its source text, else the scalar. */
+  within(path: YamlPath, needle: string): SourceLocation {
+    const loc = this.value(path);
+    const start = loc.range.offset;
+    const index = this.text.slice(start, start + loc.range.length).indexOf(needle);
+    return index < 0 ? loc : this.location({ offset: start + index, length: needle.length });
+  }
+
+  location(range: SourceRange): SourceLocation {
+    return { file: this.file, range };
+  }
+
+  private at(node: Node | undefined): SourceLocation {
+    const range = node?.range;
+    if (!range) return this.location({ offset: 0, length: 0 });
+    return this.location({ offset: range[0], length: Math.max(0, range[1] - range[0]) });
+  }
+
+  private walk(path: YamlPath): { node: Node | undefined; pair?: Pair; complete: boolean } {
+    let node = this.doc.contents as Node | null | undefined;
+    let pair: Pair | undefined;
+    for (const step of path) {
+      if (isMap(node)) {
+        const found = node.items.find((p) => keyText(p) === String(step));
+        if (!found || !isNodeWithRange(found.value)) {
+          return { node, ...(found ? { pair: found } : {}), complete: false };
+        }
+        pair = found;
+        node = found.value;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(step)];
+        if (!isNodeWithRange(item)) return { node, complete: false };
+        pair = undefined;
+        node = item;
+      } else {
+        return { node: node ?? undefined, complete: false };
+      }
+    }
+    return { node: node ?? undefined, ...(pair ? { pair } : {}), complete: true };
+  }
+}
+
+function keyText(p: unknown): string | undefined {
+  if (!isPair(p)) return undefined;
+  return isScalar(p.key) ? String(p.key.value) : undefined;
+}
+
+function isNodeWithRange(n: unknown): n is Node {
+  return typeof n === 'object' && n !== null && 'range' in n && Array.isArray((n as Node).range);
+}
