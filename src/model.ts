@@ -159,6 +159,8 @@ export interface LockEntry {
   size: number;
   credits: number;
   offPeak: boolean;
+  /** Where it was rendered: the simulator's clips are test patterns, replaced once a real API renders. */
+  backend?: 'sim' | 'useapi';
   submittedAt: string;
   completedAt: string;
 }

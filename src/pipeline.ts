@@ -13,7 +13,7 @@ import type { EventSink, RunSummary } from './events.js';
 import { execute, type Tuning } from './execute/index.js';
 import type { LockFile, Plan } from './model.js';
 import { plan as makePlan } from './plan.js';
-import { loadGraph, presentOutputs, type GraphOutcome } from './plan-inputs.js';
+import { backendKindFor, loadGraph, presentOutputs, type GraphOutcome } from './plan-inputs.js';
 import { startSimulator, type Simulator } from './sim/index.js';
 import { openFileStore, type StateSnapshot, type StateStore } from './state/store.js';
 
@@ -45,7 +45,7 @@ export type LoadOutcome = GraphOutcome;
 /** Config, catalog, manifest, asset hashes and graph: everything a plan needs but the lock. */
 export const loadProject = loadGraph;
 
-export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number): Plan {
+export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number, backend?: 'sim' | 'useapi'): Plan {
   const budget = loaded.graph.manifest.budgetCredits;
   return makePlan({
     graph: loaded.graph,
@@ -53,6 +53,7 @@ export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, of
     outputsPresent: present,
     catalog: loaded.catalog,
     now: new Date(),
+    ...(backend ? { backend } : {}),
     ...(offPeakMultiplier !== undefined ? { offPeakMultiplier } : {}),
     ...(budget !== undefined ? { budgetCredits: budget } : {}),
   });
@@ -63,9 +64,8 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
   const env = options.env ?? process.env;
   const tokenEnv = config.tokenEnv ?? 'USEAPI_TOKEN';
   const token = env[tokenEnv];
-  const choice = options.backend ?? config.backend ?? 'auto';
   const apiUrl = options.apiUrl ?? config.apiUrl;
-  if (choice === 'useapi' || (choice === 'auto' && (token || options.apiUrl))) {
+  if (backendKindFor(config, env, options.backend, options.apiUrl) === 'useapi') {
     if (!token) throw new BackendError(`no API token: set ${tokenEnv} (or choose --backend sim)`);
     const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
     const api = new PixverseClient({ baseUrl, token });
@@ -160,7 +160,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
     backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: join(dirname(resolve(manifestFile)), '.pixrender') }));
     options.onBackend?.(backend);
     const present = await presentOutputs(graph, snapshot.lock);
-    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier);
+    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind);
     if (plan.overBudget && options.mode === 'render') return { kind: 'over-budget', plan };
     if (options.onPlan?.(plan, snapshot) === false) return { kind: 'refused', plan };
     const result = await execute({
@@ -174,6 +174,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
       timeScale: backend.timeScale,
       mode: options.mode,
       reuseUploads: backend.kind === 'useapi',
+      backendKind: backend.kind,
       ...(options.noWait ? { noWait: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),

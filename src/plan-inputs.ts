@@ -9,7 +9,7 @@ import { loadProjectConfig, type ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
 import { buildGraph, hashAssets, type BuiltGraph } from './graph.js';
 import { loadManifest } from './manifest/index.js';
-import type { LockFile, Plan } from './model.js';
+import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan } from './plan.js';
 import { isStateError, readStateSnapshot, type StateSnapshot } from './state/store.js';
 
@@ -30,10 +30,34 @@ export interface PlanOptions {
   budgetCredits?: number;
   /** Default: the current time. */
   now?: Date;
+  /** Default: what `render` would choose (see backendKindFor). */
+  backend?: 'sim' | 'useapi';
+}
+
+export interface GraphOptions {
+  /**
+   * Rewrites the resolved manifest before asset hashes and the graph (watch --preview forces cheap settings
+   * and moves outputs aside). Job ids and references must stay as they are.
+   */
+  adjust?: (manifest: ResolvedManifest, catalog: Catalog) => ResolvedManifest;
+}
+
+/**
+ * The backend a run would use: a token (in the variable config names, default USEAPI_TOKEN) or an
+ * explicit API URL means the real API; otherwise the embedded simulator.
+ */
+export function backendKindFor(
+  config: ProjectConfig,
+  env: NodeJS.ProcessEnv,
+  choice: 'auto' | 'sim' | 'useapi' = config.backend ?? 'auto',
+  apiUrl?: string,
+): 'sim' | 'useapi' {
+  if (choice !== 'auto') return choice;
+  return env[config.tokenEnv ?? 'USEAPI_TOKEN'] || apiUrl ? 'useapi' : 'sim';
 }
 
 /** Config → catalog → manifest → asset hashes → graph. */
-export async function loadGraph(manifestFile: string): Promise<GraphOutcome> {
+export async function loadGraph(manifestFile: string, options: GraphOptions = {}): Promise<GraphOutcome> {
   const file = resolve(manifestFile);
   const cfg = await loadProjectConfig(dirname(file));
   const catalog = loadCatalog(cfg.config.catalog as Parameters<typeof loadCatalog>[0]);
@@ -42,7 +66,8 @@ export async function loadGraph(manifestFile: string): Promise<GraphOutcome> {
   const diagnostics = [...cfg.diagnostics, ...loaded.diagnostics];
   const failed = { ok: false as const, diagnostics, sources: loaded.sources, ...(cfg.file ? { configFile: cfg.file } : {}) };
   if (!loaded.manifest || diagnostics.some((d) => d.severity === 'error')) return failed;
-  const graph = buildGraph(loaded.manifest, await hashAssets(loaded.manifest));
+  const manifest = options.adjust ? options.adjust(loaded.manifest, catalog) : loaded.manifest;
+  const graph = buildGraph(manifest, await hashAssets(manifest));
   if (!graph.ok) return { ...failed, diagnostics: [...diagnostics, ...graph.error] };
   return { ok: true, graph: graph.value, catalog, config: cfg.config, ...(cfg.file ? { configFile: cfg.file } : {}), diagnostics, sources: loaded.sources };
 }
@@ -63,6 +88,7 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
     outputsPresent,
     catalog,
     now: options.now ?? new Date(),
+    backend: options.backend ?? backendKindFor(loaded.config, process.env),
     ...(options.offPeakMultiplier !== undefined ? { offPeakMultiplier: options.offPeakMultiplier } : {}),
     ...(options.budgetCredits !== undefined ? { budgetCredits: options.budgetCredits } : {}),
   });

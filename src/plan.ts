@@ -21,6 +21,11 @@ export interface PlanInput {
   offPeakMultiplier?: number;
   /** Overrides the manifest's budget. */
   budgetCredits?: number;
+  /**
+   * The backend this run renders on. A render recorded by the simulator is stale for the real API (its
+   * clip is a test pattern); a real render is never replaced by a simulated one of the same fingerprint.
+   */
+  backend?: 'sim' | 'useapi';
 }
 
 /** A lock entry as read from disk; newer writers may also record the fingerprint record's inputs. */
@@ -47,7 +52,7 @@ export function plan(input: PlanInput): Plan {
 
     // Own properties only: a job called `constructor` must not find Object's.
     const entry = Object.hasOwn(lock.jobs, job.id) ? (lock.jobs[job.id] as LockedJob) : undefined;
-    const { action, reason } = decideAction(node, entry, actions, input.outputsPresent, records?.get(job.id)?.inputs);
+    const { action, reason } = decideAction(node, entry, actions, input.outputsPresent, records?.get(job.id)?.inputs, input.backend);
     actions.set(job.id, action);
     const renders = action === 'render' || action === 'stale';
 
@@ -105,10 +110,12 @@ function decideAction(
   actions: ReadonlyMap<JobId, PlanAction>,
   outputsPresent: ReadonlySet<string>,
   currentInputs: Record<string, RecordInput> | undefined,
+  backend: PlanInput['backend'],
 ): { action: PlanAction; reason?: string } {
   const { job } = node;
   const changedUpstream = node.dependsOn.filter((d) => actions.get(d) === 'render' || actions.get(d) === 'stale');
   if (!entry) return { action: 'render', reason: 'no lock entry' };
+  if (backend === 'useapi' && entry.backend === 'sim') return { action: 'stale', reason: 'rendered on the simulator' };
   if (entry.fingerprint === node.fingerprint && changedUpstream.length === 0)
     return outputsPresent.has(job.id) ? { action: 'cached' } : { action: 'download', reason: 'output file missing' };
 

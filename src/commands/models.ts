@@ -4,6 +4,8 @@
  * the pricing rules of the endpoints not priced by that table (upscale, lipsync, transitions).
  */
 import type { Command } from '../cli.js';
+import { loadProjectConfig } from '../config.js';
+import { formatDiagnostic } from '../diagnostic.js';
 import { ENDPOINTS, checkCombination, loadCatalog, modelSupports, priceOf, type Catalog, type CatalogOverrides, type Endpoint } from '../catalog.js';
 import { UsageError, parseFlags, withUsage } from './args.js';
 
@@ -142,13 +144,12 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-/**
- * Project catalog overrides (`catalog:` in the project config), or none with --config-free.
- * The project config loader is not wired here yet: hook `loadProjectConfig` in at this one place.
- */
+/** Project catalog overrides (`catalog:` in the project config found from the current directory), or none with --config-free. */
 async function projectOverrides(configFree: boolean): Promise<CatalogOverrides | undefined> {
   if (configFree) return undefined;
-  return undefined;
+  const { config, diagnostics } = await loadProjectConfig(process.cwd());
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  return config.catalog as CatalogOverrides | undefined;
 }
 
 const usage = `Usage: pixrender models [--json] [--config-free]

@@ -64,6 +64,8 @@ export interface ExecuteOptions {
   onEvent?: EventSink;
   clock?: Clock;
   tuning?: Partial<Tuning>;
+  /** Recorded in each lock entry. */
+  backendKind?: 'sim' | 'useapi';
   /** Reuse uploads journaled by earlier runs (the real API keeps them; an embedded simulator may not). */
   reuseUploads?: boolean;
   /** Counts HTTP requests by kind, for benchmarks. */
@@ -387,6 +389,7 @@ class Executor {
       size,
       credits: planned.cost,
       offPeak: planned.offPeak,
+      ...(this.o.backendKind ? { backend: this.o.backendKind } : {}),
       submittedAt: video.created_at ?? this.nowIso(),
       completedAt: this.nowIso(),
     };

@@ -147,3 +147,22 @@ describe('render', () => {
     expect(Object.keys(lock.jobs)).toEqual(['a', 'b']);
   });
 });
+
+describe('backends', () => {
+  it('replaces simulator renders once a real API renders, and never the other way round', async () => {
+    rig = await makeRig();
+    await rig.write(manifest('  a:\n    prompt: one\n'));
+    // The embedded simulator (no token): the lock records where the clip came from.
+    const simulated = ran((await rig.render({ backend: 'sim', env: {}, apiUrl: undefined as unknown as string })).outcome);
+    expect(simulated.summary.done).toBe(1);
+    expect(JSON.parse(await readFile(`${rig.file}.lock`, 'utf8')).jobs.a.backend).toBe('sim');
+
+    const real = ran((await rig.render()).outcome);
+    expect(real.plan.jobs[0]).toMatchObject({ action: 'stale', reason: 'rendered on the simulator' });
+    expect(JSON.parse(await readFile(`${rig.file}.lock`, 'utf8')).jobs.a.backend).toBe('useapi');
+
+    const simAgain = ran((await rig.render({ backend: 'sim', env: {}, apiUrl: undefined as unknown as string })).outcome);
+    expect(simAgain.summary.cached).toBe(1);
+    expect(rig.submissionsByJob().get('a')).toBe(1);
+  });
+});

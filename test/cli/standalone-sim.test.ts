@@ -1,0 +1,76 @@
+/**
+ * The standalone simulator as a user runs it (`pixrender sim` in its own process), driven by a client
+ * written the way useapi's own batch script talks to the real API: only the base URL differs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+let child: ChildProcess | undefined;
+afterEach(() => {
+  child?.kill('SIGTERM');
+});
+
+async function startStandalone(args: string[]): Promise<{ base: string; token: string }> {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+  child = spawn(process.execPath, [cli, 'sim', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child!.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const base = /base URL\s+(\S+)/.exec(out)?.[1];
+      const token = /token\s+(\S+)/.exec(out)?.[1];
+      if (base && token) resolve({ base, token });
+    });
+    child!.once('exit', (code) => reject(new Error(`sim exited with ${code}: ${out}`)));
+  });
+}
+
+describe('standalone simulator with a real-API style client', () => {
+  it('creates, polls (404 while processing) and downloads a real MP4', async () => {
+    const { base, token } = await startStandalone(['--port', '0', '--token', 'user:42-abcdefghij', '--time-scale', '0.01', '--max-jobs', '2']);
+    expect(token).toBe('user:42-abcdefghij');
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+
+    const created = await fetch(`${base}/videos/create-v4`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ prompt: 'A paper boat on a rainy street', model: 'v4.5', quality: '540p', duration: 5, replyRef: 'shot-1' }),
+    });
+    expect(created.status).toBe(200);
+    const { video_id } = (await created.json()) as { video_id: string };
+    expect(video_id).toMatch(/^user:42-pixverse:.+@.+-video:\d{15}$/);
+
+    const statuses: number[] = [];
+    let video: { video_status: number; url: string; output_width: number; output_height: number } | undefined;
+    for (let i = 0; i < 400 && !video; i++) {
+      const res = await fetch(`${base}/videos/${video_id}`, { headers });
+      statuses.push(res.status);
+      if (res.status === 200) video = (await res.json()) as typeof video;
+      else await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(statuses[0]).toBe(404);
+    expect(video).toMatchObject({ video_status: 1, output_width: 960, output_height: 540 });
+
+    const media = await fetch(video!.url);
+    expect(media.status).toBe(200);
+    const bytes = Buffer.from(await media.arrayBuffer());
+    expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(bytes.length).toBe(Number(media.headers.get('content-length')));
+
+    // Beyond maxJobs, simultaneous creates get exactly the surplus as 429.
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        fetch(`${base}/videos/create`, { method: 'POST', headers, body: JSON.stringify({ prompt: `burst ${i}`, model: 'v4.5' }) }).then((r) => r.status),
+      ),
+    );
+    expect(burst.filter((s) => s === 429)).toHaveLength(3);
+    expect(burst.filter((s) => s === 200)).toHaveLength(2);
+
+    const unauthorized = await fetch(`${base}/videos`, { headers: { Authorization: 'Bearer wrong' } });
+    expect(unauthorized.status).toBe(401);
+    expect(await unauthorized.json()).toEqual({ error: 'Unauthorized', code: 401 });
+  });
+});
