@@ -279,6 +279,17 @@ export function priceOf(cat: Catalog, spec: RenderSpec, offPeakMultiplier = cat.
   return { standard, offPeak: offPeakAllowed ? Math.ceil(standard * offPeakMultiplier) : null };
 }
 
+/**
+ * A restyle keeps its source's quality and length, so it is priced like a create of the source's
+ * quality at 5 or 8 s (UNCONFIRMED: the reference has no restyle price), or at 540p where the
+ * source's quality has no price (e.g. a 4K upscale). Shared by the plan and the simulator.
+ */
+export function restyleSpec(cat: Catalog, model: string | undefined, sourceQuality: Quality | undefined, sourceSeconds: number): RenderSpec {
+  const spec: RenderSpec = { endpoint: 'videos/restyle', quality: sourceQuality ?? '540p', duration: sourceSeconds <= 5 ? 5 : 8, motion: 'normal', ...(model ? { model } : {}) };
+  if (checkCombination(cat, spec) && !checkCombination(cat, { ...spec, quality: '540p' })) spec.quality = '540p';
+  return spec;
+}
+
 /** Seconds of work a request is expected to take (queue + render), before any time scale. */
 export function expectedRenderSeconds(cat: Catalog, spec: RenderSpec): number {
   const t = cat.timing;

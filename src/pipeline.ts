@@ -98,7 +98,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
   const api = new PixverseClient({ baseUrl: sim.url, token: sim.token });
   return {
     kind: 'sim',
-    description: `embedded simulator ${sim.url} (no token set: no credits are spent)`,
+    description: `embedded simulator at ${sim.url}`,
     api,
     slots: accounts * maxJobs,
     timeScale,

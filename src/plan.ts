@@ -5,7 +5,7 @@
  * Pure: the graph, the lock snapshot, which outputs exist, the catalog and the time all come in as
  * arguments; plan-inputs.ts does the reads.
  */
-import { expectedRenderSeconds, priceOf, type Catalog, type Price, type RenderSpec } from './catalog.js';
+import { expectedRenderSeconds, priceOf, restyleSpec, type Catalog, type Price, type RenderSpec } from './catalog.js';
 import { changeReasons, type ChangeSubject, type RecordInput } from './fingerprint.js';
 import type { BuiltGraph } from './graph.js';
 import type { GraphNode, JobGraph, JobId, LockEntry, LockFile, Plan, PlanAction, PlannedJob, ResolvedJob } from './model.js';
@@ -35,6 +35,7 @@ export function plan(input: PlanInput): Plan {
   const { graph, lock, catalog } = input;
   const records = 'records' in graph ? graph.records : undefined;
   const outputSeconds = new Map<JobId, number>();
+  const outputQuality = new Map<JobId, string>();
   const actions = new Map<JobId, PlanAction>();
   /** Worst-case time (s from now) each job's output is ready, for the auto off-peak rule. */
   const readyAt = new Map<JobId, number>();
@@ -46,8 +47,10 @@ export function plan(input: PlanInput): Plan {
   for (const node of graph.nodes) {
     const { job } = node;
     const source = sourceSeconds(job, outputSeconds);
-    const spec = renderSpecOf(job, source);
+    const sourceQ = sourceOf(job, outputQuality);
+    const spec = job.kind === 'restyle' ? restyleSpec(catalog, str(job.params['model']), sourceQ, source ?? 5) : renderSpecOf(job, source);
     outputSeconds.set(job.id, outputSecondsOf(job, spec, source));
+    outputQuality.set(job.id, outputQualityOf(job, sourceQ));
     const credits = priceWithFallback(catalog, spec, input.offPeakMultiplier);
 
     // Own properties only: a job called `constructor` must not find Object's.
@@ -148,9 +151,19 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /** The duration of the video a job consumes (extend, restyle, upscale, lipsync), when it is another job. */
 function sourceSeconds(job: ResolvedJob, outputSeconds: ReadonlyMap<JobId, number>): number | undefined {
+  return sourceOf(job, outputSeconds);
+}
+
+function sourceOf<T>(job: ResolvedJob, byJob: ReadonlyMap<JobId, T>): T | undefined {
   const ref = job.inputs['video_id'] ?? job.inputs['video_path'];
-  if (ref && ref.type !== 'asset') return outputSeconds.get(ref.job);
-  return undefined;
+  return ref && ref.type !== 'asset' ? byJob.get(ref.job) : undefined;
+}
+
+/** The quality of the video a job produces: its own, or its source's for restyle and lipsync. */
+function outputQualityOf(job: ResolvedJob, sourceQuality: string | undefined): string {
+  if (job.kind === 'upscale') return '4k';
+  if (job.kind === 'restyle' || job.kind === 'lipsync') return sourceQuality ?? '540p';
+  return str(job.params['quality']) ?? '540p';
 }
 
 /** The generation parameters that price a job; transition segments come from `duration_i_to_j`. */
@@ -172,10 +185,6 @@ export function renderSpecOf(job: ResolvedJob, sourceDuration: number | undefine
     case 'upscale':
     case 'lipsync':
       spec.sourceDuration = sourceDuration ?? num(p['duration']) ?? 5;
-      break;
-    case 'restyle':
-      // Restyle keeps the source's length; it is priced like a create of that length.
-      spec.duration = sourceDuration ?? num(p['duration']) ?? 5;
       break;
     default:
       spec.duration = num(p['duration']) ?? 5;

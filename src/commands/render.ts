@@ -62,7 +62,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
       onEvent: (e) => view.onEvent(e),
       onBackend: (b) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: 'backend', kind: b.kind, description: b.description, slots: b.slots })}\n`);
-        else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${b.description}.\n` : `Rendering through the ${b.description}.\n`);
+        else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${b.description} (no credits are spent).\n` : `Rendering through the ${b.description}.\n`);
       },
       onPlan: (plan) => {
         if (json) return;

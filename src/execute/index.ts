@@ -41,7 +41,7 @@ export const DEFAULT_TUNING: Tuning = {
   minPollMs: 2_000,
   maxPollMs: 30_000,
   downloadConcurrency: 8,
-  downloadAttempts: 6,
+  downloadAttempts: 12,
 };
 
 export interface ExecuteOptions {
@@ -411,7 +411,7 @@ class Executor {
       } catch (error) {
         const retryable = isApiError(error, ['network', 'timeout', 'server']);
         if (!retryable || attempt >= this.tuning.downloadAttempts) throw error;
-        const delayMs = Math.round(this.submitCtx.busyBackoffMs * attempt);
+        const delayMs = Math.min(this.submitCtx.busyBackoffMaxMs, Math.round(this.submitCtx.busyBackoffMs * attempt));
         this.o.onEvent?.({ type: 'retry', at: this.nowIso(), id: run.planned.id, reason: `download: ${(error as Error).message}`, delayMs });
         await this.clock.sleep(delayMs);
       }

@@ -31,7 +31,7 @@ export const MANIFEST_DIAGNOSTIC_CODES = {
   'invalid-combination': 'a model × quality × duration × motion combination the endpoint does not allow',
   'unknown-effect': 'an effect name not in the catalog (with a did-you-mean)',
   'effect-quality': "a quality the effect does not offer",
-  'effect-images': 'a two-image effect without two images, or lastImage without one',
+  'effect-images': 'an effect without its image(s) (one, or two for two-image effects), or lastImage without one',
   'unknown-voice': 'a voice name not in the catalog (with a did-you-mean)',
   'unknown-style': 'a style or restyle preset not in the catalog (with a did-you-mean)',
   'unknown-label': 'a fusion prompt names an @label that is not one of its images',

@@ -42,6 +42,9 @@ function create(b: RequestBuilder): void {
   const twoImages = effect?.effect_type === '2';
   if (effect && twoImages && (image === undefined || lastImage === undefined))
     b.error('effect-images', `effect "${effect.display_name}" takes two images: set image and lastImage`, b.at(b.pathOf('effect')));
+  // effect_type is the number of images a template animates (API reference §8.19): never zero.
+  if (effect && !twoImages && image === undefined)
+    b.error('effect-images', `effect "${effect.display_name}" animates an image: set image`, b.at(b.pathOf('effect')));
   if (lastImage !== undefined && effect && !twoImages)
     b.error('effect-images', `effect "${effect.display_name}" takes one image; lastImage is only for two-image effects`, b.at(b.pathOf('lastImage')));
   if (lastImage !== undefined && !effect)

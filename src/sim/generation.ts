@@ -3,7 +3,7 @@
  * what the simulator needs: the catalog RenderSpec (price, timing), the output geometry, the texts
  * moderation reads and the fields the video object echoes.
  */
-import { checkCombination, closest, modelSupports, type Catalog, type Endpoint, type RenderSpec } from '../catalog.js';
+import { checkCombination, closest, modelSupports, restyleSpec, type Catalog, type Endpoint, type RenderSpec } from '../catalog.js';
 import type { Result } from '../diagnostic.js';
 import { frameSize, upscaleSize } from './geometry.js';
 import type { JobOutput } from './jobs.js';
@@ -168,10 +168,7 @@ const restyle: Builder = (f, { catalog: cat, ...lookup }) => {
   const restyleId = f.integer('restyle_id');
   if (restyleId !== undefined && !cat.restyles.some((r) => r.restyle_id === restyleId))
     throw new FieldError(`Parameter restyle_id: unknown restyle ${restyleId} (see GET videos/restyles)`);
-  // Priced like a create of the source's quality and length (5 or 8 s), or at 540p where that is not offered.
-  const duration = src.duration <= 5 ? 5 : 8;
-  let spec: RenderSpec = { endpoint: 'videos/restyle', model: m, quality: src.quality, duration, motion: 'normal' };
-  if (checkCombination(cat, spec) && !checkCombination(cat, { ...spec, quality: '540p' })) spec = { ...spec, quality: '540p' };
+  const spec = restyleSpec(cat, m, src.quality, src.duration);
   return {
     ...sourceOf(src),
     spec,

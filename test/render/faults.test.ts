@@ -36,7 +36,7 @@ describe('render under injected faults', () => {
   });
 
   it('survives 500s, resets before processing and truncated downloads', async () => {
-    rig = await makeRig({ faults: { error500: 0.15, resetBefore: 0.1, truncateMedia: 0.3 }, seed: 5 });
+    rig = await makeRig({ faults: { error500: 0.1, resetBefore: 0.05, truncateMedia: 0.4 }, seed: 5 });
     await rig.write(manifest(jobs));
     await expectEveryJobOnceAndComplete(rig);
     const faults = rig.sim.stats().faults;
