@@ -138,6 +138,8 @@ export interface RunOptions extends BackendOptions {
   state?: { stateDir?: string; lockFile?: string };
   tuning?: Partial<Tuning>;
   onRequest?: (what: string) => void;
+  /** Receive job callbacks on a local listener (see ExecuteOptions.callbacks). */
+  callbacks?: { host?: string; port?: number; publicUrl?: string };
 }
 
 export type RunOutcome =
@@ -175,6 +177,8 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
       mode: options.mode,
       reuseUploads: backend.kind === 'useapi',
       backendKind: backend.kind,
+      backendName: backend.description,
+      ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       ...(options.noWait ? { noWait: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -17,6 +17,9 @@ Options:
   --api-url URL          API base URL (e.g. a standalone \`pixrender sim\`); needs a token
   --time-scale F         simulator time scale (embedded sim, or to pace polling of a standalone one)
   --no-wait              submit what can start now and exit; \`pixrender status FILE\` collects later
+  --callbacks            receive job callbacks (replyUrl) on a local listener and poll less
+  --callback-port N      port of that listener (default: a free port on 127.0.0.1)
+  --callback-url URL     the URL the API should call, when the listener sits behind a public address
   --json                 NDJSON events on stdout instead of the live view
   --plain                plain progress lines even on a terminal
   -h, --help             show this help
@@ -40,6 +43,9 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
       'no-wait': { type: 'boolean' },
       json: { type: 'boolean' },
       plain: { type: 'boolean' },
+      callbacks: { type: 'boolean' },
+      'callback-port': { type: 'string' },
+      'callback-url': { type: 'string' },
     },
     usageText,
   );
@@ -49,6 +55,12 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
   if (backend !== undefined && backend !== 'sim' && backend !== 'useapi') throw new UsageError(`--backend must be sim or useapi, got "${backend}"`);
   const json = flags.values.json === true;
   const timeScale = numberFlag(flags, 'time-scale');
+  const callbackPort = numberFlag(flags, 'callback-port');
+  const callbackUrl = flags.values['callback-url'] as string | undefined;
+  const callbacks =
+    flags.values.callbacks || callbackPort !== undefined || callbackUrl
+      ? { ...(callbackPort !== undefined ? { port: callbackPort } : {}), ...(callbackUrl ? { publicUrl: callbackUrl, host: '0.0.0.0' } : {}) }
+      : undefined;
   const view = chooseView(json, flags.values.plain === true);
   const interrupt = interruptSignal();
   try {
@@ -58,6 +70,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
       ...(typeof flags.values['api-url'] === 'string' ? { apiUrl: flags.values['api-url'] } : {}),
       ...(timeScale !== undefined ? { simTimeScale: timeScale } : {}),
       ...(flags.values['no-wait'] ? { noWait: true } : {}),
+      ...(callbacks && mode === 'render' ? { callbacks } : {}),
       signal: interrupt.signal,
       onEvent: (e) => view.onEvent(e),
       onBackend: (b) => {

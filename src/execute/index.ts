@@ -22,6 +22,7 @@ import { deferred, type Deferred } from './deferred.js';
 import { InputResolver, type JobOutput } from './inputs.js';
 import { Poller } from './poller.js';
 import { reconcile, submitOnce, type SubmitContext } from './submit.js';
+import { startCallbackReceiver, type CallbackReceiver } from './callbacks.js';
 import { runPostSteps } from './post.js';
 
 export interface Tuning {
@@ -64,6 +65,13 @@ export interface ExecuteOptions {
   onEvent?: EventSink;
   clock?: Clock;
   tuning?: Partial<Tuning>;
+  /**
+   * Receive callbacks (replyUrl) on a local listener, so polling is only a safety net. `publicUrl` is
+   * what the API should call when the listener is not reachable at its own address.
+   */
+  callbacks?: { host?: string; port?: number; publicUrl?: string };
+  /** How the backend is described in the run-start event (never the token). */
+  backendName?: string;
   /** Recorded in each lock entry. */
   backendKind?: 'sim' | 'useapi';
   /** Reuse uploads journaled by earlier runs (the real API keeps them; an embedded simulator may not). */
@@ -124,7 +132,8 @@ class Executor {
       api: o.api,
       clock: this.clock,
       minIntervalMs: scaled(this.tuning.minPollMs),
-      maxIntervalMs: scaled(this.tuning.maxPollMs),
+      maxIntervalMs: scaled(this.tuning.maxPollMs) * (o.callbacks ? 4 : 1),
+      ...(o.callbacks ? { expectedFactor: 1.5 } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onRequest ? { onRequest: o.onRequest } : {}),
     });
@@ -154,13 +163,27 @@ class Executor {
     onEvent?.({
       type: 'run-start',
       at: this.nowIso(),
-      backend: '',
+      backend: this.o.backendName ?? '',
       jobs: plan.jobs.length,
       toRender: plan.totals.render,
       credits: plan.totals.credits,
       slots: this.o.slots,
     });
     if (this.o.noWait && this.o.mode === 'render') this.noWaitSlots = await this.freeSlots();
+    if (this.o.callbacks && this.o.mode === 'render') {
+      this.receiver = await startCallbackReceiver({ ...this.o.callbacks, onFinal: (id) => this.poller.notify(id) });
+    }
+    try {
+      return await this.runJobs();
+    } finally {
+      await this.receiver?.close();
+    }
+  }
+
+  private receiver: CallbackReceiver | undefined;
+
+  private async runJobs(): Promise<ExecuteResult> {
+    const { plan, onEvent } = this.o;
     for (const planned of plan.jobs) this.runs.set(planned.id, { planned, state: 'waiting', video: deferred(), output: deferred() });
     for (const run of this.runs.values()) this.tasks.push(this.runJob(run));
     for (const pending of this.supersededAttempts()) this.tasks.push(this.collectAside(pending));
@@ -280,6 +303,7 @@ class Executor {
       const fields = await this.inputs.resolve(planned.job.inputs);
       const body: Record<string, unknown> = { ...planned.job.params, ...fields };
       if (planned.offPeak) body.off_peak_mode = true;
+      if (this.receiver) body.replyUrl = this.receiver.url;
       this.setState(run, 'queued');
       const video = await this.queue.add(() => this.submitAndWait(run, body), { priority: planned.remainingPathSeconds });
       return this.finish(run, video);

@@ -28,6 +28,8 @@ export interface PollerOptions {
   minIntervalMs: number;
   maxIntervalMs: number;
   signal?: AbortSignal;
+  /** Multiplies each job's expected time before the first look (larger when callbacks announce results). */
+  expectedFactor?: number;
   /** Count of requests made, for benchmarks. */
   onRequest?: (what: string) => void;
 }
@@ -47,13 +49,19 @@ export class Poller {
     const now = this.options.clock.now();
     return new Promise((resolve, reject) => {
       // A little after the expected end, so the first look usually finds the job done.
-      const expectedAt = now + expectedMs + this.options.minIntervalMs / 4;
+      const expectedAt = now + expectedMs * (this.options.expectedFactor ?? 1) + this.options.minIntervalMs / 4;
       this.watched.set(videoId, { videoId, expectedAt, deadline: now + maxWaitMs, addedTick: this.tick, resolve, reject });
       // Wake the loop only when this job is due before the current sleep ends: otherwise every
       // submission would cost an extra scheduler request.
       if (expectedAt + this.options.minIntervalMs < this.sleepUntil) this.wake?.();
       if (!this.running) void this.loop();
     });
+  }
+
+  /** A hint (e.g. a callback) that a job may be final: confirm it now instead of at the next tick. */
+  notify(videoId: string): void {
+    const w = this.watched.get(videoId);
+    if (w) void this.fetchFinal(w);
   }
 
   get size(): number {

@@ -166,3 +166,24 @@ describe('backends', () => {
     expect(rig.submissionsByJob().get('a')).toBe(1);
   });
 });
+
+describe('callbacks', () => {
+  it('uses replyUrl callbacks to learn of finished jobs, polling less', async () => {
+    const jobs = manifest(Array.from({ length: 8 }, (_, i) => `  clip${i}:\n    prompt: Shot number ${i}\n`).join(''));
+    const schedulerPolls = (r: Rig) => r.sim.stats().requests['GET scheduler/available'] ?? 0;
+
+    rig = await makeRig({ timeScale: 0.02 });
+    await rig.write(jobs);
+    expect(ran((await rig.render({ simTimeScale: 0.02 })).outcome).summary.done).toBe(8);
+    const pollsWithout = schedulerPolls(rig);
+    expect(rig.sim.stats().callbacks.sent).toBe(0);
+    await rig.close();
+
+    rig = await makeRig({ timeScale: 0.02 });
+    await rig.write(jobs);
+    expect(ran((await rig.render({ simTimeScale: 0.02, callbacks: {} })).outcome).summary.done).toBe(8);
+    expect(rig.sim.stats().callbacks.sent).toBeGreaterThan(0);
+    expect(schedulerPolls(rig)).toBeLessThan(pollsWithout);
+    expect(rig.sim.stats().jobs.every((j) => j.replyRef?.startsWith('pixrender:'))).toBe(true);
+  });
+});
