@@ -20,3 +20,4 @@ export { startSimulator, type Simulator, type SimulatorOptions } from './sim/ind
 export { formatDiagnostic, type Diagnostic, type Result, type SourceRange } from './diagnostic.js';
 export type { RunEvent, RunSummary, JobState } from './events.js';
 export type * from './model.js';
+export { startWatch, watchManifest, type WatchOptions, type WatchSession, type WatchResult } from './watch.js';

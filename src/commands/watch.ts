@@ -1,10 +1,95 @@
 import type { Command } from '../cli.js';
+import type { BackendChoice } from '../pipeline.js';
+import { plainView, ttyView } from '../progress.js';
+import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+import { interruptSignal } from './report.js';
+
+const usage = `Usage: pixrender watch FILE [options]
+
+Renders the manifest once, then watches it, its project config file and every local asset it uses, and
+on each save renders exactly what changed: jobs whose fingerprint changed and the jobs that depend on
+them. Unchanged jobs make no API call. An invalid save prints diagnostics and submits nothing.
+
+A save during a run stops that run's submissions (jobs already submitted stay in the journal) and
+queues one re-run: unchanged jobs in flight are collected, never submitted twice; renders of a version
+that changed meanwhile are kept in .pixrender/aside/.
+
+Options:
+  --debounce MS          quiet time after the last save before re-rendering (default 200)
+  --budget N             credits this whole session may spend; a change that would go over is refused
+                         (nothing submitted) and watching goes on
+  --preview              render every save cheaply (360p, 5 s where the model allows it), with its own
+                         lock and journal (.pixrender/preview/) and outputs (<output dir>/preview/)
+  --backend sim|useapi   force a backend (default: useapi when a token is set, else sim)
+  --api-url URL          API base URL (e.g. a standalone \`pixrender sim\`); needs a token
+  --time-scale F         simulator time scale
+  --json                 NDJSON events on stdout (watch events: watching, change, superseded, invalid,
+                         plan, refused, backend, error, idle; and every run's events)
+  --plain                plain progress lines even on a terminal
+  -h, --help             show this help
+
+Ctrl-C stops submitting and exits once state is saved; a second Ctrl-C exits at once.
+Exit codes: 0 stopped while idle, 2 invalid options or no usable backend, 130 stopped during a run
+(state is saved; render or watch again to continue).`;
 
 export const command: Command = {
-  summary: '',
-  usage: 'pixrender watch (not built yet)',
-  async run() {
-    process.stderr.write('pixrender watch: not built yet\n');
-    return 2;
-  },
+  summary: 'render, then re-render what changes on every save',
+  usage,
+  run: (argv) => withUsage(() => runWatch(argv)),
 };
+
+async function runWatch(argv: string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      debounce: { type: 'string' },
+      budget: { type: 'string' },
+      preview: { type: 'boolean' },
+      backend: { type: 'string' },
+      'api-url': { type: 'string' },
+      'time-scale': { type: 'string' },
+      json: { type: 'boolean' },
+      plain: { type: 'boolean' },
+    },
+    usage,
+  );
+  const [file, ...extra] = flags.positionals;
+  if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
+  const backend = flags.values.backend as string | undefined;
+  if (backend !== undefined && backend !== 'sim' && backend !== 'useapi') throw new UsageError(`--backend must be sim or useapi, got "${backend}"`);
+  const debounceMs = numberFlag(flags, 'debounce');
+  if (debounceMs !== undefined && debounceMs < 0) throw new UsageError(`--debounce must be 0 or more, got ${debounceMs}`);
+  const budgetCredits = numberFlag(flags, 'budget');
+  if (budgetCredits !== undefined && budgetCredits < 0) throw new UsageError(`--budget must be 0 or more, got ${budgetCredits}`);
+  const timeScale = numberFlag(flags, 'time-scale');
+  const json = flags.values.json === true;
+
+  // Loaded here, not at the top: the CLI loads commands lazily and the watcher pulls in chokidar.
+  const { watchManifest } = await import('../watch.js');
+  const { ndjsonSessionView, textSessionView } = await import('../watch/view.js');
+  const out = (text: string) => void process.stdout.write(text);
+  const err = (text: string) => void process.stderr.write(text);
+  const live = flags.values.plain !== true && process.stdout.isTTY === true && !process.env.CI;
+  const view = json ? ndjsonSessionView(out) : textSessionView({ out, err, runView: () => (live ? ttyView(out) : plainView(out)) });
+
+  if (flags.values.preview && !json)
+    err('Preview: each save renders at 360p and 5 s where the model allows; clips go to <output dir>/preview/ and state to .pixrender/preview/ (the real lock and outputs are left alone).\n');
+  const interrupt = interruptSignal();
+  try {
+    const result = await watchManifest(file, {
+      signal: interrupt.signal,
+      onEvent: (e) => view.onEvent(e),
+      ...(debounceMs !== undefined ? { debounceMs } : {}),
+      ...(budgetCredits !== undefined ? { budgetCredits } : {}),
+      ...(flags.values.preview ? { preview: true } : {}),
+      ...(backend ? { backend: backend as BackendChoice } : {}),
+      ...(typeof flags.values['api-url'] === 'string' ? { apiUrl: flags.values['api-url'] } : {}),
+      ...(timeScale !== undefined ? { simTimeScale: timeScale } : {}),
+    });
+    view.close();
+    if (result.error !== undefined) return 2;
+    return result.interrupted ? 130 : 0;
+  } finally {
+    interrupt.dispose();
+  }
+}

@@ -21,6 +21,8 @@ export interface FileStoreOptions {
   fs?: StateFs;
   /** Where the journal and the run lock live. @default `.pixrender` beside the manifest */
   stateDir?: string;
+  /** The lock file. @default `<manifest>.lock` */
+  lockFile?: string;
   /** Strings that must never reach a state file (the API token); shorter than 8 characters are ignored. */
   secrets?: readonly string[];
   /** Run-lock seams for tests. */
@@ -38,18 +40,19 @@ export interface StatePaths {
   pid: string;
 }
 
-export function statePaths(manifestFile: string, stateDir?: string): StatePaths {
+export function statePaths(manifestFile: string, stateDir?: string, lockFile?: string): StatePaths {
   const manifest = resolve(manifestFile);
   const manifestDir = dirname(manifest);
   const dir = stateDir ? resolve(stateDir) : join(manifestDir, '.pixrender');
   const name = basename(manifest);
-  return { manifest, manifestDir, lock: `${manifest}.lock`, stateDir: dir, journal: join(dir, `${name}.journal`), pid: join(dir, `${name}.pid`) };
+  const lock = lockFile ? resolve(lockFile) : `${manifest}.lock`;
+  return { manifest, manifestDir, lock, stateDir: dir, journal: join(dir, `${name}.journal`), pid: join(dir, `${name}.pid`) };
 }
 
 /** Opens the store for a run: takes the run lock (StateBusyError if another live run holds it). */
 export async function openFileStore(manifestFile: string, options: FileStoreOptions = {}): Promise<StateStore> {
   const fs = options.fs ?? nodeStateFs;
-  const paths = statePaths(manifestFile, options.stateDir);
+  const paths = statePaths(manifestFile, options.stateDir, options.lockFile);
   await fs.mkdir(paths.stateDir, { recursive: true });
   const runLock = await acquireProcessLock(paths.pid, {
     fs,
@@ -69,8 +72,8 @@ export async function openFileStore(manifestFile: string, options: FileStoreOpti
 }
 
 /** Reads the state without taking the run lock (for `plan` and `status` while a run may be going on). */
-export async function readStateSnapshot(manifestFile: string, options: Pick<FileStoreOptions, 'fs' | 'stateDir'> = {}): Promise<StateSnapshot> {
-  return snapshotOf(await loadState(options.fs ?? nodeStateFs, statePaths(manifestFile, options.stateDir)));
+export async function readStateSnapshot(manifestFile: string, options: Pick<FileStoreOptions, 'fs' | 'stateDir' | 'lockFile'> = {}): Promise<StateSnapshot> {
+  return snapshotOf(await loadState(options.fs ?? nodeStateFs, statePaths(manifestFile, options.stateDir, options.lockFile)));
 }
 
 async function loadState(fs: StateFs, paths: StatePaths): Promise<Replay & { records: JournalRecord[] }> {
