@@ -30,7 +30,7 @@ function group(i) {
     `  text${i}:`,
     `    prompt: Close-up of \${subject} in \${place}, take ${i}`,
     `    vars: { subject: "espresso pouring into cup ${i}", place: a bright cafe }`,
-    ...(i % 3 === 0 ? ['    effect: Cinematic Zoom'] : []),
+    ...(i % 3 === 0 ? ['    effect: Cinematic Zoom', `    image: ${asset(5)}`] : []),
     ...(i % 4 === 0 ? ['    quality: 720p'] : []),
     ...(i % 5 === 0 ? ['    offPeak: always'] : []),
   ];

@@ -10,6 +10,7 @@ import { UPLOAD_CONTENT_TYPES } from '../api/protocol.js';
 import type { ProjectConfig } from '../config.js';
 import type { JobIndex } from './refs.js';
 import type { SourceMap, YamlPath } from './source.js';
+import { NameSuggester } from './suggest.js';
 import type { ManifestSpec } from './types.js';
 
 export type MediaKind = 'image' | 'video' | 'audio';
@@ -44,6 +45,7 @@ export class ResolveContext {
   readonly inlineFiles = new Map<string, SourceLocation>();
   readonly assets = new Map<string, DeclaredAsset>();
   private readonly seen = new Set<string>();
+  private readonly suggesters = new Map<boolean, NameSuggester>();
 
   constructor(
     readonly spec: ManifestSpec,
@@ -57,6 +59,16 @@ export class ResolveContext {
       const abs = this.filePath(file);
       this.assets.set(name, { name, file: abs, kind: mediaKindOf(abs) });
     }
+  }
+
+  /** Did-you-mean over every job name (then every asset name, with `withAssets`), built once per kind. */
+  nameSuggester(withAssets: boolean): NameSuggester {
+    let suggester = this.suggesters.get(withAssets);
+    if (!suggester) {
+      suggester = new NameSuggester([...this.index.jobs.keys(), ...(withAssets ? this.assets.keys() : [])]);
+      this.suggesters.set(withAssets, suggester);
+    }
+    return suggester;
   }
 
   filePath(file: string): string {

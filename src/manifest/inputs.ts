@@ -137,11 +137,10 @@ export function lookupJob(
       return undefined;
     case 'none': {
       const alsoAssets = options.alsoAssets ?? [];
-      const names = [...ctx.index.jobs.keys(), ...(alsoAssets.length ? ctx.assets.keys() : [])];
-      const guess = closest(ref, names);
+      const guess = ctx.nameSuggester(alsoAssets.length > 0).closest(ref);
       const what = alsoAssets.length ? `job or ${alsoAssets.join('/')} asset` : 'job';
       ctx.error('unknown-job', `unknown ${what} "${ref}"`, location, {
-        hint: guess ? `did you mean "${guess}"?` : `jobs: ${[...ctx.index.jobs.keys()].join(', ')}`,
+        hint: guess ? `did you mean "${guess}"?` : `jobs: ${ctx.nameSuggester(false).list()}`,
       });
       return undefined;
     }

@@ -2,15 +2,17 @@
  * YAML text → a plain value plus a SourceMap. Syntax errors, duplicate keys and alias bombs become
  * diagnostics (`yaml-syntax`, `duplicate-key`, `yaml-alias`); nothing here throws on bad input.
  */
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { parseDocument, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
+import { duplicateKeyOffsets } from './duplicates.js';
 import { SourceMap } from './source.js';
 
 /** Aliases expanded while converting to plain data; more than this is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
 
+const DUPLICATE_KEY_HINT = 'each key may appear once in a mapping';
+
 const YAML_HINTS: Partial<Record<string, string>> = {
-  DUPLICATE_KEY: 'each key may appear once in a mapping',
   BLOCK_AS_IMPLICIT_KEY: 'put text that contains ": " in quotes, e.g. prompt: "Title: subtitle"',
   TAB_AS_INDENT: 'indent with spaces',
   BAD_INDENT: 'items of one mapping or list start at the same column',
@@ -25,26 +27,33 @@ export interface ParsedYaml {
 }
 
 export function parseYaml(file: string, text: string): ParsedYaml {
-  const lineCounter = new LineCounter();
+  // Node ranges are all the source map needs: no LineCounter and no CST tokens kept on the nodes.
   const doc = parseDocument(text, {
-    lineCounter,
-    keepSourceTokens: true,
-    uniqueKeys: true,
+    // yaml's duplicate-key check is quadratic in the size of a map; duplicateKeyOffsets is linear.
+    uniqueKeys: false,
     merge: true,
     prettyErrors: false,
   });
   const source = new SourceMap(file, text, doc);
   const diagnostics: Diagnostic[] = [];
+  const duplicates = duplicateKeyOffsets(doc).sort((a, b) => a - b);
+  let next = 0;
+  // Each duplicate goes before the first yaml error that starts after it, so the order stays by offset.
+  const duplicatesBefore = (offset: number): void => {
+    for (; next < duplicates.length && duplicates[next]! <= offset; next++) diagnostics.push(duplicateKey(source, text, duplicates[next]!));
+  };
   for (const e of doc.errors) {
     const [start, end] = e.pos;
+    duplicatesBefore(start - 1);
     diagnostics.push({
       severity: 'error',
-      code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-      message: e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, start) : firstLine(e.message),
+      code: 'yaml-syntax',
+      message: firstLine(e.message),
       location: source.location({ offset: start, length: Math.max(1, end - start) }),
       ...(YAML_HINTS[e.code] ? { hint: YAML_HINTS[e.code] } : {}),
     });
   }
+  duplicatesBefore(Infinity);
   if (diagnostics.length > 0) return { source, diagnostics };
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), source, diagnostics };
@@ -54,8 +63,20 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   }
 }
 
+function duplicateKey(source: SourceMap, text: string, offset: number): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'duplicate-key',
+    message: duplicateKeyMessage(text, offset),
+    location: source.location({ offset, length: 1 }),
+    hint: DUPLICATE_KEY_HINT,
+  };
+}
+
 function duplicateKeyMessage(text: string, offset: number): string {
-  const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim();
+  // Only the rest of the key's line: slicing the whole remaining text per duplicate would be quadratic.
+  const lineEnd = text.indexOf('\n', offset);
+  const key = /^[^:\n]*/.exec(text.slice(offset, lineEnd < 0 ? undefined : lineEnd))?.[0]?.trim();
   return key ? `duplicate key "${key}"` : 'duplicate key';
 }
 

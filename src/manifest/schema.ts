@@ -154,20 +154,35 @@ function toProblem(e: ErrorObject, source: SourceMap, prefix: YamlPath): SchemaP
  * (e.g. the object form of a frame reference when an object was written); if none matches, keep the anyOf.
  */
 function pruneAlternatives(errors: ErrorObject[], root: unknown): ErrorObject[] {
+  // The branch each anyOf error's value matches (-1: none), by the anyOf's schema path. Errors are then
+  // checked against the anyOfs above them in one pass; comparing every error with every anyOf error is
+  // quadratic when thousands of jobs have a bad reference.
+  const matchesBySchemaPath = new Map<string, Set<number>>();
   const drop = new Set<ErrorObject>();
   for (const e of errors) {
     if (e.keyword !== 'anyOf') continue;
     const branches = (e.schema as { type?: string | string[]; const?: unknown }[]) ?? [];
     const value = valueAt(root, pointerToPath(e.instancePath));
     const match = branches.findIndex((b) => branchAccepts(b, value));
-    for (const other of errors) {
-      if (other === e || !other.schemaPath.startsWith(`${e.schemaPath}/`)) continue;
-      const branch = Number(other.schemaPath.slice(e.schemaPath.length + 1).split('/')[0]);
-      if (match < 0 || branch !== match) drop.add(other);
-    }
+    const matches = matchesBySchemaPath.get(e.schemaPath) ?? new Set<number>();
+    matches.add(match);
+    matchesBySchemaPath.set(e.schemaPath, matches);
     if (match >= 0) drop.add(e);
   }
-  return errors.filter((e) => !drop.has(e));
+  if (matchesBySchemaPath.size === 0) return errors;
+  // An error inside an anyOf's alternatives is dropped unless every anyOf error at that schema path
+  // matched that alternative (the grouping is by schema path, not by value).
+  const insideUnmatched = (e: ErrorObject): boolean => {
+    const schemaPath = e.schemaPath;
+    for (let slash = schemaPath.indexOf('/'); slash >= 0; slash = schemaPath.indexOf('/', slash + 1)) {
+      const matches = matchesBySchemaPath.get(schemaPath.slice(0, slash));
+      if (!matches) continue;
+      const branch = Number(schemaPath.slice(slash + 1).split('/')[0]);
+      for (const match of matches) if (match < 0 || branch !== match) return true;
+    }
+    return false;
+  };
+  return errors.filter((e) => !drop.has(e) && !insideUnmatched(e));
 }
 
 function branchAccepts(branch: { type?: string | string[]; const?: unknown }, value: unknown): boolean {

@@ -2,12 +2,15 @@
  * Maps paths into the parsed YAML back to source ranges, so every diagnostic can point into the file.
  * A path is a list of keys and sequence indices, the same as an ajv `instancePath` split on `/`.
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SourceLocation, SourceRange } from '../diagnostic.js';
 
 export type YamlPath = readonly (string | number)[];
 
 export class SourceMap {
+  /** Each map's pairs by key text, built on first use: diagnostics look up thousands of paths in `jobs`. */
+  private readonly pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
   constructor(
     /** The file name as the user gave it: diagnostics print it as is. */
     readonly file: string,
@@ -37,7 +40,7 @@ export class SourceMap {
   childKey(path: YamlPath, name: string): SourceLocation {
     const { node, complete } = this.walk(path);
     if (complete && isMap(node)) {
-      const pair = node.items.find((p) => keyText(p) === name);
+      const pair = this.pairOf(node, name);
       if (pair && isNodeWithRange(pair.key)) return this.at(pair.key);
     }
     return this.at(node);
@@ -71,7 +74,7 @@ export class SourceMap {
     let pair: Pair | undefined;
     for (const step of path) {
       if (isMap(node)) {
-        const found = node.items.find((p) => keyText(p) === String(step));
+        const found = this.pairOf(node, String(step));
         if (!found || !isNodeWithRange(found.value)) {
           return { node, ...(found ? { pair: found } : {}), complete: false };
         }
@@ -87,6 +90,20 @@ export class SourceMap {
       }
     }
     return { node: node ?? undefined, ...(pair ? { pair } : {}), complete: true };
+  }
+
+  /** The first pair of `map` whose key reads `key`. */
+  private pairOf(map: YAMLMap, key: string): Pair | undefined {
+    let index = this.pairsByKey.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        const text = keyText(p);
+        if (text !== undefined && !index.has(text)) index.set(text, p as Pair);
+      }
+      this.pairsByKey.set(map, index);
+    }
+    return index.get(key);
   }
 }
 
