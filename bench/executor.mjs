@@ -5,8 +5,38 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator } from '../dist/sim/index.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runManifest } from '../dist/pipeline.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/**
+ * The simulator runs in its own process, as the real API runs elsewhere: the client under test does
+ * not share its event loop with the server streaming media.
+ */
+async function startSimProcess(options) {
+  const args = [cli, 'sim', '--port', '0', '--time-scale', String(options.timeScale), '--max-jobs', String(options.maxJobs), '--credits', String(options.credits), '--seed', String(options.seed)];
+  if (options.faults) args.push('--faults', options.faults);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const { url, token } = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const url = /base URL\s+(\S+)/.exec(out)?.[1];
+      const token = /token\s+(\S+)/.exec(out)?.[1];
+      if (url && token) resolve({ url, token });
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
+  });
+  const origin = new URL(url).origin;
+  return {
+    url,
+    token,
+    stats: async () => (await fetch(`${origin}/__sim/stats`)).json(),
+    close: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))),
+  };
+}
 
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.02);
 const SLOTS = 8;
@@ -52,7 +82,7 @@ function lowerBound(plan, slots) {
 
 async function runWorkload(name, jobs, faults) {
   const dir = await mkdtemp(join(tmpdir(), `pixrender-bench-${name}-`));
-  const sim = await startSimulator({ timeScale: TIME_SCALE, accounts: 1, maxJobs: SLOTS, credits: 1_000_000, seed: 42, ...(faults ? { faults } : {}) });
+  const sim = await startSimProcess({ timeScale: TIME_SCALE, maxJobs: SLOTS, credits: 1_000_000, seed: 42, faults });
   try {
     const file = join(dir, `${name}.yaml`);
     await writeFile(file, manifest(name, jobs));
@@ -76,7 +106,7 @@ async function runWorkload(name, jobs, faults) {
     const makespan = (runEnd - runStart) / 1000;
     const wall = (performance.now() - started) / 1000;
     if (outcome.kind !== 'ran') throw new Error(`${name}: ${outcome.kind} ${JSON.stringify(outcome.diagnostics ?? '')}`);
-    const stats = sim.stats();
+    const stats = await sim.stats();
     const requests = Object.values(stats.requests).reduce((a, b) => a + b, 0);
     const lb = lowerBound(outcome.plan, SLOTS);
     const maxConcurrent = Math.max(...Object.values(stats.accounts).map((a) => a.maxConcurrent));
@@ -106,7 +136,7 @@ export async function benchExecutor() {
   rows.push(await runWorkload('independent64', workloads.independent64()));
   rows.push(await runWorkload('chains', workloads.chains()));
   rows.push(await runWorkload('diamonds', workloads.diamonds()));
-  rows.push(await runWorkload('storm429', workloads.independent64(), { storm429: 0.3 }));
+  rows.push(await runWorkload('storm429', workloads.independent64(), 'storm=0.3'));
   return rows;
 }
 

@@ -39,7 +39,7 @@ export const DEFAULT_TUNING: Tuning = {
   busyBackoffMs: 10_000,
   busyBackoffMaxMs: 60_000,
   maxUnknownOutcomes: 5,
-  minPollMs: 2_000,
+  minPollMs: 1_000,
   maxPollMs: 30_000,
   downloadConcurrency: 8,
   downloadAttempts: 12,

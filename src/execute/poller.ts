@@ -53,7 +53,7 @@ export class Poller {
       this.watched.set(videoId, { videoId, expectedAt, deadline: now + maxWaitMs, addedTick: this.tick, resolve, reject });
       // Wake the loop only when this job is due before the current sleep ends: otherwise every
       // submission would cost an extra scheduler request.
-      if (expectedAt + this.options.minIntervalMs < this.sleepUntil) this.wake?.();
+      if (expectedAt < this.sleepUntil) this.wake?.();
       if (!this.running) void this.loop();
     });
   }

@@ -152,37 +152,52 @@ function toProblem(e: ErrorObject, source: SourceMap, prefix: YamlPath): SchemaP
 /**
  * anyOf errors list every alternative's failures. Keep only the alternative whose type matches the value
  * (e.g. the object form of a frame reference when an object was written); if none matches, keep the anyOf.
+ * Each anyOf is judged on its own value: the same schema position (a shared `$defs` entry) is reached once
+ * per job, and one job's mistake must neither hide nor excuse another's.
  */
 function pruneAlternatives(errors: ErrorObject[], root: unknown): ErrorObject[] {
-  // The branch each anyOf error's value matches (-1: none), by the anyOf's schema path. Errors are then
-  // checked against the anyOfs above them in one pass; comparing every error with every anyOf error is
-  // quadratic when thousands of jobs have a bad reference.
-  const matchesBySchemaPath = new Map<string, Set<number>>();
+  // The branch each anyOf's value matches (-1: none), by schema path and then instance path. Errors are
+  // then checked against the anyOfs above them in one pass, looking up only their own path prefixes;
+  // comparing every error with every anyOf error is quadratic when thousands of jobs have a bad reference.
+  const anyOfs = new Map<string, Map<string, Set<number>>>();
   const drop = new Set<ErrorObject>();
   for (const e of errors) {
     if (e.keyword !== 'anyOf') continue;
     const branches = (e.schema as { type?: string | string[]; const?: unknown }[]) ?? [];
     const value = valueAt(root, pointerToPath(e.instancePath));
     const match = branches.findIndex((b) => branchAccepts(b, value));
-    const matches = matchesBySchemaPath.get(e.schemaPath) ?? new Set<number>();
+    const byInstance = anyOfs.get(e.schemaPath) ?? new Map<string, Set<number>>();
+    anyOfs.set(e.schemaPath, byInstance);
+    const matches = byInstance.get(e.instancePath) ?? new Set<number>();
+    byInstance.set(e.instancePath, matches);
     matches.add(match);
-    matchesBySchemaPath.set(e.schemaPath, matches);
     if (match >= 0) drop.add(e);
   }
-  if (matchesBySchemaPath.size === 0) return errors;
-  // An error inside an anyOf's alternatives is dropped unless every anyOf error at that schema path
-  // matched that alternative (the grouping is by schema path, not by value).
+  if (anyOfs.size === 0) return errors;
+  // An error inside an anyOf's alternatives (its schema path below the anyOf's, its instance path at or
+  // below the anyOf's value) is dropped unless that anyOf's value matched this alternative.
   const insideUnmatched = (e: ErrorObject): boolean => {
     const schemaPath = e.schemaPath;
     for (let slash = schemaPath.indexOf('/'); slash >= 0; slash = schemaPath.indexOf('/', slash + 1)) {
-      const matches = matchesBySchemaPath.get(schemaPath.slice(0, slash));
-      if (!matches) continue;
+      const byInstance = anyOfs.get(schemaPath.slice(0, slash));
+      if (!byInstance) continue;
       const branch = Number(schemaPath.slice(slash + 1).split('/')[0]);
-      for (const match of matches) if (match < 0 || branch !== match) return true;
+      for (const instance of instancePrefixes(e.instancePath)) {
+        const matches = byInstance.get(instance);
+        if (matches) for (const match of matches) if (match < 0 || branch !== match) return true;
+      }
     }
     return false;
   };
   return errors.filter((e) => !drop.has(e) && !insideUnmatched(e));
+}
+
+/** `/a/b` → `/a/b`, `/a`, `` (a JSON pointer and the pointers of the values that contain it). */
+function* instancePrefixes(pointer: string): Generator<string> {
+  for (let end = pointer.length; end >= 0; end = pointer.lastIndexOf('/', end - 1)) {
+    yield pointer.slice(0, end);
+    if (end === 0) return;
+  }
 }
 
 function branchAccepts(branch: { type?: string | string[]; const?: unknown }, value: unknown): boolean {

@@ -1,6 +1,6 @@
 /**
  * Big manifests: thousands of jobs must give the same diagnostics, at the same places, as small ones
- * (duplicate keys deep inside, many bad references, many schema errors of one kind).
+ * (duplicate keys deep inside, many bad references, many schema errors of one kind or of several).
  */
 import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../src/diagnostic.js';
@@ -113,5 +113,21 @@ describe('a manifest with 3,000 jobs', () => {
     const expected = lines.flatMap((l, i) => (l === '    frames: { first: [a], last: b }' ? [`schema ${i + 1}:22`] : []));
     expect(expected).toHaveLength(GROUPS);
     expect(await placed(lines)).toEqual(expected);
+  });
+
+  it('reports every job of many that share one mistake, and others of another form at the same place', async () => {
+    // Every pair job gets a bad frame name in the mapping form; every fifth one a list instead.
+    const expected: string[] = [];
+    const lines = manifestLines(GROUPS).map((l, i) => {
+      if (l !== '    frames: { first: a, last: b }') return l;
+      const bad = expected.length % 5 === 4 ? '    frames: { first: [a], last: b }' : '    frames: { first: a, last: { job: shot0, frame: middle } }';
+      expected.push(`schema ${i + 1}:${bad.includes('[a]') ? bad.indexOf('[a]') + 1 : bad.indexOf('middle') + 1}`);
+      return bad;
+    });
+    expect(expected).toHaveLength(GROUPS);
+    expect(await placed(lines)).toEqual(expected);
+    const r = await load(text(lines), FILES);
+    expect(r.diagnostics.filter((d) => d.message === 'jobs.pair3.frames.last.frame must be one of first, last (got "middle")')).toHaveLength(1);
+    expect(r.diagnostics.filter((d) => d.message === 'jobs.pair4.frames.first must be a string or a mapping')).toHaveLength(1);
   });
 });
