@@ -2,7 +2,7 @@
 /**
  * The command-line entry: a thin router. Each command lives in src/commands/<name>.ts, is loaded
  * lazily, parses its own flags and returns an exit code. Exit codes: 0 ok, 1 jobs failed,
- * 2 invalid input, 3 credits/budget, 130 interrupted.
+ * 2 invalid input, 3 credits/budget, 130 interrupted; 70 is an internal error (a bug).
  */
 import { readFileSync } from 'node:fs';
 
@@ -70,11 +70,38 @@ export async function main(argv: string[]): Promise<number> {
   return cmd.run(rest);
 }
 
+/**
+ * Errors a user can meet and act on (the API unreachable or refusing the token, damaged or busy state,
+ * ffmpeg missing) become one clear line and an exit code; anything else is a bug and shows its stack.
+ */
+async function explain(error: unknown): Promise<{ message: string; code: number } | undefined> {
+  const [{ ApiError }, { StateError }, { FfmpegError }, { BackendError }] = await Promise.all([
+    import('./api/errors.js'),
+    import('./state/errors.js'),
+    import('./ffmpeg.js'),
+    import('./pipeline.js'),
+  ]);
+  if (error instanceof ApiError) {
+    const code = error.kind === 'insufficient-credits' ? 3 : error.kind === 'unauthorized' || error.kind === 'payment-required' ? 2 : 1;
+    return { message: `the API call failed: ${error.message}`, code };
+  }
+  if (error instanceof StateError) return { message: error.message, code: 2 };
+  if (error instanceof BackendError) return { message: error.message, code: 2 };
+  if (error instanceof FfmpegError || (error instanceof Error && error.message.startsWith('ffmpeg not found'))) return { message: error.message, code: 1 };
+  return undefined;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
+    const known = await explain(error).catch(() => undefined);
+    if (known) {
+      process.stderr.write(`pixrender: ${known.message}\n`);
+      process.exitCode = known.code;
+      return;
+    }
     process.stderr.write(`pixrender: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 70;
   },
