@@ -90,6 +90,8 @@ interface JobRun {
   state: JobState;
   /** Resolves when the job's video is final at the API: enough for inputs that take its video_id. */
   video: Deferred<JobOutput>;
+  /** Credits the API reported charging (cost_credits), when it did. */
+  charged?: number;
   /** Resolves when its output is downloaded: needed for frames and post steps. */
   output: Deferred<JobOutput>;
   reason?: string;
@@ -363,6 +365,7 @@ class Executor {
         return this.settle(run, 'failed', `${result.error.kind}: ${result.error.apiMessage ?? result.error.message}`);
       case 'submitted':
         this.creditsSpent += result.credits ?? planned.cost;
+        if (result.credits !== undefined) run.charged = result.credits;
         this.noWaitSlots--;
         if (this.o.noWait) return this.settle(run, 'pending', `submitted as ${result.videoId}`, false, result.videoId);
         return this.waitFinal(run, result.videoId);
@@ -411,7 +414,7 @@ class Executor {
       output: toPosix(planned.job.output),
       sha256,
       size,
-      credits: planned.cost,
+      credits: run.charged ?? planned.cost,
       offPeak: planned.offPeak,
       ...(this.o.backendKind ? { backend: this.o.backendKind } : {}),
       submittedAt: video.created_at ?? this.nowIso(),

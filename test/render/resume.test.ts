@@ -66,4 +66,24 @@ describe('crash safety', () => {
     expect(again.summary.cached).toBe(7);
     expect(rig.sim.stats().jobs).toHaveLength(7);
   });
+
+  it('Ctrl-C stops submitting, saves state and exits 130; the next render finishes without resubmitting', async () => {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+    rig = await makeRig({ timeScale: TIME_SCALE, maxJobs: 2 });
+    const jobs = Array.from({ length: 6 }, (_, i) => `  clip${i}:\n    prompt: Shot number ${i}\n`).join('');
+    await rig.write(manifest(jobs));
+    child = startRender(rig);
+    const exitCode = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 20_000;
+    while (rig.sim.stats().jobs.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGINT');
+    expect(await exitCode).toBe(130);
+    const submittedBefore = rig.sim.stats().jobs.length;
+    expect(submittedBefore).toBeLessThan(6);
+
+    const run = ran((await rig.render({ simTimeScale: TIME_SCALE })).outcome);
+    expect(run.summary.failures).toEqual([]);
+    for (const [id, n] of rig.submissionsByJob()) expect(n, id).toBe(1);
+    expect(rig.sim.stats().jobs).toHaveLength(6);
+  });
 });
