@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
 import { offPeakMultiplierFrom } from './api/features.js';
-import { loadCatalog, type Catalog } from './catalog.js';
+import type { Catalog } from './catalog.js';
 import type { ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { EventSink, RunSummary } from './events.js';

@@ -10,80 +10,20 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import PQueue from 'p-queue';
-import type { PixverseApi } from '../api/api.js';
 import { isApiError } from '../api/errors.js';
 import { videoOutcome, type VideoObject } from '../api/protocol.js';
-import type { Catalog } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
-import type { EventSink, JobState, RunSummary } from '../events.js';
-import type { Fingerprint, JobId, LockEntry, LockFile, Plan, PlannedJob, ResolvedManifest } from '../model.js';
-import type { PendingJob, StateSnapshot, StateStore } from '../state/store.js';
+import type { JobState, RunSummary } from '../events.js';
+import type { JobId, LockEntry, PlannedJob } from '../model.js';
 import { deferred, type Deferred } from './deferred.js';
 import { InputResolver, type JobOutput } from './inputs.js';
 import { Poller } from './poller.js';
-import { reconcile, submitOnce, type SubmitContext } from './submit.js';
+import { submitOnce, type SubmitContext } from './submit.js';
+import { collectAside, resumeAttempt, supersededAttempts, type AttemptContext } from './attempts.js';
 import { startCallbackReceiver, type CallbackReceiver } from './callbacks.js';
+import { LockWriter } from './lock-writer.js';
+import { DEFAULT_TUNING, type ExecuteOptions, type ExecuteResult, type Tuning } from './options.js';
 import { runPostSteps } from './post.js';
-
-export interface Tuning {
-  busyBackoffMs: number;
-  busyBackoffMaxMs: number;
-  maxUnknownOutcomes: number;
-  minPollMs: number;
-  maxPollMs: number;
-  downloadConcurrency: number;
-  downloadAttempts: number;
-}
-
-export const DEFAULT_TUNING: Tuning = {
-  busyBackoffMs: 10_000,
-  busyBackoffMaxMs: 60_000,
-  maxUnknownOutcomes: 5,
-  minPollMs: 1_000,
-  maxPollMs: 30_000,
-  downloadConcurrency: 8,
-  downloadAttempts: 12,
-};
-
-export interface ExecuteOptions {
-  plan: Plan;
-  manifest: ResolvedManifest;
-  api: PixverseApi;
-  store: StateStore;
-  snapshot: StateSnapshot;
-  catalog: Catalog;
-  /** Generation slots: the accounts' total maxJobs. */
-  slots: number;
-  /** Multiplies catalog timings when pacing polls (the simulator's time scale; 1 for the real API). */
-  timeScale: number;
-  /** 'collect' submits nothing: it only waits for and downloads jobs submitted earlier. */
-  mode: 'render' | 'collect';
-  /** Submit what can start now and return without waiting for renders. */
-  noWait?: boolean;
-  /** Aborting stops new submissions and waiting; submitted jobs stay pending for a later run. */
-  signal?: AbortSignal;
-  onEvent?: EventSink;
-  clock?: Clock;
-  tuning?: Partial<Tuning>;
-  /**
-   * Receive callbacks (replyUrl) on a local listener, so polling is only a safety net. `publicUrl` is
-   * what the API should call when the listener is not reachable at its own address.
-   */
-  callbacks?: { host?: string; port?: number; publicUrl?: string };
-  /** How the backend is described in the run-start event (never the token). */
-  backendName?: string;
-  /** Recorded in each lock entry. */
-  backendKind?: 'sim' | 'useapi';
-  /** Reuse uploads journaled by earlier runs (the real API keeps them; an embedded simulator may not). */
-  reuseUploads?: boolean;
-  /** Counts HTTP requests by kind, for benchmarks. */
-  onRequest?: (what: string) => void;
-}
-
-export interface ExecuteResult {
-  summary: RunSummary;
-  lock: LockFile;
-}
 
 interface JobRun {
   planned: PlannedJob;
@@ -97,6 +37,8 @@ interface JobRun {
   reason?: string;
 }
 
+export { DEFAULT_TUNING, type ExecuteOptions, type ExecuteResult, type Tuning } from './options.js';
+
 export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
   return new Executor(options).run();
 }
@@ -105,7 +47,7 @@ class Executor {
   private readonly clock: Clock;
   private readonly tuning: Tuning;
   private readonly runs = new Map<JobId, JobRun>();
-  private readonly lock: LockFile;
+  private readonly lock: LockWriter;
   private readonly queue: PQueue;
   private readonly downloads: PQueue;
   private readonly poller: Poller;
@@ -116,8 +58,6 @@ class Executor {
   private creditsSpent = 0;
   private noCredits = false;
   private noWaitSlots = Infinity;
-  private lockWrite: Promise<void> = Promise.resolve();
-  private lockDirty = false;
   private readonly tasks: Promise<void>[] = [];
   private readonly touched = new Set<JobId>();
 
@@ -126,7 +66,7 @@ class Executor {
     this.tuning = { ...DEFAULT_TUNING, ...o.tuning };
     this.started = this.clock.now();
     this.manifestDir = dirname(o.manifest.file);
-    this.lock = { version: 1, jobs: { ...o.snapshot.lock.jobs } };
+    this.lock = new LockWriter(o.store, o.snapshot.lock);
     this.queue = new PQueue({ concurrency: Math.max(1, o.slots) });
     this.downloads = new PQueue({ concurrency: this.tuning.downloadConcurrency });
     const scaled = (ms: number) => Math.max(1, Math.round(ms * Math.min(1, o.timeScale)));
@@ -188,18 +128,20 @@ class Executor {
     const { plan, onEvent } = this.o;
     for (const planned of plan.jobs) this.runs.set(planned.id, { planned, state: 'waiting', video: deferred(), output: deferred() });
     for (const run of this.runs.values()) this.tasks.push(this.runJob(run));
-    for (const pending of this.supersededAttempts()) this.tasks.push(this.collectAside(pending));
+    const attempts = this.attemptContext();
+    for (const pending of supersededAttempts(this.o.snapshot, this.runs)) this.tasks.push(collectAside(attempts, pending));
     await Promise.all(this.tasks);
     await this.queue.onIdle();
     if (!this.o.signal?.aborted && this.o.mode === 'render') {
       const post = await runPostSteps(this.o.manifest, this.runs, this.touched, this.o.onEvent, () => this.nowIso());
       for (const failure of post) this.failures.push(failure);
     }
-    if (this.o.mode === 'render' && !this.o.noWait) this.pruneLock();
-    await this.flushLock();
+    // Entries for jobs no longer in the manifest go: a renamed job is a new job.
+    if (this.o.mode === 'render' && !this.o.noWait) this.lock.keepOnly(new Set(this.runs.keys()));
+    await this.lock.flush();
     const summary = this.summary();
     onEvent?.({ type: 'run-end', at: this.nowIso(), summary });
-    return { summary, lock: this.lock };
+    return { summary, lock: this.lock.current };
   }
 
   private readonly failures: { id: JobId; reason: string }[] = [];
@@ -233,44 +175,24 @@ class Executor {
     }
   }
 
-  /** Open attempts this plan will not adopt: the job changed (or left the manifest) while it rendered. */
-  private supersededAttempts(): PendingJob[] {
-    const open = [...this.o.snapshot.pending.values()].filter((p) => {
-      const run = this.runs.get(p.job as JobId);
-      return !run || run.planned.fingerprint !== p.fingerprint || run.planned.action === 'cached' || run.planned.action === 'download';
-    });
-    return [...open, ...this.o.snapshot.superseded];
-  }
-
-  /**
-   * A superseded attempt was paid for: wait for it and keep its video aside in .pixrender/aside/ (never
-   * recorded as current in the lock), so nothing is lost.
-   */
-  private async collectAside(pending: PendingJob): Promise<void> {
-    const job = pending.job as JobId;
-    const fp = pending.fingerprint as Fingerprint;
-    try {
-      const { videoId } = await this.resume(pending);
-      if (!videoId) return;
-      const video = await this.queue.add(() => this.poller.watch(videoId, this.tuning.minPollMs * this.o.timeScale, this.o.catalog.timing.max_wait_off_peak_s * 1000 * this.o.timeScale), { priority: Infinity });
-      if (video === 'timeout' || !video) return;
-      let reason = `superseded by a newer version; ${videoOutcome(video)}`;
-      if (videoOutcome(video) === 'completed' && video.url) {
-        const aside = join('.pixrender', 'aside', `${job.replace(/[^\w.\-\[\]=,]/g, '_')}@${fp.slice(0, 12)}.mp4`);
-        await mkdir(dirname(this.absolute(aside)), { recursive: true });
-        await this.o.api.download(video.url, this.absolute(aside));
-        reason = `superseded by a newer version; kept at ${toPosix(aside)}`;
-      }
-      await this.o.store.append({ type: 'failed', job, fingerprint: fp, reason, replyRef: pending.replyRef, at: this.nowIso() });
-      this.o.onEvent?.({ type: 'warning', at: this.nowIso(), id: job, message: reason });
-    } catch (error) {
-      this.o.onEvent?.({ type: 'warning', at: this.nowIso(), id: job, message: `could not collect a superseded render: ${(error as Error).message}` });
-    }
+  private attemptContext(): AttemptContext {
+    return {
+      api: this.o.api,
+      store: this.o.store,
+      queue: this.queue,
+      poller: this.poller,
+      manifestDir: this.manifestDir,
+      firstLookMs: this.tuning.minPollMs * this.o.timeScale,
+      maxWaitMs: this.o.catalog.timing.max_wait_off_peak_s * 1000 * this.o.timeScale,
+      now: () => this.nowIso(),
+      ...(this.o.onEvent ? { onEvent: this.o.onEvent } : {}),
+      ...(this.o.onRequest ? { onRequest: this.o.onRequest } : {}),
+    };
   }
 
   /** A lock entry whose output file is missing: download it again (never re-render). */
   private async restore(run: JobRun): Promise<void> {
-    const entry = this.lock.jobs[run.planned.id]!;
+    const entry = this.lock.current.jobs[run.planned.id]!;
     this.setState(run, 'downloading');
     let url = entry.url;
     const fresh = await this.o.api.getVideo(entry.videoId).catch(() => null);
@@ -281,7 +203,7 @@ class Executor {
   }
 
   private finishFromLock(run: JobRun, state: 'cached' | 'done'): void {
-    const entry = this.lock.jobs[run.planned.id]!;
+    const entry = this.lock.current.jobs[run.planned.id]!;
     const out = { videoId: entry.videoId, file: this.absolute(entry.output), durationSeconds: outputDuration(entry.params) };
     run.video.resolve(out);
     run.output.resolve(out);
@@ -292,10 +214,7 @@ class Executor {
     const { planned } = run;
     const pending = this.o.snapshot.pending.get(planned.id);
     let videoId: string | undefined;
-    let replyRef: string | undefined;
-    if (pending && pending.fingerprint === planned.fingerprint) {
-      ({ videoId, replyRef } = await this.resume(pending));
-    }
+    if (pending && pending.fingerprint === planned.fingerprint) ({ videoId } = await resumeAttempt(this.attemptContext(), pending, planned.job.params));
     if (!videoId && this.o.mode === 'collect') return this.settle(run, 'skipped', 'not submitted yet (run `pixrender render`)', false);
     if (!videoId) {
       if (this.noCredits) return this.settle(run, 'skipped', 'credits ran out before it was submitted');
@@ -325,18 +244,6 @@ class Executor {
     } catch (error) {
       this.settle(run, 'failed', `download: ${error instanceof Error ? error.message : String(error)}`, true, video.video_id);
     }
-  }
-
-  /** A job submitted by an earlier run: poll it; an intent with no recorded answer is reconciled first. */
-  private async resume(pending: PendingJob): Promise<{ videoId?: string; replyRef?: string }> {
-    if (pending.videoId) return { videoId: pending.videoId, replyRef: pending.replyRef };
-    const found = await reconcile(this.o.api, pending.replyRef, {}, pending.since, this.o.onRequest);
-    if (found) {
-      await this.o.store.append({ type: 'submitted', job: pending.job as JobId, fingerprint: pending.fingerprint as Fingerprint, videoId: found, replyRef: pending.replyRef, at: this.nowIso() });
-      return { videoId: found, replyRef: pending.replyRef };
-    }
-    await this.o.store.append({ type: 'abandoned', job: pending.job as JobId, fingerprint: pending.fingerprint as Fingerprint, reason: 'not found at the API after an interrupted submit', at: this.nowIso() });
-    return {};
   }
 
   private async submitAndWait(run: JobRun, body: Record<string, unknown>): Promise<VideoObject | undefined> {
@@ -421,9 +328,8 @@ class Executor {
       completedAt: this.nowIso(),
     };
     await this.o.store.append({ type: 'completed', job: planned.id, fingerprint: planned.fingerprint, entry, at: this.nowIso() });
-    this.lock.jobs[planned.id] = entry;
+    this.lock.set(planned.id, entry);
     this.touched.add(planned.id);
-    this.scheduleLockWrite();
     run.output.resolve({ videoId: video.video_id, file: this.absolute(entry.output), durationSeconds: video.video_duration ?? video.duration });
     this.setState(run, 'done', { videoId: video.video_id });
   }
@@ -461,7 +367,7 @@ class Executor {
   private async outputOf(job: JobId, needFile: boolean): Promise<JobOutput> {
     const run = this.runs.get(job);
     if (run) return needFile ? run.output.promise : run.video.promise;
-    const entry = this.lock.jobs[job];
+    const entry = this.lock.current.jobs[job];
     if (!entry) throw new Error(`no output for ${job}`);
     const file = this.absolute(entry.output);
     if (needFile) await stat(file);
@@ -480,25 +386,6 @@ class Executor {
   private setState(run: JobRun, state: JobState, extra: { videoId?: string; message?: string; etaSeconds?: number } = {}): void {
     run.state = state;
     this.o.onEvent?.({ type: 'job', at: this.nowIso(), id: run.planned.id, state, action: run.planned.action, credits: run.planned.cost, ...extra });
-  }
-
-  private scheduleLockWrite(): void {
-    if (this.lockDirty) return;
-    this.lockDirty = true;
-    this.lockWrite = this.lockWrite.then(async () => {
-      this.lockDirty = false;
-      await this.o.store.writeLock(this.lock);
-    });
-  }
-
-  private async flushLock(): Promise<void> {
-    await this.lockWrite;
-    await this.o.store.writeLock(this.lock);
-  }
-
-  /** Entries for jobs no longer in the manifest go: a renamed job is a new job. */
-  private pruneLock(): void {
-    for (const id of Object.keys(this.lock.jobs)) if (!this.runs.has(id as JobId)) delete this.lock.jobs[id];
   }
 
   private summary(): RunSummary {

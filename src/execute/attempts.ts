@@ -1,0 +1,81 @@
+/**
+ * Attempts left open by earlier runs (a crash, Ctrl-C, --no-wait, or a watch-mode re-run): an attempt
+ * whose job is unchanged is resumed — polled, never submitted again — and one whose job changed is
+ * still waited for and its video kept aside, since it was paid for.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type PQueue from 'p-queue';
+import type { PixverseApi } from '../api/api.js';
+import { videoOutcome } from '../api/protocol.js';
+import type { EventSink } from '../events.js';
+import type { Fingerprint, JobId, PlannedJob } from '../model.js';
+import type { PendingJob, StateSnapshot, StateStore } from '../state/store.js';
+import type { Poller } from './poller.js';
+import { reconcile } from './submit.js';
+
+export interface AttemptContext {
+  api: PixverseApi;
+  store: StateStore;
+  queue: PQueue;
+  poller: Poller;
+  manifestDir: string;
+  firstLookMs: number;
+  maxWaitMs: number;
+  now(): string;
+  onEvent?: EventSink;
+  onRequest?: (what: string) => void;
+}
+
+/**
+ * The video of an open attempt: known when the journal recorded it, else looked up by the attempt's
+ * replyRef (and, where the API does not echo replyRef, by the request's own params). Not found → the
+ * POST created nothing: the attempt is closed so the job can be submitted.
+ */
+export async function resumeAttempt(ctx: AttemptContext, pending: PendingJob, params: Record<string, unknown> = {}): Promise<{ videoId?: string }> {
+  if (pending.videoId) return { videoId: pending.videoId };
+  const job = pending.job as JobId;
+  const fingerprint = pending.fingerprint as Fingerprint;
+  const found = await reconcile(ctx.api, pending.replyRef, params, pending.since, ctx.onRequest);
+  if (found) {
+    await ctx.store.append({ type: 'submitted', job, fingerprint, videoId: found, replyRef: pending.replyRef, at: ctx.now() });
+    return { videoId: found };
+  }
+  await ctx.store.append({ type: 'abandoned', job, fingerprint, reason: 'not found at the API after an interrupted submit', replyRef: pending.replyRef, at: ctx.now() });
+  return {};
+}
+
+/** Open attempts this plan will not adopt: the job changed, or left the manifest, while it rendered. */
+export function supersededAttempts(snapshot: StateSnapshot, runs: ReadonlyMap<JobId, { planned: PlannedJob }>): PendingJob[] {
+  const open = [...snapshot.pending.values()].filter((p) => {
+    const run = runs.get(p.job as JobId);
+    return !run || run.planned.fingerprint !== p.fingerprint || run.planned.action === 'cached' || run.planned.action === 'download';
+  });
+  return [...open, ...snapshot.superseded];
+}
+
+/** Waits for a superseded attempt and keeps its video in .pixrender/aside/ (never recorded as current). */
+export async function collectAside(ctx: AttemptContext, pending: PendingJob): Promise<void> {
+  const job = pending.job as JobId;
+  const fingerprint = pending.fingerprint as Fingerprint;
+  const warn = (message: string) => ctx.onEvent?.({ type: 'warning', at: ctx.now(), id: job, message });
+  try {
+    const { videoId } = await resumeAttempt(ctx, pending);
+    if (!videoId) return;
+    // It holds a slot at the API until it is final, so it waits in the queue like any job, first.
+    const video = await ctx.queue.add(() => ctx.poller.watch(videoId, ctx.firstLookMs, ctx.maxWaitMs), { priority: Infinity });
+    if (video === 'timeout' || !video) return;
+    let reason = `superseded by a newer version; ${videoOutcome(video)}`;
+    if (videoOutcome(video) === 'completed' && video.url) {
+      const aside = `.pixrender/aside/${job.replace(/[^\w.\-[\]=,]/g, '_')}@${fingerprint.slice(0, 12)}.mp4`;
+      const file = join(ctx.manifestDir, aside);
+      await mkdir(dirname(file), { recursive: true });
+      await ctx.api.download(video.url, file);
+      reason = `superseded by a newer version; kept at ${aside}`;
+    }
+    await ctx.store.append({ type: 'failed', job, fingerprint, reason, replyRef: pending.replyRef, at: ctx.now() });
+    warn(reason);
+  } catch (error) {
+    warn(`could not collect a superseded render: ${(error as Error).message}`);
+  }
+}
