@@ -197,7 +197,13 @@ class Executor {
     let url = entry.url;
     const fresh = await this.o.api.getVideo(entry.videoId).catch(() => null);
     if (fresh?.url) url = fresh.url;
-    await this.download(run, url, entry.size);
+    try {
+      await this.download(run, url, entry.size);
+    } catch (error) {
+      const lockName = `${this.o.manifest.file.split(sep).pop()}.lock`;
+      const why = error instanceof Error ? error.message : String(error);
+      return this.settle(run, 'failed', `cannot download its recorded output again (${why}); remove "${run.planned.id}" from ${lockName} to render it again`);
+    }
     this.touched.add(run.planned.id);
     this.finishFromLock(run, 'done');
   }
