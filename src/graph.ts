@@ -6,10 +6,9 @@
  * already rejects unknown references and cycles with precise ranges; the checks here are the backstop,
  * so a graph that exists is always acyclic and closed.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { closest } from './catalog.js';
+import { sha256File } from './hash.js';
 import { err, ok, type Diagnostic, type Result } from './diagnostic.js';
 import { fingerprintRecord, hashRecord, type FingerprintRecord } from './fingerprint.js';
 import type { Fingerprint, GraphNode, JobGraph, JobId, ResolvedJob, ResolvedManifest } from './model.js';
@@ -214,8 +213,3 @@ export async function hashAssets(manifest: ResolvedManifest, concurrency = 8): P
   return hashes;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

@@ -3,8 +3,6 @@
  * probing, first/last frame extraction, concatenation and contact sheets. Every output is written to a
  * temp file beside its destination and renamed into place, so a destination is never half-written.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -172,15 +170,7 @@ export async function contactSheet(inputs: readonly string[], outJpg: string, op
   return { width: columns * tileWidth, height: rows * tileHeight };
 }
 
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('error', reject)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolvePromise(hash.digest('hex')));
-  });
-}
+export { sha256File } from './hash.js';
 
 /** Runs `write(temp)` and moves the temp file into place only if it produced a non-empty file. */
 async function atomicOutput(out: string, extension: string, write: (temp: string) => Promise<void>): Promise<void> {
