@@ -70,8 +70,11 @@ export function ttyView(write: Write, rows = process.stdout.rows ?? 24): Progres
   let credits = 0;
   let drawn = 0;
   let dirty = false;
-  const timer = setInterval(() => dirty && draw(), 100);
+  let ticks = 0;
+  // Redraw on events, and every second anyway so elapsed times and ETAs move.
+  const timer = setInterval(() => (dirty || ++ticks % 10 === 0) && draw(), 100);
   timer.unref();
+  let post: string | undefined;
 
   function draw(): void {
     dirty = false;
@@ -89,6 +92,7 @@ export function ttyView(write: Write, rows = process.stdout.rows ?? 24): Progres
         return `  ${SYMBOL[j.state]} ${id} ${j.state} ${elapsed} s${eta}`;
       }),
       ...(active.length > room ? [`  … and ${active.length - room} more`] : []),
+      ...(post ? [`  ${post}`] : []),
     ];
     write(`${drawn > 0 ? `\x1b[${drawn}F` : ''}\x1b[J${lines.join('\n')}\n`);
     drawn = lines.length;
@@ -112,7 +116,10 @@ export function ttyView(write: Write, rows = process.stdout.rows ?? 24): Progres
           write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}✖ ${e.id}: ${e.message ?? 'failed'}\n`);
           drawn = 0;
         }
-      } else if (e.type === 'warning' || (e.type === 'post' && e.state === 'failed')) {
+      } else if (e.type === 'post' && e.state !== 'failed') {
+        post = e.state === 'running' ? `${e.step} → ${e.output}…` : undefined;
+      }
+      if (e.type === 'warning' || (e.type === 'post' && e.state === 'failed')) {
         write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${e.type === 'warning' ? `warning: ${e.message}` : `✖ ${e.step} → ${e.output}: ${e.message}`}\n`);
         drawn = 0;
       }
