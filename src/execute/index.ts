@@ -290,8 +290,8 @@ class Executor {
     const { planned } = run;
     const scale = this.o.timeScale;
     const t = this.o.catalog.timing;
-    const offPeakWait = planned.offPeak ? t.off_peak_wait_s : 0;
-    const expectedMs = (planned.expectedSeconds + offPeakWait) * 1000 * scale;
+    // The plan's expected seconds already include the off-peak wait.
+    const expectedMs = planned.expectedSeconds * 1000 * scale;
     const maxWaitMs = (planned.offPeak ? t.max_wait_off_peak_s : t.max_wait_normal_s + planned.expectedSeconds) * 1000 * scale;
     this.setState(run, 'rendering', { videoId, etaSeconds: Math.round(expectedMs / 1000) });
     let video: VideoObject | 'timeout';
