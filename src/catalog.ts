@@ -99,6 +99,8 @@ export interface Catalog {
   maxJobsRange: { min: number; max: number };
   replyMaxChars: number;
   timing: Timing;
+  /** How long an uploaded file is reused by later runs (UNCONFIRMED: the API's retention is undocumented). */
+  uploadReuseHours: number;
   effects: EffectSpec[];
   voices: VoiceSpec[];
   restyles: RestyleSpec[];
@@ -170,6 +172,7 @@ function buildBaseCatalog(ref: any, assumed: any): Catalog {
     maxJobsRange: { min: g.maxJobs_range.min, max: g.maxJobs_range.max },
     replyMaxChars: g.replyUrl_max_chars.value,
     timing: timing as Timing,
+    uploadReuseHours: assumed.upload_reuse_hours,
     effects: assumed.effects,
     voices: assumed.voices,
     restyles: assumed.restyles,

@@ -92,7 +92,7 @@ class Executor {
     this.inputs = new InputResolver({
       api: o.api,
       store: o.store,
-      knownUploads: new Map(o.reuseUploads ? [...o.snapshot.uploads].map(([sha, u]) => [sha, u.path]) : []),
+      knownUploads: new Map(o.reuseUploads ? recentUploads(o.snapshot, o.catalog.uploadReuseHours, this.clock.now()) : []),
       persistUploads: o.reuseUploads ?? false,
       workDir: join(this.manifestDir, '.pixrender', 'frames'),
       output: (job, needFile) => this.outputOf(job, needFile),
@@ -419,6 +419,12 @@ class Executor {
   private nowIso(): string {
     return new Date(this.clock.now()).toISOString();
   }
+}
+
+/** Uploads of earlier runs young enough to reuse (the API keeps uploaded files for a limited time). */
+function recentUploads(snapshot: ExecuteOptions['snapshot'], hours: number, now: number): [string, string][] {
+  const oldest = now - hours * 3_600_000;
+  return [...snapshot.uploads].flatMap(([sha, u]) => (u.at && Date.parse(u.at) >= oldest ? [[sha, u.path] as [string, string]] : []));
 }
 
 function toPosix(p: string): string {

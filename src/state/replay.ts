@@ -82,7 +82,7 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
         settle(find(record.job, record.replyRef, record.fingerprint));
         return;
       case 'upload':
-        uploads.set(record.sha256, { value: { path: record.path, ...(record.url !== undefined ? { url: record.url } : {}) }, index });
+        uploads.set(record.sha256, { value: { path: record.path, at: record.at, ...(record.url !== undefined ? { url: record.url } : {}) }, index });
         return;
       default:
         return unreachable(record);

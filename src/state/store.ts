@@ -53,6 +53,8 @@ export interface FailedJob {
 export interface UploadedFile {
   path: string;
   url?: string;
+  /** When it was uploaded: the API keeps uploads for a limited time. */
+  at?: string;
 }
 
 export interface StateSnapshot {

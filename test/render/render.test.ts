@@ -1,4 +1,5 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { cp, readFile, rm, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMp4Info } from '../../src/sim/index.js';
@@ -185,5 +186,21 @@ describe('callbacks', () => {
     expect(rig.sim.stats().callbacks.sent).toBeGreaterThan(0);
     expect(schedulerPolls(rig)).toBeLessThan(pollsWithout);
     expect(rig.sim.stats().jobs.every((j) => j.replyRef?.startsWith('pixrender:'))).toBe(true);
+  });
+});
+
+describe('uploads', () => {
+  it('uploads an asset once per content, also across runs', async () => {
+    rig = await makeRig();
+    const image = join(rig.dir, 'hero.png');
+    await cp(fileURLToPath(new URL('../../examples/assets/hero.png', import.meta.url)), image);
+    const yaml = (prompt: string) =>
+      manifest(`  a:\n    image: hero\n    prompt: ${prompt}\n  b:\n    image: hero\n    prompt: ${prompt} again\n`, 'assets:\n  hero: ./hero.png\n');
+    await rig.write(yaml('first'));
+    expect(ran((await rig.render()).outcome).summary.done).toBe(2);
+    expect(rig.sim.stats().requests['POST files']).toBe(1);
+    await rig.write(yaml('second'));
+    expect(ran((await rig.render()).outcome).summary.done).toBe(2);
+    expect(rig.sim.stats().requests['POST files']).toBe(1);
   });
 });

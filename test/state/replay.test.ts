@@ -65,7 +65,8 @@ describe('replay', () => {
 
   it('keeps the latest upload per content hash', () => {
     const state = run(upload('h1', 'upload/old.png', 0), upload('h2', 'upload/b.png', 1), upload('h1', 'upload/new.png', 2));
-    expect(Object.fromEntries(state.uploads)).toEqual({ h1: { path: 'upload/new.png' }, h2: { path: 'upload/b.png' } });
+    expect(Object.fromEntries(state.uploads)).toMatchObject({ h1: { path: 'upload/new.png' }, h2: { path: 'upload/b.png' } });
+    expect(Date.parse(state.uploads.get('h1')!.at!)).toBeGreaterThan(Date.parse(state.uploads.get('h2')!.at!));
     expect(state.keep).toEqual([1, 2]);
   });
 
