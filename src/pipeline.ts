@@ -109,9 +109,14 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
   };
 }
 
+/**
+ * The plan's off-peak price factor from GET features (`off_peak_discount`, later API revisions), read
+ * for the first configured account (features needs an email when there are several); absent or
+ * unreadable → the catalog's.
+ */
 async function readOffPeakMultiplier(api: PixverseApi, catalog: Catalog, config: ProjectConfig): Promise<number | undefined> {
   try {
-    const email = config.accounts?.[0]?.email;
+    const email = config.accounts?.[0]?.email ?? Object.keys(await api.getAccounts())[0];
     const features = await api.getFeatures(email);
     return offPeakMultiplierFrom(features, catalog.offPeakMultiplier);
   } catch {

@@ -204,3 +204,14 @@ describe('uploads', () => {
     expect(rig.sim.stats().requests['POST files']).toBe(1);
   });
 });
+
+describe('off-peak', () => {
+  it("prices off-peak jobs with the plan's off_peak_discount from GET features", async () => {
+    rig = await makeRig({ offPeakDiscount: 0.7, offPeakWaitSeconds: 10, accounts: 2 });
+    await rig.write(manifest('  a:\n    prompt: one\n    quality: 540p\n    offPeak: always\n'));
+    const run = ran((await rig.render()).outcome);
+    expect(run.plan.jobs[0]).toMatchObject({ offPeak: true, cost: 21, credits: { standard: 30, offPeak: 21 } });
+    expect(run.summary.done).toBe(1);
+    expect(rig.sim.stats().jobs[0]).toMatchObject({ offPeak: true, credits: 21 });
+  });
+});
