@@ -29,7 +29,7 @@ export interface ProjectConfig {
   catalog?: CatalogOverrides;
   /** Output folder for manifests without output.dir; `${name}` is the manifest name. */
   outputDir?: string;
-  sim?: { timeScale?: number; accounts?: number; maxJobs?: number; credits?: number };
+  sim?: { timeScale?: number; accounts?: number; maxJobs?: number; credits?: number; offPeakWaitSeconds?: number };
 }
 
 export const DEFAULT_CONFIG: Readonly<ProjectConfig> = Object.freeze({ apiUrl: DEFAULT_API_URL, tokenEnv: 'USEAPI_TOKEN' });

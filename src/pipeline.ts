@@ -92,6 +92,8 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     accounts,
     maxJobs,
     credits: config.sim?.credits ?? 15_000,
+    // A demo should not wait an hour of simulated off-peak time: 10 minutes, scaled.
+    offPeakWaitSeconds: config.sim?.offPeakWaitSeconds ?? 600,
     stateFile: join(options.stateDir, 'simulator.json'),
     catalog,
   });

@@ -77,10 +77,11 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
         if (json) process.stdout.write(`${JSON.stringify({ type: 'backend', kind: b.kind, description: b.description, slots: b.slots })}\n`);
         else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${b.description} (no credits are spent).\n` : `Rendering through the ${b.description}.\n`);
       },
-      onPlan: (plan) => {
+      onPlan: (plan, state) => {
         if (json) return;
         const t = plan.totals;
-        process.stderr.write(`Plan: ${t.render} to render (${t.credits} credits), ${t.cached} cached, ${t.download} to restore.\n`);
+        if (mode === 'collect') process.stderr.write(`Collecting ${state.pending.size} submitted job(s); nothing new is submitted.\n`);
+        else process.stderr.write(`Plan: ${t.render} to render (${t.credits} credits), ${t.cached} cached, ${t.download} to restore.\n`);
       },
     });
     view.close();
