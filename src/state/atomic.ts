@@ -21,16 +21,14 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, f
     const handle = await fs.open(temp, 'wx');
     try {
       await writeAll(handle, bytes);
-      await handle.sync();
     } finally {
       await handle.close();
     }
-    await fs.rename(temp, file);
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);
     throw error;
   }
-  await fsyncDirectory(dirname(file), fs);
+  await commitTempFile(temp, file, fs);
 }
 
 /** Moves a finished temp file (written by another tool, e.g. ffmpeg) over its target durably. */
