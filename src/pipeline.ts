@@ -37,6 +37,8 @@ export interface Backend {
   slots: number;
   timeScale: number;
   offPeakMultiplier?: number;
+  /** An account for requests that need one when several are configured (POST files). */
+  email?: string;
   close(): Promise<void>;
 }
 
@@ -72,7 +74,8 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     const slots = config.accounts?.length
       ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
       : await api.getSchedulerAvailable().then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
-    const multiplier = await readOffPeakMultiplier(api, catalog, config);
+    const email = await firstAccount(api, config);
+    const multiplier = await readOffPeakMultiplier(api, catalog, email);
     const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 1;
     return {
       kind: 'useapi',
@@ -81,6 +84,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
       ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
+      ...(email ? { email } : {}),
       close: () => api.close(),
     };
   }
@@ -104,6 +108,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     api,
     slots: accounts * maxJobs,
     timeScale,
+    ...(sim.emails[0] ? { email: sim.emails[0] } : {}),
     close: async () => {
       await api.close();
       await sim.close();
@@ -111,16 +116,19 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
   };
 }
 
+/** The first configured account, else the first the API lists; none when it cannot be read. */
+async function firstAccount(api: PixverseApi, config: ProjectConfig): Promise<string | undefined> {
+  if (config.accounts?.[0]) return config.accounts[0].email;
+  return Object.keys(await api.getAccounts().catch(() => ({})))[0];
+}
+
 /**
  * The plan's off-peak price factor from GET features (`off_peak_discount`, later API revisions), read
- * for the first configured account (features needs an email when there are several); absent or
- * unreadable → the catalog's.
+ * for one account (features needs an email when there are several); absent or unreadable → the catalog's.
  */
-async function readOffPeakMultiplier(api: PixverseApi, catalog: Catalog, config: ProjectConfig): Promise<number | undefined> {
+async function readOffPeakMultiplier(api: PixverseApi, catalog: Catalog, email: string | undefined): Promise<number | undefined> {
   try {
-    const email = config.accounts?.[0]?.email ?? Object.keys(await api.getAccounts())[0];
-    const features = await api.getFeatures(email);
-    return offPeakMultiplierFrom(features, catalog.offPeakMultiplier);
+    return offPeakMultiplierFrom(await api.getFeatures(email), catalog.offPeakMultiplier);
   } catch {
     return undefined;
   }
@@ -185,6 +193,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
       reuseUploads: backend.kind === 'useapi',
       backendKind: backend.kind,
       backendName: backend.description,
+      ...(backend.email ? { uploadEmail: backend.email } : {}),
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       ...(options.noWait ? { noWait: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { PixverseApi } from '../api/api.js';
+import { isApiError } from '../api/errors.js';
 import { UPLOAD_CONTENT_TYPES } from '../api/protocol.js';
 import { extractFrame, sha256File } from '../media.js';
 import type { InputRef, JobId } from '../model.js';
@@ -27,6 +28,10 @@ export interface InputContext {
   knownUploads: Map<string, string>;
   /** Whether uploads are journaled for later runs (not for a simulator whose uploads vanish with it). */
   persistUploads: boolean;
+  /** POST files needs an account when several are configured; an upload is usable from any of them. */
+  uploadEmail?: string;
+  retryDelayMs: number;
+  sleep(ms: number): Promise<void>;
   /** Scratch directory for extracted frames. */
   workDir: string;
   /** Finds an upstream job's output; waits for its download when a file is needed. */
@@ -83,11 +88,27 @@ export class InputResolver {
     const contentType = UPLOAD_CONTENT_TYPES[ext];
     if (!contentType) throw new Error(`cannot upload ${file}: unsupported file type .${ext}`);
     const { size } = await stat(file);
-    const response = await this.ctx.api.uploadFile(createReadStream(file), contentType, { size });
+    // An upload creates nothing that costs credits, so a transient failure is simply tried again.
+    const response = await this.withRetries(() =>
+      this.ctx.api.uploadFile(createReadStream(file), contentType, { size, ...(this.ctx.uploadEmail ? { email: this.ctx.uploadEmail } : {}) }),
+    );
     const path = 'result' in response ? response.result[0]?.path : response.path;
     if (!path) throw new Error(`upload of ${file} returned no path`);
     this.ctx.knownUploads.set(sha, path);
     if (this.ctx.persistUploads) await this.ctx.store.append({ type: 'upload', sha256: sha, path, at: this.ctx.now() });
     return path;
   }
+
+  private async withRetries<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (attempt >= UPLOAD_ATTEMPTS || !isApiError(error, ['network', 'timeout', 'server', 'busy'])) throw error;
+        await this.ctx.sleep(this.ctx.retryDelayMs * attempt);
+      }
+    }
+  }
 }
+
+const UPLOAD_ATTEMPTS = 6;

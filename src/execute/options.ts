@@ -53,6 +53,8 @@ export interface ExecuteOptions {
   callbacks?: { host?: string; port?: number; publicUrl?: string };
   /** How the backend is described in the run-start event (never the token). */
   backendName?: string;
+  /** The account uploads go to (POST files needs one when several accounts are configured). */
+  uploadEmail?: string;
   /** Recorded in each lock entry. */
   backendKind?: 'sim' | 'useapi';
   /** Reuse uploads journaled by earlier runs (the real API keeps them; an embedded simulator may not). */

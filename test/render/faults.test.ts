@@ -60,3 +60,30 @@ describe('render under injected faults', () => {
     expect(rig.submissionsByJob().get('one')).toBe(1);
   });
 });
+
+describe('every job kind under combined faults', () => {
+  it('renders the full example on two accounts: uploads, frames and post steps included, nothing twice', async () => {
+    const { cp } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    rig = await makeRig(
+      {
+        accounts: 2,
+        maxJobs: 3,
+        credits: 1_000_000,
+        seed: 1,
+        offPeakWaitSeconds: 30,
+        timeScale: 0.003,
+        faults: { error500: 0.15, resetBefore: 0.05, resetAfter: 0.1, latencyMs: { min: 0, max: 30 }, truncateMedia: 0.2, storm429: 0.2 },
+      },
+      'espresso-teaser.yaml',
+    );
+    await cp(fileURLToPath(new URL('../../examples/', import.meta.url)), rig.dir, { recursive: true, filter: (src) => !src.includes('renders') && !src.endsWith('.lock') });
+    const run = ran((await rig.render({ simTimeScale: 0.003 })).outcome);
+    expect(run.summary.failures).toEqual([]);
+    expect(run.summary.done).toBe(run.plan.jobs.length);
+    for (const [id, n] of rig.submissionsByJob()) expect(n, id).toBe(1);
+    expect(rig.sim.stats().creditsSpent).toBe(run.plan.totals.credits);
+    const faults = rig.sim.stats().faults;
+    expect(faults.error500 + faults.resetAfter + faults.resetBefore).toBeGreaterThan(0);
+  });
+});
