@@ -40,12 +40,12 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
       backend: { type: 'string' },
       'api-url': { type: 'string' },
       'time-scale': { type: 'string' },
-      'no-wait': { type: 'boolean' },
       json: { type: 'boolean' },
       plain: { type: 'boolean' },
-      callbacks: { type: 'boolean' },
-      'callback-port': { type: 'string' },
-      'callback-url': { type: 'string' },
+      // Only render submits, so only render has a use for callbacks and --no-wait.
+      ...(mode === 'render'
+        ? { 'no-wait': { type: 'boolean' }, callbacks: { type: 'boolean' }, 'callback-port': { type: 'string' }, 'callback-url': { type: 'string' } }
+        : {}),
     },
     usageText,
   );
