@@ -3,7 +3,7 @@
  * (`video_id`). Unknown or unfinished references are 400s, as with the real API.
  */
 import { VideoStatus } from '../api/protocol.js';
-import type { SimJob } from './jobs.js';
+import type { JobOutput, SimJob } from './jobs.js';
 import { readMp4Info } from './mp4.js';
 import type { StoredUpload, UploadKind } from './uploads.js';
 import { aspectOf } from './geometry.js';
@@ -15,13 +15,7 @@ export interface SourceLookup {
 }
 
 /** A video to extend, restyle, lip-sync or upscale. */
-export interface SourceVideo {
-  width: number;
-  height: number;
-  duration: number;
-  quality: string;
-  aspectRatio: string;
-  upscaled: boolean;
+export interface SourceVideo extends Omit<JobOutput, 'originalVideoId'> {
   /** Set for a `video_id` source: the job and its account. */
   job?: SimJob;
 }

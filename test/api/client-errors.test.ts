@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PixverseClient } from '../../src/api/client.js';
-import { ApiError, isApiError, type ApiErrorKind } from '../../src/api/errors.js';
-import { closedPort, json, startTestServer, type TestServer } from './test-server.js';
+import { isApiError, type ApiErrorKind } from '../../src/api/errors.js';
+import { closedPort, json, startTestServer, type TestServer, caught } from './test-server.js';
 
 const TOKEN = 'user:1234-s3cr3tT0kenValue0001';
 let server: TestServer;
@@ -23,14 +23,6 @@ function newClient(extra: Partial<ConstructorParameters<typeof PixverseClient>[0
   return client;
 }
 
-async function caught(p: Promise<unknown>): Promise<ApiError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 const createBody = { model: 'v4.5', prompt: 'a lighthouse at dusk', duration: 5, quality: '540p' };
 

@@ -2,8 +2,7 @@ import { inspect } from 'node:util';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PixverseClient, pathSegment } from '../../src/api/client.js';
-import { ApiError } from '../../src/api/errors.js';
-import { closedPort, json, startTestServer, type TestServer } from './test-server.js';
+import { closedPort, json, startTestServer, type TestServer, caught } from './test-server.js';
 
 const TOKEN = 'user:1234-s3cr3tT0kenValue0001';
 const SECRET = 's3cr3tT0kenValue0001';
@@ -198,11 +197,3 @@ describe('the token never appears in errors or in the client', () => {
   });
 });
 
-async function caught(p: Promise<unknown>): Promise<ApiError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}

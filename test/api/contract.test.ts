@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PixverseClient } from '../../src/api/client.js';
-import { ApiError } from '../../src/api/errors.js';
 import { offPeakMultiplierFrom } from '../../src/api/features.js';
 import { videoOutcome, type UploadImageResponse, type UploadMediaResponse, type VideoObject } from '../../src/api/protocol.js';
 import { NO_CREDITS_MESSAGE, readMp4Info, startSimulator, type Simulator } from '../../src/sim/index.js';
+import { caught } from './test-server.js';
 
 const EMAIL = 'render01@example.com';
 const VIDEO_ID = /^user:\d+-pixverse:render01@example\.com-video:\d+$/;
@@ -32,14 +32,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function caught(p: Promise<unknown>): Promise<ApiError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 /** Polls GET videos/{id} until the video is final (404 means still processing). */
 async function waitFinal(c: PixverseClient, videoId: string): Promise<VideoObject> {

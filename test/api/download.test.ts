@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PixverseClient } from '../../src/api/client.js';
 import { download } from '../../src/api/download.js';
-import { ApiError } from '../../src/api/errors.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer, caught } from './test-server.js';
 
 const TOKEN = 'user:1234-s3cr3tT0kenValue0001';
 const MEDIA = randomBytes(256 * 1024 + 17);
@@ -44,14 +43,6 @@ function serveMedia(server: TestServer, body = MEDIA, headers: Record<string, st
   });
 }
 
-async function caught(p: Promise<unknown>): Promise<ApiError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 describe('download', () => {
   it('streams to dest with the right sha256 and size, leaving no temp file', async () => {

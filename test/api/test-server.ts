@@ -1,6 +1,8 @@
 /** A tiny scripted HTTP server on 127.0.0.1 for client tests: records every request, answers by handler. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { expect } from 'vitest';
+import { ApiError } from '../../src/api/errors.js';
 
 export interface SeenRequest {
   method: string;
@@ -70,4 +72,14 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** The ApiError a promise rejects with (fails the test if it resolves or rejects with something else). */
+export async function caught(p: Promise<unknown>): Promise<ApiError> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, describeChange, fingerprintRecord, hashRecord } from '../../src/fingerprint.js';
 import { dependentsClosure } from '../../src/graph.js';
 import { jobId, type InputRef, type JobId, type ResolvedJob } from '../../src/model.js';
-import { asset, create, extend, frame, graphOf, hashesFor, job, manifest, video } from './builders.js';
+import { asset, create, frame, graphOf, hashesFor, job, manifest, video } from './builders.js';
 
 const shuffled = <T>(xs: T[], seed: number): T[] => {
   const out = [...xs];
