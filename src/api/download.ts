@@ -1,14 +1,17 @@
 /**
  * Streams a media URL to a file without ever leaving a partial file at the destination: bytes go to
  * `.<name>.<random>.part` beside `dest` while being hashed and counted, are checked against
- * Content-Length and the expected size, fsynced, then renamed over `dest` in one step.
- * HTTP and transfer failures throw `ApiError`; local file-system errors (disk full, permissions) are
- * thrown as they are, after the temp file is removed.
+ * Content-Length and the expected size, fsynced, checked again on disk, then renamed over `dest` in
+ * one step. HTTP and transfer failures throw `ApiError`; a disk that refuses the bytes (full,
+ * read-only, no permission, a short write) throws `DiskError` naming the file. Either way the temp
+ * file is removed and whatever was at `dest` is left as it was.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { request, type Dispatcher } from 'undici';
+import { fsyncDirectory } from '../state/atomic.js';
+import { DiskError, makeFolder, nodeStateFs, rethrowDisk, writeAll, type StateFileHandle } from '../state/fs.js';
 import type { DownloadResult } from './api.js';
 import { ApiError, apiMessageFrom, classifyTransportError, kindOfStatus } from './errors.js';
 
@@ -27,6 +30,11 @@ export interface DownloadOptions {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * Body bytes undici may buffer before it pauses the socket. Large, so a slow disk write never pauses it:
+ * undici 7 throws an uncatchable assertion when a paused response sees the server close (nodejs/undici#5360).
+ */
+const BODY_BUFFER = 8 * 1024 * 1024;
 
 export async function download(url: string, dest: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   const redact = options.redact ?? ((s: string) => s);
@@ -34,41 +42,61 @@ export async function download(url: string, dest: string, options: DownloadOptio
   const fail = (init: Omit<ConstructorParameters<typeof ApiError>[0], 'method' | 'endpoint'>): ApiError =>
     new ApiError({ method: 'GET', endpoint: where, ...init });
 
-  const body = await openBody(url, options, fail, redact);
   const dir = dirname(dest);
   const temp = join(dir, `.${basename(dest)}.${randomBytes(6).toString('hex')}.part`);
+  // The file first: a disk that cannot take it fails before anything is fetched, and the body is read
+  // as soon as it arrives.
+  await makeFolder(dir);
+  const file = await nodeStateFs.open(temp, 'wx').catch((error: unknown) => rethrowDisk(error, dest));
+  let body: OpenBody | undefined;
+  try {
+    body = await openBody(url, options, fail, redact);
+    const { sha256, size } = await copyBody(body, file, dest, fail, redact, options.signal);
+    if (body.contentLength !== undefined && size !== body.contentLength)
+      throw fail({ kind: 'network', detail: 'truncated', causeText: `received ${size} of ${body.contentLength} bytes` });
+    if (options.expectedSize !== undefined && size !== options.expectedSize)
+      throw fail({ kind: 'network', detail: 'size-mismatch', causeText: `received ${size} bytes, expected ${options.expectedSize}` });
+    await file.sync();
+    // What the disk holds, not what was handed to it, is what gets recorded.
+    const onDisk = (await file.stat()).size;
+    if (onDisk !== size) throw new DiskError('short-write', dest, 'EIO', `${onDisk} of ${size} bytes on disk`);
+    await file.close();
+    await nodeStateFs.rename(temp, dest);
+    await fsyncDirectory(dir).catch(() => undefined);
+    return { sha256, size };
+  } catch (error) {
+    body?.stream.destroy();
+    await file.close().catch(() => undefined);
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error instanceof DiskError && error.path === temp ? new DiskError(error.kind, dest, error.code) : error;
+  }
+}
+
+/** Hashes, counts and writes the body; a failing socket is an ApiError, a failing disk a DiskError. */
+async function copyBody(
+  body: OpenBody,
+  file: StateFileHandle,
+  dest: string,
+  fail: (init: Omit<ConstructorParameters<typeof ApiError>[0], 'method' | 'endpoint'>) => ApiError,
+  redact: (text: string) => string,
+  signal: AbortSignal | undefined,
+): Promise<DownloadResult> {
   const hash = createHash('sha256');
   let size = 0;
-  try {
-    await mkdir(dir, { recursive: true });
-    const file = await open(temp, 'wx');
+  const chunks = (body.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
     try {
-      try {
-        for await (const chunk of body.stream as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          size += chunk.length;
-          await file.write(chunk);
-        }
-      } catch (error) {
-        const t = classifyTransportError(error, redact, options.signal);
-        throw fail({ kind: t.kind, detail: t.kind === 'aborted' ? 'aborted' : 'truncated', causeText: t.causeText });
-      }
-      if (body.contentLength !== undefined && size !== body.contentLength)
-        throw fail({ kind: 'network', detail: 'truncated', causeText: `received ${size} of ${body.contentLength} bytes` });
-      if (options.expectedSize !== undefined && size !== options.expectedSize)
-        throw fail({ kind: 'network', detail: 'size-mismatch', causeText: `received ${size} bytes, expected ${options.expectedSize}` });
-      await file.sync();
-    } finally {
-      await file.close();
+      next = await chunks.next();
+    } catch (error) {
+      const t = classifyTransportError(error, redact, signal);
+      throw fail({ kind: t.kind, detail: t.kind === 'aborted' ? 'aborted' : 'truncated', causeText: t.causeText });
     }
-    await rename(temp, dest);
-  } catch (error) {
-    body.stream.destroy();
-    await rm(temp, { force: true });
-    throw error;
+    if (next.done) return { sha256: hash.digest('hex'), size };
+    hash.update(next.value);
+    size += next.value.length;
+    await writeAll(file, next.value, dest);
   }
-  await syncDirectory(dir);
-  return { sha256: hash.digest('hex'), size };
 }
 
 interface OpenBody {
@@ -93,6 +121,7 @@ async function openBody(
       res = await request(current, {
         method: 'GET',
         headers,
+        highWaterMark: BODY_BUFFER,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
         ...(options.timeoutMs !== undefined ? { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs } : {}),
@@ -122,18 +151,4 @@ async function openBody(
 function withoutQuery(url: string): string {
   const i = url.search(/[?#]/);
   return i < 0 ? url : url.slice(0, i);
-}
-
-/** Makes the rename durable where the platform allows syncing a directory; elsewhere a no-op. */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows and some file systems cannot fsync a directory; the rename itself is still atomic.
-  }
 }
