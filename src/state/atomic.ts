@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { errorCode, nodeStateFs, writeAll, type StateFs } from './fs.js';
+import { DiskError, errorCode, nodeStateFs, writeAll, type StateFs } from './fs.js';
 
 const TEMP_SUFFIX = '.tmp';
 
@@ -20,13 +20,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, f
   try {
     const handle = await fs.open(temp, 'wx');
     try {
-      await writeAll(handle, bytes);
+      await writeAll(handle, bytes, file);
     } finally {
       await handle.close();
     }
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);
-    throw error;
+    throw naming(error, temp, file);
   }
   await commitTempFile(temp, file, fs);
 }
@@ -43,10 +43,14 @@ export async function commitTempFile(temp: string, file: string, fs: StateFs = n
     await fs.rename(temp, file);
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);
-    throw error;
+    throw naming(error, temp, file);
   }
   await fsyncDirectory(dirname(file), fs);
 }
+
+/** A disk error about the temp file is reported for the file the user knows. */
+const naming = (error: unknown, temp: string, file: string): unknown =>
+  error instanceof DiskError && error.path === temp ? new DiskError(error.kind, file, error.code) : error;
 
 /** Best effort: some platforms (Windows) and in-memory file systems cannot open or sync a directory. */
 export async function fsyncDirectory(dir: string, fs: StateFs = nodeStateFs): Promise<void> {
