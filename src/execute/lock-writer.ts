@@ -25,6 +25,8 @@ export class LockWriter {
       this.queued = false;
       await this.store.writeLock(this.current);
     });
+    // A failed write (disk full) surfaces from flush(); until then it must not be an unhandled rejection.
+    this.writing.catch(() => undefined);
   }
 
   /** Drops entries of jobs not in `ids`. */
