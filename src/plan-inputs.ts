@@ -2,7 +2,6 @@
  * The reads behind `plan` and `graph`: config, catalog, manifest, asset hashes, the lock file and which
  * outputs exist. Everything here gathers inputs; the decisions are in graph.ts and plan.ts.
  */
-import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './catalog.js';
 import { loadProjectConfig, type ProjectConfig } from './config.js';
@@ -11,6 +10,7 @@ import { buildGraph, hashAssets, type BuiltGraph } from './graph.js';
 import { loadManifest } from './manifest/index.js';
 import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan } from './plan.js';
+import { verifiedOutputs } from './state/output-index.js';
 import { isStateError, readStateSnapshot, type StateSnapshot } from './state/store.js';
 
 export interface Sources {
@@ -115,22 +115,14 @@ async function readState(manifestFile: string): Promise<{ ok: true; snapshot: St
 }
 
 /**
- * Jobs whose output file exists where the manifest puts it now, with the size the lock recorded (a
- * truncated download does not count). Contents are not hashed: that would read every video on every plan.
+ * Jobs whose output file exists where the manifest puts it now and is the file the lock recorded (size and
+ * sha256, checked through a local stat index so unchanged files are not hashed again: state/output-index.ts).
  */
 export async function presentOutputs(graph: BuiltGraph, lock: LockFile): Promise<Set<string>> {
   const base = dirname(graph.manifest.file);
-  const present = new Set<string>();
   const checks = graph.nodes.flatMap(({ job }) => {
     const entry = Object.hasOwn(lock.jobs, job.id) ? lock.jobs[job.id] : undefined;
-    if (!entry) return [];
-    return [
-      stat(resolve(base, job.output)).then(
-        (s) => s.isFile() && (typeof entry.size !== 'number' || s.size === entry.size) && present.add(job.id),
-        () => false,
-      ),
-    ];
+    return entry ? [{ id: job.id, file: resolve(base, job.output), ...(typeof entry.size === 'number' ? { size: entry.size } : {}), ...(entry.sha256 ? { sha256: entry.sha256 } : {}) }] : [];
   });
-  await Promise.all(checks);
-  return present;
+  return verifiedOutputs(resolve(graph.manifest.file), checks);
 }
