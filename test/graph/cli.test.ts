@@ -1,4 +1,5 @@
 /** `plan` and `graph` run in-process on real temp manifests, with stdout and stderr captured. */
+import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -92,7 +93,7 @@ describe('pixrender plan', () => {
       expect(j.output.replace(/\\/g, '/')).toBe(output);
       jobs[j.id] = {
         fingerprint, kind: j.kind, endpoint: j.endpoint, params: j.params,
-        videoId: `v-${j.id}`, url: `https://media.example/${j.id}.mp4`, output, sha256: 'a'.repeat(64), size: 5,
+        videoId: `v-${j.id}`, url: `https://media.example/${j.id}.mp4`, output, sha256: createHash('sha256').update('12345').digest('hex'), size: 5,
         credits: 30, offPeak: false, submittedAt: '2026-01-01T00:00:00Z', completedAt: '2026-01-01T00:02:00Z',
       };
       if (j.id !== 'pour') {
