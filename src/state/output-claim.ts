@@ -1,0 +1,132 @@
+/**
+ * Output ownership: each output file belongs to one manifest, so two manifests that share an output
+ * folder cannot overwrite each other's renders back and forth. Per file, not per folder: manifests may
+ * share a folder as long as their file names differ.
+ *
+ * Every output folder holds `.pixrender-claims.json`: file name → the manifest that owns it, relative to
+ * the folder (so a moved or cloned project keeps its claims). A run claims all its outputs before it
+ * submits or downloads anything; a name another manifest owns is an `output-claimed` error naming it.
+ * A claim lapses when its manifest no longer exists, and a manifest's run gives up the names it no longer
+ * writes in the folders it still writes to. Read-modify-write of a claims file happens under a short
+ * O_EXCL lock beside it (process-lock.ts), so two runs claiming at the same moment cannot both win.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { Diagnostic, SourceLocation } from '../diagnostic.js';
+import type { ResolvedManifest } from '../model.js';
+import { writeFileAtomic } from './atomic.js';
+import { StateBusyError } from './errors.js';
+import { makeFolder, nodeStateFs } from './fs.js';
+import { acquireProcessLock, type ProcessLock } from './process-lock.js';
+
+export const CLAIMS_FILE = '.pixrender-claims.json';
+const VERSION = 1;
+/** How long to wait for another run's claims update (a few file operations) before giving up. */
+const LOCK_WAIT_MS = 15_000;
+
+interface Output {
+  /** Absolute path. */
+  file: string;
+  location: SourceLocation;
+}
+
+/**
+ * Claims every output of `manifest` (jobs and post steps) for it; returns one error per output another
+ * manifest owns, and claims nothing in a folder where any name is taken.
+ */
+export async function claimOutputs(manifest: ResolvedManifest): Promise<Diagnostic[]> {
+  const base = dirname(manifest.file);
+  const outputs: Output[] = [
+    ...manifest.jobs.map((j) => ({ file: resolve(base, j.output), location: j.location })),
+    ...manifest.post.map((p) => ({ file: resolve(base, p.output), location: p.location })),
+  ];
+  const byFolder = new Map<string, Output[]>();
+  for (const o of outputs) byFolder.set(dirname(o.file), [...(byFolder.get(dirname(o.file)) ?? []), o]);
+  const diagnostics: Diagnostic[] = [];
+  for (const [folder, mine] of byFolder) diagnostics.push(...(await claimInFolder(resolve(manifest.file), folder, mine)));
+  return diagnostics;
+}
+
+async function claimInFolder(manifestFile: string, folder: string, mine: Output[]): Promise<Diagnostic[]> {
+  await makeFolder(folder);
+  const claimsFile = join(folder, CLAIMS_FILE);
+  const lock = await lockClaims(`${claimsFile}.lock`);
+  try {
+    const claims = await readClaims(claimsFile);
+    const me = ownerName(folder, manifestFile);
+    const taken: Diagnostic[] = [];
+    for (const { file, location } of mine) {
+      const owner = claims[basename(file)];
+      if (owner === undefined || owner === me || !(await exists(resolve(folder, owner)))) continue;
+      taken.push(claimedBy(file, resolve(folder, owner), claimsFile, location));
+    }
+    if (taken.length > 0) return taken;
+    const names = new Set(mine.map((o) => basename(o.file)));
+    const next: Record<string, string> = {};
+    for (const [name, owner] of Object.entries(claims)) if (owner !== me && (await exists(resolve(folder, owner)))) next[name] = owner;
+    for (const name of names) next[name] = me;
+    if (!sameClaims(claims, next)) await writeFileAtomic(claimsFile, serialize(next));
+    return [];
+  } finally {
+    await lock.release();
+  }
+}
+
+function claimedBy(file: string, owner: string, claimsFile: string, location: SourceLocation): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'output-claimed',
+    message: `${file} belongs to ${owner}: two manifests writing it would overwrite each other's renders`,
+    location,
+    hint: `give this output another name or folder (output.dir / output.file), or, if ${basename(owner)} no longer writes it, remove "${basename(file)}" from ${claimsFile}`,
+  };
+}
+
+/** The owner as stored: the manifest relative to the folder, with forward slashes. */
+const ownerName = (folder: string, manifestFile: string): string => relative(folder, manifestFile).split('\\').join('/');
+
+async function readClaims(file: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const data = JSON.parse(text) as { version?: unknown; files?: unknown };
+    if (data.version !== VERSION || typeof data.files !== 'object' || data.files === null) return {};
+    return Object.fromEntries(Object.entries(data.files).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    // A damaged claims file (e.g. a merge conflict) protects nothing; the next claim rewrites it.
+    return {};
+  }
+}
+
+function serialize(claims: Record<string, string>): string {
+  const files = Object.fromEntries(Object.entries(claims).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return `${JSON.stringify({ version: VERSION, files }, null, 2)}\n`;
+}
+
+function sameClaims(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+const exists = (file: string): Promise<boolean> =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+/** The claims file's lock; another live holder is waited for (its update takes milliseconds). */
+async function lockClaims(file: string): Promise<ProcessLock> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return await acquireProcessLock(file, { fs: nodeStateFs });
+    } catch (error) {
+      if (!(error instanceof StateBusyError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+    }
+  }
+}
