@@ -15,6 +15,7 @@ import type { LockFile, Plan } from './model.js';
 import { plan as makePlan } from './plan.js';
 import { backendKindFor, loadGraph, presentOutputs, type GraphOutcome } from './plan-inputs.js';
 import { startSimulator, type Simulator } from './sim/index.js';
+import { claimOutputs } from './state/output-claim.js';
 import { openFileStore, type StateSnapshot, type StateStore } from './state/store.js';
 
 export type BackendChoice = 'auto' | 'sim' | 'useapi';
@@ -174,6 +175,8 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
   let backend: Backend | undefined;
   try {
     const snapshot: StateSnapshot = await store.load();
+    const claimed = await claimOutputs(graph.manifest);
+    if (claimed.length > 0) return { kind: 'invalid', diagnostics: claimed, sources: loaded.sources };
     backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: join(dirname(resolve(manifestFile)), '.pixrender') }));
     options.onBackend?.(backend);
     const present = await presentOutputs(graph, snapshot.lock);
