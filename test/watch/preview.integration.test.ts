@@ -52,7 +52,7 @@ describe('watch --preview', () => {
 
     const previewLock = JSON.parse(await readFile(join(project.dir, '.pixrender', 'preview', 'teaser.yaml.lock'), 'utf8'));
     expect(previewLock.jobs.intro).toMatchObject({ output: 'renders/teaser/preview/intro.mp4', params: { quality: '360p', duration: 5 } });
-    expect((await readdir(join(project.dir, 'renders', 'teaser', 'preview'))).sort()).toEqual(['intro.mp4', 'pour.mp4']);
+    expect((await readdir(join(project.dir, 'renders', 'teaser', 'preview'))).filter((n) => !n.startsWith('.')).sort()).toEqual(['intro.mp4', 'pour.mp4']);
     expect(await exists(`${file}.lock`)).toBe(false);
     expect(await exists(join(project.dir, 'renders', 'teaser', 'intro.mp4'))).toBe(false);
 
