@@ -90,6 +90,27 @@ describe.runIf(fs)('rendering onto a disk that gives out', () => {
     expect(await expectLockMatchesFiles(`${file}.lock`, project)).toBe(2);
   });
 
+  it('restoring a recorded output onto a full disk: one line about the disk, no advice to render it again', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'pixrender-full-'));
+    cleanups.push(() => rm(project, { recursive: true, force: true }));
+    const file = join(project, 'project.yaml');
+    await writeFile(file, manifest('  quick:\n    prompt: a quick shot\n', `output:\n  dir: ${fs!.dir}/renders\n`));
+    ran(await (await render(file)).run);
+    await rm(join(fs!.dir, 'renders', 'quick.mp4'));
+    await fs!.fillLeaving(16 * 1024);
+
+    const restore = ran(await (await render(file)).run);
+    expect(restore.plan.jobs[0]!.action).toBe('download');
+    const reason = restore.summary.failures[0]!.reason;
+    expect(reason).toContain(`${join(fs!.dir, 'renders', 'quick.mp4')}: no space left`);
+    expect(reason).not.toMatch(/render it again/);
+
+    await rm(join(fs!.dir, 'filler'));
+    expect(ran(await (await render(file)).run).summary.downloaded).toBe(1);
+    expect(sim!.stats().jobs).toHaveLength(1);
+    expect(await expectLockMatchesFiles(`${file}.lock`, project)).toBe(1);
+  });
+
   it('a project disk that fills up mid-run: one DiskError naming the lock, no unhandled rejection; the next run submits nothing', async () => {
     const project = join(fs!.dir, 'project');
     await mkdir(project);
