@@ -11,6 +11,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import PQueue from 'p-queue';
 import { isApiError } from '../api/errors.js';
+import { isDiskError } from '../state/fs.js';
 import { videoOutcome, type VideoObject } from '../api/protocol.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { JobState, RunSummary } from '../events.js';
@@ -203,6 +204,8 @@ class Executor {
     try {
       await this.download(run, url, entry.size);
     } catch (error) {
+      // A full or read-only disk is fixed on the disk; rendering again would not help.
+      if (isDiskError(error)) return this.settle(run, 'failed', `download: ${error.message}`);
       const lockName = `${this.o.manifest.file.split(sep).pop()}.lock`;
       const why = error instanceof Error ? error.message : String(error);
       return this.settle(run, 'failed', `cannot download its recorded output again (${why}); remove "${run.planned.id}" from ${lockName} to render it again`);
