@@ -35,6 +35,23 @@ interface Output {
  * manifest owns, and claims nothing in a folder where any name is taken.
  */
 export async function claimOutputs(manifest: ResolvedManifest): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  for (const [folder, mine] of outputsByFolder(manifest)) diagnostics.push(...(await claimInFolder(resolve(manifest.file), folder, mine)));
+  return diagnostics;
+}
+
+/** What `claimOutputs` would refuse, as warnings, without claiming anything (for `plan`). */
+export async function claimConflicts(manifest: ResolvedManifest): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  for (const [folder, mine] of outputsByFolder(manifest)) {
+    const claimsFile = join(folder, CLAIMS_FILE);
+    const taken = await takenIn(folder, await readClaims(claimsFile), resolve(manifest.file), mine);
+    diagnostics.push(...taken.map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message}; render refuses to write it` })));
+  }
+  return diagnostics;
+}
+
+function outputsByFolder(manifest: ResolvedManifest): Map<string, Output[]> {
   const base = dirname(manifest.file);
   const outputs: Output[] = [
     ...manifest.jobs.map((j) => ({ file: resolve(base, j.output), location: j.location })),
@@ -42,9 +59,19 @@ export async function claimOutputs(manifest: ResolvedManifest): Promise<Diagnost
   ];
   const byFolder = new Map<string, Output[]>();
   for (const o of outputs) byFolder.set(dirname(o.file), [...(byFolder.get(dirname(o.file)) ?? []), o]);
-  const diagnostics: Diagnostic[] = [];
-  for (const [folder, mine] of byFolder) diagnostics.push(...(await claimInFolder(resolve(manifest.file), folder, mine)));
-  return diagnostics;
+  return byFolder;
+}
+
+/** One error per output of `mine` that a manifest other than `manifestFile`, still on disk, owns. */
+async function takenIn(folder: string, claims: Record<string, string>, manifestFile: string, mine: Output[]): Promise<Diagnostic[]> {
+  const me = ownerName(folder, manifestFile);
+  const taken: Diagnostic[] = [];
+  for (const { file, location } of mine) {
+    const owner = claims[basename(file)];
+    if (owner === undefined || owner === me || !(await exists(resolve(folder, owner)))) continue;
+    taken.push(claimedBy(file, resolve(folder, owner), join(folder, CLAIMS_FILE), location));
+  }
+  return taken;
 }
 
 async function claimInFolder(manifestFile: string, folder: string, mine: Output[]): Promise<Diagnostic[]> {
@@ -53,14 +80,9 @@ async function claimInFolder(manifestFile: string, folder: string, mine: Output[
   const lock = await lockClaims(`${claimsFile}.lock`);
   try {
     const claims = await readClaims(claimsFile);
-    const me = ownerName(folder, manifestFile);
-    const taken: Diagnostic[] = [];
-    for (const { file, location } of mine) {
-      const owner = claims[basename(file)];
-      if (owner === undefined || owner === me || !(await exists(resolve(folder, owner)))) continue;
-      taken.push(claimedBy(file, resolve(folder, owner), claimsFile, location));
-    }
+    const taken = await takenIn(folder, claims, manifestFile, mine);
     if (taken.length > 0) return taken;
+    const me = ownerName(folder, manifestFile);
     const names = new Set(mine.map((o) => basename(o.file)));
     const next: Record<string, string> = {};
     for (const [name, owner] of Object.entries(claims)) if (owner !== me && (await exists(resolve(folder, owner)))) next[name] = owner;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadGraph } from '../../src/plan-inputs.js';
+import { loadGraph, planManifest } from '../../src/plan-inputs.js';
 import { runManifest } from '../../src/pipeline.js';
 import { claimOutputs, CLAIMS_FILE } from '../../src/state/output-claim.js';
 import { FAST_TUNING, makeRig, manifest, ran, type Rig } from '../render/helpers.js';
@@ -49,6 +49,9 @@ describe('two manifests, one output folder', () => {
     expect(d.message).toContain(rig.file);
     expect(d.location?.file).toBe(other);
     expect(rig.sim.stats().jobs, 'nothing of b.yaml was submitted').toHaveLength(1);
+    // plan says so beforehand, as a warning, and claims nothing.
+    const planned = await planManifest(other, { backend: 'useapi' });
+    expect(planned.diagnostics.map((w) => [w.code, w.severity])).toEqual([['output-claimed', 'warning']]);
     expect(await sha(shared)).toBe(before);
 
     // And the first manifest still finds its render whole.
