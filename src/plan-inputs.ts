@@ -10,6 +10,7 @@ import { buildGraph, hashAssets, type BuiltGraph } from './graph.js';
 import { loadManifest } from './manifest/index.js';
 import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan } from './plan.js';
+import { claimConflicts } from './state/output-claim.js';
 import { verifiedOutputs } from './state/output-index.js';
 import { isStateError, readStateSnapshot, type StateSnapshot } from './state/store.js';
 
@@ -80,7 +81,7 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
   const state = await readState(manifestFile);
   if (!state.ok) return { ok: false, diagnostics: [...loaded.diagnostics, state.diagnostic], sources };
   const { lock, pending } = state.snapshot;
-  const diagnostics = loaded.diagnostics;
+  const diagnostics = [...loaded.diagnostics, ...(await claimConflicts(graph.manifest))];
   const outputsPresent = await presentOutputs(graph, lock);
   const result = plan({
     graph,
