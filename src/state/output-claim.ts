@@ -9,8 +9,9 @@
  * A claim lapses when its manifest no longer exists, and a manifest's run gives up the names it no longer
  * writes in the folders it still writes to. Read-modify-write of a claims file happens under a short
  * O_EXCL lock beside it (process-lock.ts), so two runs claiming at the same moment cannot both win.
+ * Callers hold the manifest's run lock (pipeline.ts claims after opening the state store).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic, SourceLocation } from '../diagnostic.js';
 import type { ResolvedManifest } from '../model.js';
@@ -88,9 +89,22 @@ async function claimInFolder(manifestFile: string, folder: string, mine: Output[
     for (const [name, owner] of Object.entries(claims)) if (owner !== me && (await exists(resolve(folder, owner)))) next[name] = owner;
     for (const name of names) next[name] = me;
     if (!sameClaims(claims, next)) await writeFileAtomic(claimsFile, serialize(next));
+    await removeStaleDownloads(folder, names);
     return [];
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * Download temp files (`.<name>.<12 hex>.part`, api/download.ts) of names this manifest now owns, left by
+ * a run that was killed mid-download. Safe because the caller holds this manifest's run lock.
+ */
+async function removeStaleDownloads(folder: string, names: ReadonlySet<string>): Promise<void> {
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const m = /^\.(.+)\.[0-9a-f]{12}\.part$/.exec(entry);
+    if (m && names.has(m[1]!)) await rm(join(folder, entry), { force: true }).catch(() => undefined);
   }
 }
 

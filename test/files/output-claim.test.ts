@@ -4,7 +4,7 @@
  * it submits or downloads anything, naming the owner; different names share the folder safely.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGraph, planManifest } from '../../src/plan-inputs.js';
@@ -90,6 +90,17 @@ describe('two manifests, one output folder', () => {
     await rm(other);
     await rig.write(manifest('  shot:\n    prompt: first again\n'));
     ran((await rig.render()).outcome);
+  });
+
+  it('a download temp file left by a killed run is removed for its own names only', async () => {
+    rig = await makeRig({}, 'a.yaml');
+    await rig.write(manifest('  shot:\n    prompt: first\n'));
+    const folder = join(rig.dir, 'renders', 'test');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, '.shot.mp4.0123456789ab.part'), 'half a download');
+    await writeFile(join(folder, '.other.mp4.0123456789ab.part'), 'someone else’s');
+    ran((await rig.render()).outcome);
+    expect((await readdir(folder)).sort()).toEqual(['.other.mp4.0123456789ab.part', CLAIMS_FILE, 'shot.mp4']);
   });
 
   it('two manifests claiming the same name at the same moment: exactly one wins', async () => {
