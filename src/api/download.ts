@@ -17,6 +17,8 @@ import { ApiError, apiMessageFrom, classifyTransportError, kindOfStatus } from '
 
 export interface DownloadOptions {
   expectedSize?: number;
+  /** The bytes must hash to this (a recorded render restored): anything else never reaches `dest`. */
+  expectedSha256?: string;
   signal?: AbortSignal;
   dispatcher?: Dispatcher;
   /** Idle time allowed while waiting for headers or between body chunks. */
@@ -56,6 +58,8 @@ export async function download(url: string, dest: string, options: DownloadOptio
       throw fail({ kind: 'network', detail: 'truncated', causeText: `received ${size} of ${body.contentLength} bytes` });
     if (options.expectedSize !== undefined && size !== options.expectedSize)
       throw fail({ kind: 'network', detail: 'size-mismatch', causeText: `received ${size} bytes, expected ${options.expectedSize}` });
+    if (options.expectedSha256 !== undefined && sha256 !== options.expectedSha256)
+      throw fail({ kind: 'server', detail: 'hash-mismatch', causeText: `received bytes with sha256 ${sha256}, expected ${options.expectedSha256}` });
     await file.sync();
     // What the disk holds, not what was handed to it, is what gets recorded.
     const onDisk = (await file.stat()).size;

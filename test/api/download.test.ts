@@ -76,6 +76,17 @@ describe('download', () => {
     expect(await readdir(dir)).toEqual(['shot.mp4']);
   });
 
+  it('bytes other than the expected sha256 → server/hash-mismatch, and an existing file at dest is left as it was', async () => {
+    serveMedia(media);
+    const dest = join(dir, 'shot.mp4');
+    await writeFile(dest, 'previous render');
+    const e = await caught(client.download(`${media.origin}/media/shot.mp4`, dest, { expectedSha256: 'b'.repeat(64) }));
+    expect([e.kind, e.detail]).toEqual(['server', 'hash-mismatch']);
+    expect(await readFile(dest, 'utf8')).toBe('previous render');
+    expect(await readdir(dir)).toEqual(['shot.mp4']);
+    expect(await client.download(`${media.origin}/media/shot.mp4`, dest, { expectedSha256: MEDIA_SHA })).toEqual({ sha256: MEDIA_SHA, size: MEDIA.length });
+  });
+
   it('without Content-Length the body is taken as it comes', async () => {
     media.handle((_req, res) => {
       res.writeHead(200, { 'content-type': 'video/mp4' });
