@@ -61,6 +61,25 @@ describe('a damaged cached output', () => {
   }
 });
 
+describe('restoring a recorded output', () => {
+  it('bytes other than the lock recorded never reach the output: the restore fails, saying so', async () => {
+    rig = await makeRig();
+    await rig.write(manifest('  a:\n    prompt: first\n'));
+    ran((await rig.render()).outcome);
+    const lockText = await readFile(`${rig.file}.lock`, 'utf8');
+    const lock = JSON.parse(lockText);
+    await writeFile(`${rig.file}.lock`, lockText.replace(lock.jobs.a.sha256, 'c'.repeat(64)));
+    await rm(join(rig.dir, lock.jobs.a.output));
+
+    const restored = ran((await rig.render()).outcome);
+    expect(restored.plan.jobs[0]!.action).toBe('download');
+    expect(restored.summary.failures.map((f) => f.id)).toEqual(['a']);
+    expect(restored.summary.failures[0]!.reason).toMatch(/hash-mismatch/);
+    expect(existsSync(join(rig.dir, lock.jobs.a.output))).toBe(false);
+    expect(rig.sim.stats().jobs).toHaveLength(1);
+  });
+});
+
 describe('the output index', () => {
   async function setup(count: number): Promise<{ checks: OutputCheck[]; manifestFile: string; hashed: string[]; verify: () => Promise<Set<string>> }> {
     dir = await mkdtemp(join(tmpdir(), 'pixrender-index-'));
