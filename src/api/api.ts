@@ -59,7 +59,7 @@ export interface PixverseApi {
    * size checked against Content-Length (and `expectedSize` if given), then an atomic rename.
    * A short or failed download leaves no file at `dest`.
    */
-  download(url: string, dest: string, options?: { expectedSize?: number; signal?: AbortSignal }): Promise<DownloadResult>;
+  download(url: string, dest: string, options?: { expectedSize?: number; expectedSha256?: string; signal?: AbortSignal }): Promise<DownloadResult>;
 
   close(): Promise<void>;
 }

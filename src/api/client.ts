@@ -175,7 +175,7 @@ export class PixverseClient implements PixverseApi {
   }
 
   /** Media on the API's own origin gets the token; media hosts (media.pixverse.ai) never do. */
-  download(url: string, dest: string, options: { expectedSize?: number; signal?: AbortSignal } = {}): Promise<DownloadResult> {
+  download(url: string, dest: string, options: { expectedSize?: number; expectedSha256?: string; signal?: AbortSignal } = {}): Promise<DownloadResult> {
     const absolute = new URL(url, `${this.baseUrl}/`).toString();
     return download(absolute, dest, {
       ...options,

@@ -202,7 +202,7 @@ class Executor {
     const fresh = await this.o.api.getVideo(entry.videoId).catch(() => null);
     if (fresh?.url) url = fresh.url;
     try {
-      await this.download(run, url, entry.size);
+      await this.download(run, url, entry.size, entry.sha256);
     } catch (error) {
       // A full or read-only disk is fixed on the disk; rendering again would not help.
       if (isDiskError(error)) return this.settle(run, 'failed', `download: ${error.message}`);
@@ -347,12 +347,12 @@ class Executor {
   }
 
   /** A finished render is paid for: a failed or truncated download is retried, never re-rendered. */
-  private async download(run: JobRun, url: string, expectedSize: number | undefined) {
+  private async download(run: JobRun, url: string, expectedSize: number | undefined, expectedSha256?: string) {
     const dest = this.absolute(run.planned.job.output);
     await mkdir(dirname(dest), { recursive: true });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.o.api.download(url, dest, { ...(expectedSize !== undefined ? { expectedSize } : {}) });
+        return await this.o.api.download(url, dest, { ...(expectedSize !== undefined ? { expectedSize } : {}), ...(expectedSha256 ? { expectedSha256 } : {}) });
       } catch (error) {
         const retryable = isApiError(error, ['network', 'timeout', 'server']);
         if (!retryable || attempt >= this.tuning.downloadAttempts) throw error;
