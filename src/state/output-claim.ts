@@ -59,17 +59,22 @@ function outputsByFolder(manifest: ResolvedManifest): Map<string, Output[]> {
     ...manifest.post.map((p) => ({ file: resolve(base, p.output), location: p.location })),
   ];
   const byFolder = new Map<string, Output[]>();
-  for (const o of outputs) byFolder.set(dirname(o.file), [...(byFolder.get(dirname(o.file)) ?? []), o]);
+  for (const o of outputs) {
+    const list = byFolder.get(dirname(o.file));
+    if (list) list.push(o);
+    else byFolder.set(dirname(o.file), [o]);
+  }
   return byFolder;
 }
 
 /** One error per output of `mine` that a manifest other than `manifestFile`, still on disk, owns. */
 async function takenIn(folder: string, claims: Record<string, string>, manifestFile: string, mine: Output[]): Promise<Diagnostic[]> {
   const me = ownerName(folder, manifestFile);
+  const alive = ownerCheck(folder);
   const taken: Diagnostic[] = [];
   for (const { file, location } of mine) {
     const owner = claims[basename(file)];
-    if (owner === undefined || owner === me || !(await exists(resolve(folder, owner)))) continue;
+    if (owner === undefined || owner === me || !(await alive(owner))) continue;
     taken.push(claimedBy(file, resolve(folder, owner), join(folder, CLAIMS_FILE), location));
   }
   return taken;
@@ -84,9 +89,10 @@ async function claimInFolder(manifestFile: string, folder: string, mine: Output[
     const taken = await takenIn(folder, claims, manifestFile, mine);
     if (taken.length > 0) return taken;
     const me = ownerName(folder, manifestFile);
+    const alive = ownerCheck(folder);
     const names = new Set(mine.map((o) => basename(o.file)));
     const next: Record<string, string> = {};
-    for (const [name, owner] of Object.entries(claims)) if (owner !== me && (await exists(resolve(folder, owner)))) next[name] = owner;
+    for (const [name, owner] of Object.entries(claims)) if (owner !== me && (await alive(owner))) next[name] = owner;
     for (const name of names) next[name] = me;
     if (!sameClaims(claims, next)) await writeFileAtomic(claimsFile, serialize(next));
     await removeStaleDownloads(folder, names);
@@ -148,11 +154,21 @@ function sameClaims(a: Record<string, string>, b: Record<string, string>): boole
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
-const exists = (file: string): Promise<boolean> =>
-  stat(file).then(
-    () => true,
-    () => false,
-  );
+/** Whether each owner manifest still exists, asked once per owner: a folder may hold thousands of claims by a few. */
+function ownerCheck(folder: string): (owner: string) => Promise<boolean> {
+  const known = new Map<string, Promise<boolean>>();
+  return (owner) => {
+    let exists = known.get(owner);
+    if (!exists) {
+      exists = stat(resolve(folder, owner)).then(
+        () => true,
+        () => false,
+      );
+      known.set(owner, exists);
+    }
+    return exists;
+  };
+}
 
 /** The claims file's lock; another live holder is waited for (its update takes milliseconds). */
 async function lockClaims(file: string): Promise<ProcessLock> {

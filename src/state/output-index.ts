@@ -79,10 +79,10 @@ export async function verifiedOutputs(manifestFile: string, checks: readonly Out
     if (entry.sha256 === check.sha256) present.add(check.id);
   };
 
-  const queue = [...checks];
+  let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(PARALLEL, queue.length) }, async () => {
-      for (let check = queue.shift(); check; check = queue.shift()) await verify(check);
+    Array.from({ length: Math.min(PARALLEL, checks.length) }, async () => {
+      while (next < checks.length) await verify(checks[next++]!);
     }),
   );
   if (changed || Object.keys(before).some((key) => !(key in after))) await writeIndex(indexFile, after);
