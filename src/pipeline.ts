@@ -47,13 +47,14 @@ export type LoadOutcome = GraphOutcome;
 /** Config, catalog, manifest, asset hashes and graph: everything a plan needs but the lock. */
 export const loadProject = loadGraph;
 
-export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number, backend?: 'sim' | 'useapi'): Plan {
+export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number | 'unknown', backend?: 'sim' | 'useapi'): Plan {
   const budget = loaded.graph.manifest.budgetCredits;
   return makePlan({
     graph: loaded.graph,
     lock,
     outputsPresent: present,
     catalog: loaded.catalog,
+    media: loaded.media,
     now: new Date(),
     ...(backend ? { backend } : {}),
     ...(offPeakMultiplier !== undefined ? { offPeakMultiplier } : {}),
