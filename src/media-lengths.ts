@@ -40,9 +40,11 @@ export async function measureMedia(manifest: ResolvedManifest, hashes: ReadonlyM
   const result = new Map<string, MeasuredMedia>();
   if (files.size === 0) return result;
   const cacheFile = options.cacheFile === undefined ? join(dirname(resolve(manifest.file)), '.pixrender', 'media-lengths.json') : options.cacheFile;
-  const disk = cacheFile ? await readCache(cacheFile) : {};
   const probe = options.probe ?? probeLength;
   const useMemory = options.memory ?? true;
+  // The file is read only when this process has not measured every content yet (watch replans often).
+  const allKnown = useMemory && [...files].every((f) => memory.has(hashes.get(f) ?? ''));
+  const disk = cacheFile && !allKnown ? await readCache(cacheFile) : {};
   const base = dirname(manifest.file);
   let added = false;
   const pending = [...files];
