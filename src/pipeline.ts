@@ -78,11 +78,17 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
     const api = new PixverseClient({ baseUrl, token });
     const retry = options.readRetry ?? {};
-    const slots = config.accounts?.length
-      ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
-      : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
-    const email = await firstAccount(api, config, retry);
-    const multiplier = await readOffPeakMultiplier(api, catalog, email, retry);
+    let slots: number, email: string | undefined, multiplier: number | 'unknown';
+    try {
+      slots = config.accounts?.length
+        ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
+        : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
+      email = await firstAccount(api, config, retry);
+      multiplier = await readOffPeakMultiplier(api, catalog, email, retry);
+    } catch (error) {
+      await api.close();
+      throw error;
+    }
     const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 1;
     return {
       kind: 'useapi',
@@ -90,7 +96,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
       api,
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
-      ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
+      offPeakMultiplier: multiplier,
       ...(email ? { email } : {}),
       close: () => api.close(),
     };
@@ -130,7 +136,12 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
  */
 async function firstAccount(api: PixverseApi, config: ProjectConfig, retry: ReadRetry): Promise<string | undefined> {
   if (config.accounts?.[0]) return config.accounts[0].email;
-  return Object.keys(await retryRead(() => api.getAccounts(), retry))[0];
+  // 404: no account configured at all (nothing to name); any other failure is thrown after the retries.
+  const accounts = await retryRead(() => api.getAccounts(), retry).catch((error: unknown) => {
+    if (isApiError(error, 'not-found')) return {};
+    throw error;
+  });
+  return Object.keys(accounts)[0];
 }
 
 /**
