@@ -99,12 +99,19 @@ export interface Catalog {
   maxJobsRange: { min: number; max: number };
   replyMaxChars: number;
   timing: Timing;
+  /**
+   * The longest local input each endpoint accepts, by medium (`default` for endpoints without their own):
+   * the length a plan assumes for an input it cannot measure.
+   */
+  longestInputSeconds: Record<string, Partial<Record<InputMedium, number>>>;
   /** How long an uploaded file is reused by later runs (UNCONFIRMED: the API's retention is undocumented). */
   uploadReuseHours: number;
   effects: EffectSpec[];
   voices: VoiceSpec[];
   restyles: RestyleSpec[];
 }
+
+export type InputMedium = 'video' | 'audio';
 
 /** A partial catalog in the same shape; objects merge deeply, arrays and scalars replace. */
 export type CatalogOverrides = { [K in keyof Catalog]?: unknown };
@@ -173,6 +180,7 @@ function buildBaseCatalog(ref: any, assumed: any): Catalog {
     replyMaxChars: g.replyUrl_max_chars.value,
     timing: timing as Timing,
     uploadReuseHours: assumed.upload_reuse_hours,
+    longestInputSeconds: Object.fromEntries(Object.entries<any>(assumed.longest_input_s).filter(([k]) => k !== '$comment')),
     effects: assumed.effects,
     voices: assumed.voices,
     restyles: assumed.restyles,
@@ -291,6 +299,27 @@ export function restyleSpec(cat: Catalog, model: string | undefined, sourceQuali
   const spec: RenderSpec = { endpoint: 'videos/restyle', quality: sourceQuality ?? '540p', duration: sourceSeconds <= 5 ? 5 : 8, motion: 'normal', ...(model ? { model } : {}) };
   if (checkCombination(cat, spec) && !checkCombination(cat, { ...spec, quality: '540p' })) spec.quality = '540p';
   return spec;
+}
+
+/** The length a plan assumes for a local input of `endpoint` it cannot measure: the longest accepted. */
+export function longestInput(cat: Catalog, endpoint: Endpoint, medium: InputMedium): number {
+  return cat.longestInputSeconds[endpoint]?.[medium] ?? cat.longestInputSeconds['default']?.[medium] ?? 180;
+}
+
+/** Every quality some model offers, cheapest first by its number of lines (360p, 540p, ...). */
+export function allQualities(cat: Catalog): Quality[] {
+  const set = new Set(Object.values(cat.models).flatMap((m) => m.qualities));
+  return [...set].sort((a, b) => (parseInt(a, 10) || 0) - (parseInt(b, 10) || 0));
+}
+
+/**
+ * The quality of a video of this frame size, as the service reads an uploaded source: the highest
+ * quality whose line count fits the short side, else the lowest (the simulator applies the same rule).
+ */
+export function qualityOfFrame(cat: Catalog, width: number, height: number): Quality {
+  const short = Math.min(width, height);
+  const ranked = allQualities(cat).filter((q) => /^\d+p$/.test(q));
+  return ranked.filter((q) => parseInt(q, 10) <= short).at(-1) ?? ranked[0] ?? '540p';
 }
 
 /** Seconds of work a request is expected to take (queue + render), before any time scale. */

@@ -69,6 +69,38 @@ export function parseProbe(text: string, file = ''): VideoInfo {
   };
 }
 
+/** The length of any audio or video file, and its frame size when it has a picture. */
+export interface MediaLength {
+  durationSeconds: number;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * Measures an audio or video file from `ffmpeg -i` (`Duration:`, and the first video stream's size);
+ * a file whose header has no duration is decoded to find it. Rejects when ffmpeg cannot read it.
+ */
+export async function probeLength(file: string): Promise<MediaLength> {
+  const text = await runFfmpeg(['-loglevel', 'info', '-i', input(file), '-map', '0', '-c', 'copy', '-t', '0', '-f', 'null', '-']);
+  const parsed = parseLength(text, file);
+  if (parsed.durationSeconds > 0) return parsed;
+  const decoded = await runFfmpeg(['-loglevel', 'info', '-i', input(file), '-f', 'null', '-']);
+  const last = [...decoded.matchAll(/time=\s*(\d+):(\d+):(\d+(?:\.\d+)?)/g)].at(-1);
+  const seconds = last ? hms(last[1]!, last[2]!, last[3]!) : 0;
+  if (!(seconds > 0)) throw new MediaError(`${file}: cannot measure its length`, file);
+  return { ...parsed, durationSeconds: seconds };
+}
+
+/** Reads `ffmpeg -i` output of any media file: the container duration (0 when N/A) and a video size. */
+export function parseLength(text: string, file = ''): MediaLength {
+  if (!/^Input #0/m.test(text)) throw new MediaError(`${file}: ffmpeg did not describe its input`, file);
+  const duration = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(text);
+  const durationSeconds = duration ? hms(duration[1]!, duration[2]!, duration[3]!) : 0;
+  if (!/^\s*Stream #\d+:\d+.*?: Video: /m.test(text)) return { durationSeconds };
+  const { width, height } = parseProbe(text, file);
+  return { durationSeconds, width, height };
+}
+
 /** Writes the first or last decoded frame of a video as PNG. */
 export async function extractFrame(video: string, which: 'first' | 'last', outPng: string): Promise<void> {
   await atomicOutput(outPng, '.png', async (temp) => {

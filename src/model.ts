@@ -141,7 +141,19 @@ export interface Plan {
   };
   budgetCredits?: number;
   overBudget: boolean;
+  /** Where a price rests on an assumption (always the costlier side), for the user to see. */
+  notes?: PlanNote[];
 }
+
+/**
+ * An assumption behind a plan's prices:
+ * - input-length-unknown: a local input of `job` could not be measured; priced at `assumedSeconds`,
+ *   the longest its endpoint accepts;
+ * - off-peak-factor-unknown: GET features could not be read; off-peak priced at `assumedFactor` × standard.
+ */
+export type PlanNote =
+  | { code: 'input-length-unknown'; job: JobId; file: string; assumedSeconds: number }
+  | { code: 'off-peak-factor-unknown'; assumedFactor: number };
 
 /** One job in the lock file: what was rendered, from what, and where it is. */
 export interface LockEntry {

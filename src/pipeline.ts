@@ -5,7 +5,9 @@
 import { dirname, join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
+import { isApiError } from './api/errors.js';
 import { offPeakMultiplierFrom } from './api/features.js';
+import { retryRead, type ReadRetry } from './api/retry-read.js';
 import type { Catalog } from './catalog.js';
 import type { ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -28,6 +30,8 @@ export interface BackendOptions {
   env?: NodeJS.ProcessEnv;
   /** Embedded simulator's time scale (default: project config `sim.timeScale`, else 0.02). */
   simTimeScale?: number;
+  /** How the first reads (slots, accounts, off-peak factor) retry transient failures. */
+  readRetry?: ReadRetry;
 }
 
 export interface Backend {
@@ -37,7 +41,8 @@ export interface Backend {
   api: PixverseApi;
   slots: number;
   timeScale: number;
-  offPeakMultiplier?: number;
+  /** The plan's off-peak factor; 'unknown' when GET features could not be read (off-peak planned as standard). */
+  offPeakMultiplier?: number | 'unknown';
   /** An account for requests that need one when several are configured (POST files). */
   email?: string;
   close(): Promise<void>;
@@ -48,13 +53,14 @@ export type LoadOutcome = GraphOutcome;
 /** Config, catalog, manifest, asset hashes and graph: everything a plan needs but the lock. */
 export const loadProject = loadGraph;
 
-export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number, backend?: 'sim' | 'useapi'): Plan {
+export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number | 'unknown', backend?: 'sim' | 'useapi'): Plan {
   const budget = loaded.graph.manifest.budgetCredits;
   return makePlan({
     graph: loaded.graph,
     lock,
     outputsPresent: present,
     catalog: loaded.catalog,
+    media: loaded.media,
     now: new Date(),
     ...(backend ? { backend } : {}),
     ...(offPeakMultiplier !== undefined ? { offPeakMultiplier } : {}),
@@ -72,11 +78,18 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     if (!token) throw new BackendError(`no API token: set ${tokenEnv} (or choose --backend sim)`);
     const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
     const api = new PixverseClient({ baseUrl, token });
-    const slots = config.accounts?.length
-      ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
-      : await api.getSchedulerAvailable().then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
-    const email = await firstAccount(api, config);
-    const multiplier = await readOffPeakMultiplier(api, catalog, email);
+    const retry = options.readRetry ?? {};
+    let slots: number, email: string | undefined, multiplier: number | 'unknown';
+    try {
+      slots = config.accounts?.length
+        ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
+        : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
+      email = await firstAccount(api, config, retry);
+      multiplier = await readOffPeakMultiplier(api, catalog, email, retry);
+    } catch (error) {
+      await api.close();
+      throw error;
+    }
     const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 1;
     return {
       kind: 'useapi',
@@ -84,7 +97,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
       api,
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
-      ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
+      offPeakMultiplier: multiplier,
       ...(email ? { email } : {}),
       close: () => api.close(),
     };
@@ -117,21 +130,33 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
   };
 }
 
-/** The first configured account, else the first the API lists; none when it cannot be read. */
-async function firstAccount(api: PixverseApi, config: ProjectConfig): Promise<string | undefined> {
+/**
+ * The first configured account, else the first the API lists. Uploads need it when several accounts are
+ * configured, so a read that keeps failing stops the run here (nothing was submitted yet) instead of
+ * letting uploads go out without one.
+ */
+async function firstAccount(api: PixverseApi, config: ProjectConfig, retry: ReadRetry): Promise<string | undefined> {
   if (config.accounts?.[0]) return config.accounts[0].email;
-  return Object.keys(await api.getAccounts().catch(() => ({})))[0];
+  // 404: no account configured at all (nothing to name); any other failure is thrown after the retries.
+  const accounts = await retryRead(() => api.getAccounts(), retry).catch((error: unknown) => {
+    if (isApiError(error, 'not-found')) return {};
+    throw error;
+  });
+  return Object.keys(accounts)[0];
 }
 
 /**
  * The plan's off-peak price factor from GET features (`off_peak_discount`, later API revisions), read
- * for one account (features needs an email when there are several); absent or unreadable → the catalog's.
+ * for one account (features needs an email when there are several). A revision without the field → the
+ * catalog's factor. A read that keeps failing (or an unreadable value) → 'unknown': the plan then prices
+ * off-peak like standard, never at the cheaper catalog factor. A refused token stops the run.
  */
-async function readOffPeakMultiplier(api: PixverseApi, catalog: Catalog, email: string | undefined): Promise<number | undefined> {
+async function readOffPeakMultiplier(api: PixverseApi, catalog: Catalog, email: string | undefined, retry: ReadRetry): Promise<number | 'unknown'> {
   try {
-    return offPeakMultiplierFrom(await api.getFeatures(email), catalog.offPeakMultiplier);
-  } catch {
-    return undefined;
+    return offPeakMultiplierFrom(await retryRead(() => api.getFeatures(email), retry), catalog.offPeakMultiplier);
+  } catch (error) {
+    if (isApiError(error, ['unauthorized', 'payment-required'])) throw error;
+    return 'unknown';
   }
 }
 

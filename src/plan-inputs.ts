@@ -8,6 +8,7 @@ import { loadProjectConfig, type ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
 import { buildGraph, hashAssets, type BuiltGraph } from './graph.js';
 import { loadManifest } from './manifest/index.js';
+import { measureMedia, type MediaLengths } from './media-lengths.js';
 import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan } from './plan.js';
 import { claimConflicts } from './state/output-claim.js';
@@ -21,12 +22,24 @@ export interface Sources {
   diagnostics: Diagnostic[];
 }
 export type GraphOutcome = Sources &
-  ({ ok: true; graph: BuiltGraph; catalog: Catalog; config: ProjectConfig; /** The project config file, if any. */ configFile?: string } | { ok: false; configFile?: string });
+  (
+    | {
+        ok: true;
+        graph: BuiltGraph;
+        catalog: Catalog;
+        config: ProjectConfig;
+        /** Measured lengths of the local media jobs consume (priced by length). */
+        media: MediaLengths;
+        /** The project config file, if any. */
+        configFile?: string;
+      }
+    | { ok: false; configFile?: string }
+  );
 export type PlanOutcome = Sources & ({ ok: true; plan: Plan; graph: BuiltGraph } | { ok: false });
 
 export interface PlanOptions {
-  /** Off-peak price factor (e.g. a plan's `off_peak_discount`); default: the catalog's. */
-  offPeakMultiplier?: number;
+  /** Off-peak price factor (e.g. a plan's `off_peak_discount`), or 'unknown' (priced as standard); default: the catalog's. */
+  offPeakMultiplier?: number | 'unknown';
   /** Overrides the manifest's budget. */
   budgetCredits?: number;
   /** Default: the current time. */
@@ -57,7 +70,7 @@ export function backendKindFor(
   return env[config.tokenEnv ?? 'USEAPI_TOKEN'] || apiUrl ? 'useapi' : 'sim';
 }
 
-/** Config → catalog → manifest → asset hashes → graph. */
+/** Config → catalog → manifest → asset hashes → graph, and the lengths of local media. */
 export async function loadGraph(manifestFile: string, options: GraphOptions = {}): Promise<GraphOutcome> {
   const file = resolve(manifestFile);
   const cfg = await loadProjectConfig(dirname(file));
@@ -68,9 +81,11 @@ export async function loadGraph(manifestFile: string, options: GraphOptions = {}
   const failed = { ok: false as const, diagnostics, sources: loaded.sources, ...(cfg.file ? { configFile: cfg.file } : {}) };
   if (!loaded.manifest || diagnostics.some((d) => d.severity === 'error')) return failed;
   const manifest = options.adjust ? options.adjust(loaded.manifest, catalog) : loaded.manifest;
-  const graph = buildGraph(manifest, await hashAssets(manifest));
+  const hashes = await hashAssets(manifest);
+  const graph = buildGraph(manifest, hashes);
   if (!graph.ok) return { ...failed, diagnostics: [...diagnostics, ...graph.error] };
-  return { ok: true, graph: graph.value, catalog, config: cfg.config, ...(cfg.file ? { configFile: cfg.file } : {}), diagnostics, sources: loaded.sources };
+  const media = await measureMedia(manifest, hashes);
+  return { ok: true, graph: graph.value, catalog, config: cfg.config, media, ...(cfg.file ? { configFile: cfg.file } : {}), diagnostics, sources: loaded.sources };
 }
 
 /** loadGraph, then the lock and the outputs on disk, then the pure plan. */
@@ -88,6 +103,7 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
     lock,
     outputsPresent,
     catalog,
+    media: loaded.media,
     now: options.now ?? new Date(),
     backend: options.backend ?? backendKindFor(loaded.config, process.env),
     ...(options.offPeakMultiplier !== undefined ? { offPeakMultiplier: options.offPeakMultiplier } : {}),

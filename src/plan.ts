@@ -5,10 +5,11 @@
  * Pure: the graph, the lock snapshot, which outputs exist, the catalog and the time all come in as
  * arguments; plan-inputs.ts does the reads.
  */
-import { expectedRenderSeconds, priceOf, restyleSpec, type Catalog, type Price, type RenderSpec } from './catalog.js';
+import { allQualities, expectedRenderSeconds, longestInput, priceOf, qualityOfFrame, restyleSpec, type Catalog, type Price, type RenderSpec } from './catalog.js';
 import { changeReasons, type ChangeSubject, type RecordInput } from './fingerprint.js';
 import type { BuiltGraph } from './graph.js';
-import type { GraphNode, JobGraph, JobId, LockEntry, LockFile, Plan, PlanAction, PlannedJob, ResolvedJob } from './model.js';
+import { MEDIA_FIELDS, type MediaLengths } from './media-lengths.js';
+import type { GraphNode, JobGraph, JobId, LockEntry, LockFile, Plan, PlanAction, PlannedJob, PlanNote, ResolvedJob } from './model.js';
 
 export interface PlanInput {
   graph: JobGraph | BuiltGraph;
@@ -17,8 +18,16 @@ export interface PlanInput {
   outputsPresent: ReadonlySet<string>;
   catalog: Catalog;
   now: Date;
-  /** Off-peak price factor; defaults to the catalog's (a plan's `off_peak_discount` overrides it). */
-  offPeakMultiplier?: number;
+  /**
+   * Off-peak price factor; defaults to the catalog's (a plan's `off_peak_discount` overrides it).
+   * 'unknown' (GET features could not be read): off-peak is priced like standard, the highest it can be.
+   */
+  offPeakMultiplier?: number | 'unknown';
+  /**
+   * Measured local media by asset file (media-lengths.ts). A local input without a measurement is
+   * priced at the longest length its endpoint accepts, and the plan says so.
+   */
+  media?: MediaLengths;
   /** Overrides the manifest's budget. */
   budgetCredits?: number;
   /**
@@ -34,8 +43,10 @@ type LockedJob = LockEntry & { inputs?: Record<string, RecordInput> };
 export function plan(input: PlanInput): Plan {
   const { graph, lock, catalog } = input;
   const records = 'records' in graph ? graph.records : undefined;
-  const outputSeconds = new Map<JobId, number>();
-  const outputQuality = new Map<JobId, string>();
+  const outputs = new Map<JobId, SourceFacts>();
+  const notes: PlanNote[] = [];
+  const multiplier = input.offPeakMultiplier === 'unknown' ? 1 : input.offPeakMultiplier;
+  if (input.offPeakMultiplier === 'unknown') notes.push({ code: 'off-peak-factor-unknown', assumedFactor: 1 });
   const actions = new Map<JobId, PlanAction>();
   /** Worst-case time (s from now) each job's output is ready, for the auto off-peak rule. */
   const readyAt = new Map<JobId, number>();
@@ -46,12 +57,10 @@ export function plan(input: PlanInput): Plan {
   const jobs: PlannedJob[] = [];
   for (const node of graph.nodes) {
     const { job } = node;
-    const source = sourceSeconds(job, outputSeconds);
-    const sourceQ = sourceOf(job, outputQuality);
-    const spec = job.kind === 'restyle' ? restyleSpec(catalog, str(job.params['model']), sourceQ, source ?? 5) : renderSpecOf(job, source);
-    outputSeconds.set(job.id, outputSecondsOf(job, spec, source));
-    outputQuality.set(job.id, outputQualityOf(job, sourceQ));
-    const credits = priceWithFallback(catalog, spec, input.offPeakMultiplier);
+    const source = sourceFacts(job, outputs, input.media, catalog);
+    for (const a of source?.assumed ?? []) notes.push({ code: 'input-length-unknown', job: job.id, file: a.file, assumedSeconds: a.seconds });
+    const { spec, credits, quality } = priceJob(catalog, job, source, multiplier);
+    outputs.set(job.id, { seconds: outputSecondsOf(job, spec, source?.seconds), quality: outputQualityOf(job, quality) });
 
     // Own properties only: a job called `constructor` must not find Object's.
     const entry = Object.hasOwn(lock.jobs, job.id) ? (lock.jobs[job.id] as LockedJob) : undefined;
@@ -98,6 +107,7 @@ export function plan(input: PlanInput): Plan {
     totals,
     ...(budgetCredits !== undefined ? { budgetCredits } : {}),
     overBudget: budgetCredits !== undefined && totals.credits > budgetCredits,
+    notes,
   };
 }
 
@@ -149,14 +159,65 @@ const maxOf = (values: number[]): number => values.reduce((a, b) => (b > a ? b :
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** The duration of the video a job consumes (extend, restyle, upscale, lipsync), when it is another job. */
-function sourceSeconds(job: ResolvedJob, outputSeconds: ReadonlyMap<JobId, number>): number | undefined {
-  return sourceOf(job, outputSeconds);
+/** What a job knows of the media it consumes: the longest input's seconds and the source video's quality. */
+interface SourceFacts {
+  seconds: number;
+  quality?: string;
+  /** Local inputs that could not be measured, with the length assumed for each. */
+  assumed?: { file: string; seconds: number }[];
 }
 
-function sourceOf<T>(job: ResolvedJob, byJob: ReadonlyMap<JobId, T>): T | undefined {
-  const ref = job.inputs['video_id'] ?? job.inputs['video_path'];
-  return ref && ref.type !== 'asset' ? byJob.get(ref.job) : undefined;
+/**
+ * The media a job consumes (extend, restyle, upscale, lipsync): another job's planned output, or local
+ * files as measured. The priced length is the longest of its media inputs (lipsync: video or audio,
+ * whichever the service counts, the higher is safe); an unmeasured file counts as the longest the
+ * endpoint accepts.
+ */
+function sourceFacts(job: ResolvedJob, outputs: ReadonlyMap<JobId, SourceFacts>, media: MediaLengths | undefined, catalog: Catalog): SourceFacts | undefined {
+  let seconds: number | undefined;
+  let quality: string | undefined;
+  const assumed: { file: string; seconds: number }[] = [];
+  for (const [field, ref] of Object.entries(job.inputs)) {
+    let facts: SourceFacts | undefined;
+    if (ref.type === 'job-video') facts = outputs.get(ref.job);
+    else if (ref.type === 'asset' && Object.hasOwn(MEDIA_FIELDS, field)) {
+      const medium = MEDIA_FIELDS[field]!;
+      const m = media?.get(ref.file);
+      if (m?.ok) {
+        facts = { seconds: tenthsUp(m.durationSeconds) };
+        if (medium === 'video' && m.width !== undefined && m.height !== undefined) facts.quality = qualityOfFrame(catalog, m.width, m.height);
+      } else {
+        facts = { seconds: longestInput(catalog, job.endpoint, medium) };
+        assumed.push({ file: ref.file, seconds: facts.seconds });
+      }
+    }
+    if (!facts) continue;
+    seconds = Math.max(seconds ?? 0, facts.seconds);
+    if (field === 'video_id' || field === 'video_path') quality = facts.quality;
+  }
+  if (seconds === undefined) return undefined;
+  return { seconds, ...(quality !== undefined ? { quality } : {}), ...(assumed.length > 0 ? { assumed } : {}) };
+}
+
+/** Lengths are read to the 0.1 s the service reports, rounded up so a price never falls short. */
+const tenthsUp = (seconds: number): number => Math.ceil(Math.round(seconds * 1000) / 100) / 10;
+
+/**
+ * A job's request spec and price. When its source video was not measured, its quality is unknown too:
+ * the job is priced at the quality that costs the most.
+ */
+function priceJob(catalog: Catalog, job: ResolvedJob, source: SourceFacts | undefined, multiplier: number | undefined): { spec: RenderSpec; credits: Price; quality: string | undefined } {
+  const specFor = (quality: string | undefined): RenderSpec =>
+    job.kind === 'restyle' ? restyleSpec(catalog, str(job.params['model']), quality, source?.seconds ?? 5) : renderSpecOf(job, source?.seconds);
+  const video = job.inputs['video_path'];
+  const videoUnmeasured = video?.type === 'asset' && (source?.assumed ?? []).some((a) => a.file === video.file);
+  let best: { spec: RenderSpec; credits: Price; quality: string | undefined } | undefined;
+  for (const quality of videoUnmeasured ? allQualities(catalog) : [source?.quality]) {
+    const spec = specFor(quality);
+    const credits = priceWithFallback(catalog, spec, multiplier);
+    if (!best || credits.standard > best.credits.standard) best = { spec, credits, quality };
+  }
+  return best!;
 }
 
 /** The quality of the video a job produces: its own, or its source's for restyle and lipsync. */

@@ -1,7 +1,7 @@
 /** `pixrender plan FILE`: what would render, what is cached, what it costs; nothing is submitted. */
 import type { Command } from '../cli.js';
 import { formatDiagnostic } from '../diagnostic.js';
-import type { Plan, PlannedJob } from '../model.js';
+import type { Plan, PlannedJob, PlanNote } from '../model.js';
 import { renderSpecOf } from '../plan.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
 
@@ -59,7 +59,24 @@ export function planJson(plan: Plan) {
     },
     budget: plan.budgetCredits ?? null,
     overBudget: plan.overBudget,
+    notes: plan.notes ?? [],
   };
+}
+
+/** One line per assumption a price rests on. */
+export function formatPlanNote(note: PlanNote): string {
+  switch (note.code) {
+    case 'input-length-unknown':
+      return `note: ${note.job}: could not measure ${note.file}; priced at ${note.assumedSeconds} s, the longest its endpoint accepts`;
+    case 'off-peak-factor-unknown':
+      return `note: the off-peak discount could not be read (GET features failed); off-peak priced at ${note.assumedFactor} × standard`;
+    default:
+      return unreachable(note);
+  }
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unexpected plan note ${JSON.stringify(x)}`);
 }
 
 const ACTION_LABEL = { render: 'render', stale: 'stale', cached: 'cached', download: 'download' } as const;
@@ -98,6 +115,7 @@ export function formatPlan(plan: Plan): string {
   out.push(
     `${t.jobs} job${t.jobs === 1 ? '' : 's'}: ${t.render} to render${stale > 0 ? ` (${stale} stale)` : ''}, ${t.cached} cached, ${t.download} to download`,
   );
+  for (const note of plan.notes ?? []) out.push(formatPlanNote(note));
   const saved = t.creditsStandard - t.credits;
   out.push(`credits: ${t.credits}${saved > 0 ? ` (${t.creditsStandard} at the standard rate; off-peak saves ${saved})` : ''}`);
   if (plan.budgetCredits !== undefined)

@@ -1,6 +1,7 @@
 import type { Command } from '../cli.js';
 import { BackendError, runManifest, type BackendChoice } from '../pipeline.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+import { formatPlanNote } from './plan.js';
 import { chooseView, exitCodeOf, interruptSignal, printOutcome } from './report.js';
 
 const usage = `Usage: pixrender render FILE [options]
@@ -82,6 +83,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
         const t = plan.totals;
         if (mode === 'collect') process.stderr.write(`Collecting ${state.pending.size} submitted job(s); nothing new is submitted.\n`);
         else process.stderr.write(`Plan: ${t.render} to render (${t.credits} credits), ${t.cached} cached, ${t.download} to restore.\n`);
+        for (const note of plan.notes ?? []) process.stderr.write(`${formatPlanNote(note)}\n`);
       },
     });
     view.close();

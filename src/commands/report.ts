@@ -2,6 +2,7 @@
 import { formatDiagnostic, type Diagnostic } from '../diagnostic.js';
 import { formatSummary, ndjsonView, plainView, ttyView, type ProgressView } from '../progress.js';
 import type { RunOutcome } from '../pipeline.js';
+import { formatPlanNote } from './plan.js';
 
 export function printDiagnostics(diagnostics: Diagnostic[], sources: Map<string, string>, json = false): void {
   if (json) {
@@ -42,7 +43,11 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
     const { totals, budgetCredits } = outcome.plan;
     const message = `refusing to start: the plan costs ${totals.credits} credits, over the budget of ${budgetCredits} (nothing was submitted)`;
     if (json) process.stdout.write(`${JSON.stringify({ type: 'refused', reason: 'budget', credits: totals.credits, budget: budgetCredits })}\n`);
-    else process.stderr.write(`pixrender: ${message}\n`);
+    else {
+      // Why the price may be higher than the user expects: the assumptions behind it.
+      for (const note of outcome.plan.notes ?? []) process.stderr.write(`${formatPlanNote(note)}\n`);
+      process.stderr.write(`pixrender: ${message}\n`);
+    }
     return;
   }
   if (outcome.kind === 'ran' && !json) process.stdout.write(`${formatSummary(outcome.summary)}\n`);

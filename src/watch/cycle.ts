@@ -8,7 +8,8 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { Plan } from '../model.js';
 import type { Backend, Loaded, LoadOutcome, RunOptions, RunOutcome } from '../pipeline.js';
-import type { StateSnapshot } from '../state/store.js';
+import { StateBusyError } from '../state/errors.js';
+import { isStateError, type StateSnapshot } from '../state/store.js';
 import { changeCost, type SessionBudget } from './budget.js';
 import type { SessionSink, WatchEvent } from './events.js';
 import { watchedFiles } from './files.js';
@@ -38,6 +39,8 @@ export interface CycleContext {
   stability?: { settleMs?: number; clock?: Clock; stat?: StatFn };
   /** Passed on to every run (e.g. the preview state namespace, executor tuning). */
   runOptions?: Pick<RunOptions, 'state' | 'tuning'>;
+  /** While another process holds the run lock: first and longest pause between tries. @default 200 ms, 2 s */
+  lockWait?: { firstMs?: number; maxMs?: number; clock?: Clock };
   now?: () => Date;
 }
 
@@ -89,15 +92,18 @@ export function createCycle(ctx: CycleContext): Cycle {
 
   async function render(loaded: Loaded, signal: AbortSignal): Promise<void> {
     const backend = await ctx.runtime.backend(loaded);
-    const outcome = await ctx.runtime.run(ctx.file, {
-      mode: 'render',
-      project: loaded,
-      backendInstance: backend,
-      signal,
-      onEvent: ctx.emit,
-      onPlan: (plan, state) => guard(plan, state, signal),
-      ...ctx.runOptions,
-    });
+    const outcome = await runWhenUnlocked(signal, () =>
+      ctx.runtime.run(ctx.file, {
+        mode: 'render',
+        project: loaded,
+        backendInstance: backend,
+        signal,
+        onEvent: ctx.emit,
+        onPlan: (plan, state) => guard(plan, state, signal),
+        ...ctx.runOptions,
+      }),
+    );
+    if (!outcome) return; // a newer change or stop came while waiting for the lock: nothing ran
     switch (outcome.kind) {
       case 'ran':
         ctx.budget.record(outcome.summary.creditsSpent);
@@ -112,6 +118,38 @@ export function createCycle(ctx: CycleContext): Cycle {
         return;
       case 'refused':
         return; // reported by the guard (or stopped by a newer change)
+    }
+  }
+
+  /**
+   * Runs; while another process holds the run lock (a render in another terminal), says so once and
+   * tries again with growing pauses, so the save is rendered once the lock frees instead of dropped.
+   * The run takes the lock before it plans or submits anything, so a refused try has done nothing.
+   * Undefined: the signal fired while waiting.
+   */
+  async function runWhenUnlocked(signal: AbortSignal, run: () => Promise<RunOutcome>): Promise<RunOutcome | undefined> {
+    const clock = ctx.lockWait?.clock ?? systemClock;
+    let pause = ctx.lockWait?.firstMs ?? 200;
+    const maxPause = ctx.lockWait?.maxMs ?? 2_000;
+    for (let waited = false; ; ) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!isStateError(error, 'busy') || signal.aborted) throw error;
+        if (!waited) {
+          waited = true;
+          const holder = error instanceof StateBusyError ? error.holder : undefined;
+          ctx.emit({ type: 'waiting', at: at(), for: 'run-lock', ...(holder ? { holder } : {}), ...(error.file ? { file: error.file } : {}) });
+          const who = holder ? ` (pid ${holder.pid} on ${holder.hostname})` : '';
+          ctx.emit({ type: 'warning', at: at(), message: `another run holds this manifest's run lock${who}: waiting, and rendering once it is released` });
+        }
+      }
+      try {
+        await clock.sleep(pause, signal);
+      } catch {
+        return undefined;
+      }
+      pause = Math.min(maxPause, Math.round(pause * 1.5));
     }
   }
 

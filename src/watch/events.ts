@@ -36,6 +36,8 @@ export type WatchEvent =
   | { type: 'refused'; at: string; reason: 'session-budget' | 'manifest-budget'; credits: number; sessionSpent: number; budget: number }
   | { type: 'backend'; at: string; kind: 'sim' | 'useapi'; description: string; slots: number }
   | { type: 'error'; at: string; message: string }
+  /** Another process holds the manifest's run lock: the change renders once it is released. */
+  | { type: 'waiting'; at: string; for: 'run-lock'; holder?: { pid: number; hostname: string; startedAt: string }; file?: string }
   /** Waiting for the next change. */
   | { type: 'idle'; at: string; files: number; sessionSpent: number; budget?: number; summary?: RunSummary };
 
@@ -43,4 +45,4 @@ export type SessionEvent = WatchEvent | RunEvent;
 export type SessionSink = (event: SessionEvent) => void;
 
 export const isWatchEvent = (e: SessionEvent): e is WatchEvent =>
-  ['watching', 'change', 'superseded', 'invalid', 'warnings', 'plan', 'refused', 'backend', 'error', 'idle'].includes(e.type);
+  ['watching', 'change', 'superseded', 'invalid', 'warnings', 'plan', 'refused', 'backend', 'error', 'waiting', 'idle'].includes(e.type);

@@ -96,6 +96,44 @@ describe('plan costs', () => {
     expect(byId(p, 'r').credits.standard).toBe(60);
   });
 
+  it('prices local media by its measured length and size; the longer of video and audio counts for lipsync', () => {
+    const clip = asset('clip', './clip.mp4');
+    const voice = asset('voice', './voice.wav');
+    const media = new Map([
+      ['./clip.mp4', { ok: true as const, durationSeconds: 12.34, width: 1920, height: 1080 }],
+      ['./voice.wav', { ok: true as const, durationSeconds: 20 }],
+    ]);
+    const jobs = [
+      job('talk', 'lipsync', { prompt: 'hi' }, { video_path: clip }),
+      job('dub', 'lipsync', {}, { video_path: clip, audio_path: voice }),
+      job('r', 'restyle', { model: 'v4', prompt: 'anime' }, { video_path: clip }),
+      extend('e', 'talk'),
+      job('e2', 'extend', { model: 'v4.5', prompt: 'on', quality: '540p', duration: 5 }, { video_path: clip }),
+      lipsync('talk2', 'e2'),
+    ];
+    const p = run(jobs, { media });
+    expect(byId(p, 'talk').credits.standard).toBe(Math.ceil(6 * 12.4)); // 0.1 s, rounded up
+    expect(byId(p, 'dub').credits.standard).toBe(6 * 20);
+    // A 1080p source has no 8 s restyle price on v4: priced like the simulator, at 540p.
+    expect(byId(p, 'r').credits.standard).toBe(60);
+    expect(byId(p, 'talk2').credits.standard).toBe(Math.ceil(6 * 17.4));
+    expect(p.notes).toEqual([]);
+  });
+
+  it('without a measurement, prices at the longest accepted length and the costliest quality, and notes it', () => {
+    const clip = asset('clip', './clip.mp4');
+    const p = run([job('talk', 'lipsync', { prompt: 'hi' }, { video_path: clip }), create('a', {}, { first_frame_path: asset('hero') })]);
+    expect(byId(p, 'talk').credits.standard).toBe(6 * 180);
+    expect(byId(p, 'a').credits.standard).toBe(30); // images have no length
+    expect(p.notes).toEqual([{ code: 'input-length-unknown', job: 'talk', file: './clip.mp4', assumedSeconds: 180 }]);
+  });
+
+  it('prices off-peak like standard when the factor is unknown', () => {
+    const p = run([{ ...create('a'), offPeak: 'always' }], { offPeakMultiplier: 'unknown' });
+    expect(byId(p, 'a')).toMatchObject({ credits: { standard: 30, offPeak: 30 }, cost: 30 });
+    expect(p.notes).toEqual([{ code: 'off-peak-factor-unknown', assumedFactor: 1 }]);
+  });
+
   it('uses the given off-peak multiplier', () => {
     const p = run([{ ...create('a'), offPeak: 'always' }], { offPeakMultiplier: 0.7 });
     expect(byId(p, 'a')).toMatchObject({ credits: { standard: 30, offPeak: 21 }, offPeak: true, cost: 21 });

@@ -27,7 +27,7 @@ export function memoryProject(files: Record<string, string | Buffer>) {
         if (input.type === 'asset') hashes.set(input.file, createHash('sha256').update(fs.readFileSync(input.file) as Buffer).digest('hex'));
     const graph = buildGraph(result.manifest, hashes);
     if (!graph.ok) return { ok: false, diagnostics: graph.error, sources: result.sources };
-    return { ok: true, graph: graph.value, catalog, config: {}, diagnostics: result.diagnostics, sources: result.sources };
+    return { ok: true, graph: graph.value, catalog, config: {}, media: new Map(), diagnostics: result.diagnostics, sources: result.sources };
   };
   const stat = async (file: string) => {
     try {
