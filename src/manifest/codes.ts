@@ -4,7 +4,8 @@
  */
 export const MANIFEST_DIAGNOSTIC_CODES = {
   'file-not-found': 'the manifest file does not exist',
-  'file-unreadable': 'the manifest file cannot be read',
+  'file-unreadable': 'the manifest file cannot be read (or is not a regular file)',
+  'file-too-large': 'the manifest file is larger than 5 MiB (LIMITS.manifestBytes)',
   'yaml-syntax': 'the file is not valid YAML',
   'duplicate-key': 'a key appears twice in one mapping',
   'yaml-alias': 'an alias expands to too much data (alias bomb) or names an unknown anchor',
@@ -27,6 +28,11 @@ export const MANIFEST_DIAGNOSTIC_CODES = {
   'var-cycle': 'variables that refer to each other',
   'reserved-var': 'a variable or matrix key named like a built-in (name, job)',
   'matrix-value': 'a matrix value that cannot be part of a job id',
+  'matrix-too-large': 'a matrix with more than 1,000 cells (the product of its value counts)',
+  'too-many-jobs': 'a manifest that expands to more than 20,000 jobs (matrix cells and then-steps included)',
+  'var-too-long': 'a variable or text that expands to more than 64 KiB',
+  'var-depth': 'variables nested more than 64 deep (a value using a variable whose value uses one …)',
+  'expansion-too-large': 'variables that expand to more than 16 MiB of text in the whole manifest',
   'unknown-model': 'a model not in the catalog (with a did-you-mean)',
   'invalid-combination': 'a model × quality × duration × motion combination the endpoint does not allow',
   'unknown-effect': 'an effect name not in the catalog (with a did-you-mean)',

@@ -44,6 +44,8 @@ export class ResolveContext {
   /** Files named inline by path (not declared under `assets`): absolute path → where first named. */
   readonly inlineFiles = new Map<string, SourceLocation>();
   readonly assets = new Map<string, DeclaredAsset>();
+  /** Characters produced by variable expansion so far, against LIMITS.expandedTotal. */
+  readonly expansion = { chars: 0, stopped: false };
   private readonly seen = new Set<string>();
   private readonly suggesters = new Map<boolean, NameSuggester>();
 

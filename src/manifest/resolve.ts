@@ -13,6 +13,7 @@ import { buildKind } from './kinds.js';
 import { jobOutput, outputLayout, resolvePost } from './output.js';
 import { JobIndex } from './refs.js';
 import { RequestBuilder } from './request.js';
+import { checkJobCounts } from './size.js';
 import type { SourceMap } from './source.js';
 import type { ManifestSpec } from './types.js';
 import { BUILTIN_VARS } from './vars.js';
@@ -40,12 +41,16 @@ export interface ResolveOutput {
 
 export function resolveManifest(input: ResolveInput): ResolveOutput {
   const { spec, source } = input;
-  const index = new JobIndex(spec.jobs, input.broken);
+  // Sizes first: a job over a limit is never expanded, not even into the index.
+  const size = checkJobCounts(spec.jobs, source, input.broken);
+  const broken = new Set([...input.broken, ...size.skipped]);
+  const index = new JobIndex(spec.jobs, broken);
   const ctx = new ResolveContext(spec, source, input.manifestDir, input.catalog, input.config, index);
-  checkNames(ctx, input.broken);
+  for (const d of size.diagnostics) ctx.push(d);
+  checkNames(ctx, broken);
 
   const layout = outputLayout(ctx);
-  const instances = expandJobs(ctx, input.broken);
+  const instances = expandJobs(ctx, broken);
   const jobs: ResolvedJob[] = instances.map((inst) => {
     const builder = new RequestBuilder(ctx, inst);
     buildKind(builder, inst.kind);
@@ -72,7 +77,7 @@ export function resolveManifest(input: ResolveInput): ResolveOutput {
   for (const [name, asset] of ctx.assets) {
     const location = source.value(['assets', name]);
     if (asset.kind) files.set(asset.file, location);
-    if (!ctx.usedAssets.has(name) && input.broken.size === 0)
+    if (!ctx.usedAssets.has(name) && broken.size === 0)
       ctx.warn('unused-asset', `asset "${name}" is not used by any job`, source.key(['assets', name]));
   }
   for (const [file, location] of ctx.inlineFiles) if (!files.has(file)) files.set(file, location);
