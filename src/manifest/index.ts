@@ -10,6 +10,7 @@ import type { ProjectConfig } from '../config.js';
 import { hasErrors, type Diagnostic, type SourceLocation } from '../diagnostic.js';
 import type { ResolvedManifest } from '../model.js';
 import { LIMITS } from './limits.js';
+import { linksOutside } from './links.js';
 import { parseYaml } from './parse.js';
 import { resolveManifest } from './resolve.js';
 import { validateSchema } from './schema.js';
@@ -19,6 +20,9 @@ import type { ManifestSpec } from './types.js';
 export interface ManifestFs {
   readFile(path: string, encoding: 'utf8'): Promise<string | Uint8Array>;
   stat(path: string): Promise<{ isFile(): boolean; size: number | bigint }>;
+  realpath(path: string): Promise<string | Uint8Array>;
+  /** With `withFileTypes`, entries with `name` and `isSymbolicLink()`. */
+  readdir(path: string, options: { withFileTypes: true }): Promise<readonly unknown[]>;
 }
 
 export interface LoadOptions {
@@ -86,7 +90,11 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
     broken,
     skipPost,
   });
-  diagnostics.push(...resolved.diagnostics, ...(await missingFiles(fs, resolved.files, dirname(absolute))));
+  diagnostics.push(
+    ...resolved.diagnostics,
+    ...(await missingFiles(fs, resolved.files, dirname(absolute))),
+    ...(await linksOutside(fs, resolved.outputs.root, resolved.outputs.files)),
+  );
   return {
     ...(hasErrors(diagnostics) ? {} : { manifest: resolved.manifest }),
     diagnostics: sorted(diagnostics),
