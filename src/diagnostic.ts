@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+
 /**
  * Diagnostics are values, not thrown strings: every stage collects them with a source range,
  * and the CLI formats them once, at the edge, as `FILE:LINE:COL error[CODE] message`.
@@ -95,4 +97,50 @@ export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => 
 /** The end of an exhaustive switch over a union. */
 export function unreachable(x: never): never {
   throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}
+
+/** Source texts larger than this are not read just to show a line of them. */
+const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * `sources` plus the text of every other file the diagnostics point into (a project config, say),
+ * read from disk, so printers at the edge can always show line:col. Unreadable files are left out.
+ */
+export function withSourceTexts(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  const all = new Map(sources);
+  const files = diagnostics.flatMap((d) => [d.location?.file, ...(d.related ?? []).map((r) => r.location.file)]);
+  for (const file of files) {
+    if (file === undefined || file === '' || all.has(file)) continue;
+    try {
+      if (statSync(file).size <= MAX_SOURCE_BYTES) all.set(file, readFileSync(file, 'utf8'));
+    } catch {
+      // Shown without its line, as before.
+    }
+  }
+  return all;
+}
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides: a terminal acts on them (ESC starts
+ * a command, CR rewrites the line, U+202E reverses text), so text from a manifest never prints them raw.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/** One value (an id, a prompt, a file name) safe for a terminal: every control character escaped, e.g. ESC → `\x1b`. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, escapeChar);
+}
+
+/** A whole block of text for a terminal: like printable, but line breaks and tabs are kept. */
+export function printableText(text: string): string {
+  return text.replace(UNPRINTABLE_EXCEPT_LINES, escapeChar);
 }

@@ -1,8 +1,8 @@
 /** `pixrender graph FILE --format mermaid|dot|json`: the job graph, post steps as their own nodes. */
 import type { Command } from '../cli.js';
-import { formatDiagnostic } from '../diagnostic.js';
 import type { JobGraph } from '../model.js';
 import { parseFlags, UsageError, withUsage } from './args.js';
+import { printDiagnostics } from './report.js';
 
 const usage = `Usage: pixrender graph FILE [--format mermaid|dot|json]
 
@@ -101,7 +101,7 @@ export const command: Command = {
 
       const { loadGraph } = await import('../plan-inputs.js');
       const loaded = await loadGraph(file);
-      for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d, loaded.sources)}\n`);
+      printDiagnostics(loaded.diagnostics, loaded.sources);
       if (!loaded.ok) return 2;
       const view = graphView(loaded.graph);
       const text = format === 'json' ? JSON.stringify(view, null, 2) : format === 'dot' ? renderDot(view) : renderMermaid(view);

@@ -1,9 +1,9 @@
 /** `pixrender plan FILE`: what would render, what is cached, what it costs; nothing is submitted. */
 import type { Command } from '../cli.js';
-import { formatDiagnostic } from '../diagnostic.js';
 import type { Plan, PlannedJob } from '../model.js';
 import { renderSpecOf } from '../plan.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+import { printDiagnostics, projectFolderProblem } from './report.js';
 
 const usage = `Usage: pixrender plan FILE [--json] [--offpeak-discount F] [--budget N]
 
@@ -127,12 +127,17 @@ export const command: Command = {
       const [file, ...extra] = flags.positionals;
       if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
 
+      const blocked = await projectFolderProblem(file, { write: false });
+      if (blocked) {
+        process.stderr.write(`pixrender: ${blocked}\n`);
+        return 2;
+      }
       const { planManifest } = await import('../plan-inputs.js');
       const outcome = await planManifest(file, {
         ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
         ...(budget !== undefined ? { budgetCredits: budget } : {}),
       });
-      for (const d of outcome.diagnostics) process.stderr.write(`${formatDiagnostic(d, outcome.sources)}\n`);
+      printDiagnostics(outcome.diagnostics, outcome.sources);
       if (!outcome.ok) return 2;
       const { plan } = outcome;
       process.stdout.write(flags.values['json'] ? `${JSON.stringify(planJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);

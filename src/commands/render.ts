@@ -1,7 +1,7 @@
 import type { Command } from '../cli.js';
 import { BackendError, runManifest, type BackendChoice } from '../pipeline.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
-import { chooseView, exitCodeOf, interruptSignal, printOutcome } from './report.js';
+import { chooseView, exitCodeOf, interruptSignal, printOutcome, projectFolderProblem } from './report.js';
 
 const usage = `Usage: pixrender render FILE [options]
 
@@ -61,6 +61,11 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
     flags.values.callbacks || callbackPort !== undefined || callbackUrl
       ? { ...(callbackPort !== undefined ? { port: callbackPort } : {}), ...(callbackUrl ? { publicUrl: callbackUrl, host: '0.0.0.0' } : {}) }
       : undefined;
+  const blocked = await projectFolderProblem(file);
+  if (blocked) {
+    process.stderr.write(`pixrender: ${blocked}\n`);
+    return 2;
+  }
   const view = chooseView(json, flags.values.plain === true);
   const interrupt = interruptSignal();
   try {

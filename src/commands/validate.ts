@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from '../cli.js';
 import { loadProjectConfig, type ConfigResult } from '../config.js';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostic.js';
+import { formatDiagnostic, hasErrors, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import { loadManifest } from '../manifest/index.js';
 import { parseFlags, UsageError, withUsage } from './args.js';
 
@@ -66,5 +66,6 @@ async function validate(argv: string[]): Promise<number> {
 }
 
 function printDiagnostics(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>): void {
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, sources)}\n\n`);
+  const texts = withSourceTexts(diagnostics, sources);
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, texts)}\n\n`);
 }

@@ -54,6 +54,7 @@ export const MANIFEST_DIAGNOSTIC_CODES = {
   'output-path': 'an output path with a control character, a backslash or ":" (a Windows drive or stream)',
   'output-outside': 'an output outside the project folder (.., an absolute path, or a symbolic link that leads out)',
   'output-overwrites': 'an output that would replace the manifest, its lock or state, a project config, package.json or a local input',
+  'output-unwritable': 'an output folder that cannot be created or written (a file in the way, no permission), or an output that is a folder',
   'output-type': 'a job output file pattern that does not end in .mp4',
   'unused-asset': '(warning) an asset no job uses',
   'ignored-field': '(warning) a field that is not sent, e.g. model with an effect',

@@ -10,7 +10,7 @@ import type { ProjectConfig } from '../config.js';
 import { hasErrors, type Diagnostic, type SourceLocation } from '../diagnostic.js';
 import type { ResolvedManifest } from '../model.js';
 import { LIMITS } from './limits.js';
-import { linksOutside } from './links.js';
+import { checkOutputFolders } from './links.js';
 import { parseYaml } from './parse.js';
 import { resolveManifest } from './resolve.js';
 import { validateSchema } from './schema.js';
@@ -21,8 +21,9 @@ export interface ManifestFs {
   readFile(path: string, encoding: 'utf8'): Promise<string | Uint8Array>;
   stat(path: string): Promise<{ isFile(): boolean; size: number | bigint }>;
   realpath(path: string): Promise<string | Uint8Array>;
-  /** With `withFileTypes`, entries with `name` and `isSymbolicLink()`. */
+  /** With `withFileTypes`, entries with `name`, `isSymbolicLink()` and `isDirectory()`. */
   readdir(path: string, options: { withFileTypes: true }): Promise<readonly unknown[]>;
+  access(path: string, mode?: number): Promise<void>;
 }
 
 export interface LoadOptions {
@@ -93,7 +94,7 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
   diagnostics.push(
     ...resolved.diagnostics,
     ...(await missingFiles(fs, resolved.files, dirname(absolute))),
-    ...(await linksOutside(fs, resolved.outputs.root, resolved.outputs.files)),
+    ...(await checkOutputFolders(fs, resolved.outputs.root, resolved.outputs.files)),
   );
   return {
     ...(hasErrors(diagnostics) ? {} : { manifest: resolved.manifest }),

@@ -43,6 +43,6 @@ describe('diagnostic fixtures', () => {
   it('lists every code in the docs table', () => {
     const docs = readFileSync('docs/manifest.md', 'utf8');
     const documented = [...docs.matchAll(/^\| `([a-z-]+)` \| (error|warning) \|/gm)].map((m) => m[1]);
-    expect(documented).toEqual([...Object.keys(MANIFEST_DIAGNOSTIC_CODES), 'config-syntax']);
+    expect(documented).toEqual([...Object.keys(MANIFEST_DIAGNOSTIC_CODES), 'config-syntax', 'config-unreadable']);
   });
 });
