@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { printable } from './diagnostic.js';
+import { printable, printableText } from './diagnostic.js';
 
 export interface Command {
   summary: string;
@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    process.stderr.write(`pixrender: unknown command "${name}"\n\n${mainHelp()}\n`);
+    process.stderr.write(`pixrender: unknown command "${printable(name)}"\n\n${mainHelp()}\n`);
     return 2;
   }
   const cmd = await entry.load();
@@ -114,7 +114,7 @@ function fileProblem(error: unknown): string | undefined {
   const e = error as NodeJS.ErrnoException;
   if (!(error instanceof Error) || typeof e.code !== 'string' || !(e.code in FILE_ERRORS)) return undefined;
   // Some calls (a read on an open handle) do not say which file.
-  const shown = typeof e.path === 'string' ? ` ${printable(relative(process.cwd(), e.path) || e.path)}` : ' a file of the project';
+  const shown = typeof e.path === 'string' ? ` ${relative(process.cwd(), e.path) || e.path}` : ' a file of the project';
   return `cannot ${e.syscall ?? 'use'}${shown}: ${FILE_ERRORS[e.code]} (${e.code})`;
 }
 
@@ -125,11 +125,11 @@ main(process.argv.slice(2)).then(
   async (error: unknown) => {
     const known = await explain(error).catch(() => undefined);
     if (known) {
-      process.stderr.write(`pixrender: ${known.message}\n`);
+      process.stderr.write(`pixrender: ${printable(known.message)}\n`);
       process.exitCode = known.code;
       return;
     }
-    process.stderr.write(`pixrender: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`pixrender: internal error: ${printableText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     process.exitCode = 70;
   },
 );

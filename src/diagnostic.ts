@@ -64,31 +64,37 @@ export class LineIndex {
  * `sources` maps file names to their text so the line can be shown.
  */
 export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, string> = new Map()): string {
+  // Everything shown comes from the manifest or the disk: escaped for the terminal (see printable).
   const out: string[] = [];
+  const head = `${d.severity}[${d.code}] ${printable(d.message)}`;
   if (!d.location) {
-    out.push(`${d.severity}[${d.code}] ${d.message}`);
+    out.push(head);
   } else {
+    const file = printable(d.location.file);
     const text = sources.get(d.location.file);
     if (text === undefined) {
-      out.push(`${d.location.file} ${d.severity}[${d.code}] ${d.message}`);
+      out.push(`${file} ${head}`);
     } else {
       const index = new LineIndex(text);
       const { line, col } = index.position(d.location.range.offset);
-      out.push(`${d.location.file}:${line}:${col} ${d.severity}[${d.code}] ${d.message}`);
+      out.push(`${file}:${line}:${col} ${head}`);
       const lineText = index.lineText(line);
       const gutter = String(line).length;
       const width = Math.max(1, Math.min(d.location.range.length, lineText.length - col + 1));
+      // The caret goes under the escaped text: an escaped character takes several columns.
+      const before = printable(lineText.slice(0, col - 1)).length;
+      const under = Math.max(1, printable(lineText.slice(col - 1, col - 1 + width)).length);
       out.push(`${' '.repeat(gutter)} |`);
-      out.push(`${line} | ${lineText}`);
-      out.push(`${' '.repeat(gutter)} | ${' '.repeat(col - 1)}${'^'.repeat(width)}`);
+      out.push(`${line} | ${printable(lineText)}`);
+      out.push(`${' '.repeat(gutter)} | ${' '.repeat(before)}${'^'.repeat(under)}`);
     }
     for (const r of d.related ?? []) {
       const rText = sources.get(r.location.file);
       const pos = rText === undefined ? undefined : new LineIndex(rText).position(r.location.range.offset);
-      out.push(`  note: ${r.message} (${r.location.file}${pos ? `:${pos.line}:${pos.col}` : ''})`);
+      out.push(`  note: ${printable(r.message)} (${printable(r.location.file)}${pos ? `:${pos.line}:${pos.col}` : ''})`);
     }
   }
-  if (d.hint) out.push(`  hint: ${d.hint}`);
+  if (d.hint) out.push(`  hint: ${printable(d.hint)}`);
   return out.join('\n');
 }
 

@@ -1,5 +1,6 @@
 /** `pixrender graph FILE --format mermaid|dot|json`: the job graph, post steps as their own nodes. */
 import type { Command } from '../cli.js';
+import { printable } from '../diagnostic.js';
 import type { JobGraph } from '../model.js';
 import { parseFlags, UsageError, withUsage } from './args.js';
 import { printDiagnostics } from './report.js';
@@ -61,7 +62,7 @@ export function graphView(graph: JobGraph): GraphView {
   return { name: graph.manifest.name, nodes, edges: [...edges.values()] };
 }
 
-const mermaidText = (s: string): string => s.replace(/"/g, '#quot;');
+const mermaidText = (s: string): string => printable(s).replace(/"/g, '#quot;');
 
 export function renderMermaid(view: GraphView): string {
   const key = new Map(view.nodes.map((n, i) => [n.id, `n${i}`]));
@@ -75,7 +76,7 @@ export function renderMermaid(view: GraphView): string {
   return lines.join('\n');
 }
 
-const dotText = (s: string): string => JSON.stringify(s);
+const dotText = (s: string): string => JSON.stringify(printable(s));
 
 export function renderDot(view: GraphView): string {
   const lines = [`digraph ${dotText(view.name)} {`, '  rankdir=LR;', '  node [shape=box];'];

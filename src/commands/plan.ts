@@ -1,5 +1,6 @@
 /** `pixrender plan FILE`: what would render, what is cached, what it costs; nothing is submitted. */
 import type { Command } from '../cli.js';
+import { printable } from '../diagnostic.js';
 import type { Plan, PlannedJob } from '../model.js';
 import { renderSpecOf } from '../plan.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
@@ -83,7 +84,7 @@ export function formatPlan(plan: Plan): string {
       renders ? (j.offPeak ? 'off-peak' : 'standard') : '-',
       String(j.cost),
       j.reason ?? '',
-    ];
+    ].map(printable);
   });
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const numeric = new Set([7, 8, 10]);

@@ -1,4 +1,5 @@
 import type { Command } from '../cli.js';
+import { printable } from '../diagnostic.js';
 import { BackendError, runManifest, type BackendChoice } from '../pipeline.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
 import { chooseView, exitCodeOf, interruptSignal, printOutcome, projectFolderProblem } from './report.js';
@@ -80,7 +81,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
       onEvent: (e) => view.onEvent(e),
       onBackend: (b) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: 'backend', kind: b.kind, description: b.description, slots: b.slots })}\n`);
-        else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${b.description} (no credits are spent).\n` : `Rendering through the ${b.description}.\n`);
+        else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${printable(b.description)} (no credits are spent).\n` : `Rendering through the ${printable(b.description)}.\n`);
       },
       onPlan: (plan, state) => {
         if (json) return;
@@ -95,7 +96,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
   } catch (error) {
     view.close();
     if (error instanceof BackendError) {
-      process.stderr.write(`pixrender: ${error.message}\n`);
+      process.stderr.write(`pixrender: ${printable(error.message)}\n`);
       return 2;
     }
     throw error;

@@ -69,7 +69,7 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
     const { totals, budgetCredits } = outcome.plan;
     const message = `refusing to start: the plan costs ${totals.credits} credits, over the budget of ${budgetCredits} (nothing was submitted)`;
     if (json) process.stdout.write(`${JSON.stringify({ type: 'refused', reason: 'budget', credits: totals.credits, budget: budgetCredits })}\n`);
-    else process.stderr.write(`pixrender: ${message}\n`);
+    else process.stderr.write(`pixrender: ${message}\n`); // numbers only
     return;
   }
   if (outcome.kind === 'ran' && !json) process.stdout.write(`${formatSummary(outcome.summary)}\n`);

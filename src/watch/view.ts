@@ -4,7 +4,7 @@
  * progress view (live on a TTY, plain lines elsewhere) and its summary on stdout.
  */
 import { relative } from 'node:path';
-import { formatDiagnostic, withSourceTexts, type Diagnostic } from '../diagnostic.js';
+import { formatDiagnostic, printableText, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import type { RunEvent, RunSummary } from '../events.js';
 import { formatSummary, type ProgressView } from '../progress.js';
 import { isWatchEvent, type SessionEvent, type WatchEvent } from './events.js';
@@ -36,7 +36,9 @@ export interface TextViewOptions {
 }
 
 export function textSessionView(options: TextViewOptions): SessionView {
-  const { out, err } = options;
+  // Lines here are built from file names, job ids and messages: control characters in them are escaped.
+  const out: Write = (text) => options.out(printableText(text));
+  const err: Write = (text) => options.err(printableText(text));
   const shown = (file: string) => relative(options.cwd ?? process.cwd(), file) || file;
   let run: ProgressView | undefined;
   /** The run going on was stopped by a newer change (not by Ctrl-C): a re-run follows by itself. */
