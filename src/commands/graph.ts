@@ -1,6 +1,6 @@
 /** `pixrender graph FILE --format mermaid|dot|json`: the job graph, post steps as their own nodes. */
 import type { Command } from '../cli.js';
-import { printable } from '../diagnostic.js';
+import { printable, printableText } from '../diagnostic.js';
 import type { JobGraph } from '../model.js';
 import { parseFlags, UsageError, withUsage } from './args.js';
 import { printDiagnostics } from './report.js';
@@ -76,7 +76,7 @@ export function renderMermaid(view: GraphView): string {
   return lines.join('\n');
 }
 
-const dotText = (s: string): string => JSON.stringify(printable(s));
+const dotText = (s: string): string => JSON.stringify(printableText(s));
 
 export function renderDot(view: GraphView): string {
   const lines = [`digraph ${dotText(view.name)} {`, '  rankdir=LR;', '  node [shape=box];'];
