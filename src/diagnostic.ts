@@ -59,6 +59,19 @@ export class LineIndex {
   }
 }
 
+/** Line indexes of the texts formatted last: thousands of diagnostics into one file index it once. */
+const lineIndexes = new Map<string, LineIndex>();
+
+function lineIndexOf(text: string): LineIndex {
+  let index = lineIndexes.get(text);
+  if (!index) {
+    if (lineIndexes.size >= 4) lineIndexes.clear();
+    index = new LineIndex(text);
+    lineIndexes.set(text, index);
+  }
+  return index;
+}
+
 /**
  * Formats one diagnostic: header line, the offending source line, a caret under the range, the hint.
  * `sources` maps file names to their text so the line can be shown.
@@ -75,7 +88,7 @@ export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, str
     if (text === undefined) {
       out.push(`${file} ${head}`);
     } else {
-      const index = new LineIndex(text);
+      const index = lineIndexOf(text);
       const { line, col } = index.position(d.location.range.offset);
       out.push(`${file}:${line}:${col} ${head}`);
       const lineText = index.lineText(line);
@@ -90,7 +103,7 @@ export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, str
     }
     for (const r of d.related ?? []) {
       const rText = sources.get(r.location.file);
-      const pos = rText === undefined ? undefined : new LineIndex(rText).position(r.location.range.offset);
+      const pos = rText === undefined ? undefined : lineIndexOf(rText).position(r.location.range.offset);
       out.push(`  note: ${printable(r.message)} (${printable(r.location.file)}${pos ? `:${pos.line}:${pos.col}` : ''})`);
     }
   }

@@ -30,6 +30,7 @@ export const MANIFEST_DIAGNOSTIC_CODES = {
   'matrix-value': 'a matrix value that cannot be part of a job id',
   'matrix-too-large': 'a matrix with more than 1,000 cells (the product of its value counts)',
   'too-many-jobs': 'a manifest that expands to more than 20,000 jobs (matrix cells and then-steps included)',
+  'too-many-post-steps': 'more than 100 post steps',
   'var-too-long': 'a variable or text that expands to more than 64 KiB',
   'var-depth': 'variables nested more than 64 deep (a value using a variable whose value uses one …)',
   'expansion-too-large': 'variables that expand to more than 16 MiB of text in the whole manifest',

@@ -11,6 +11,8 @@ export const LIMITS = {
   matrixCellsPerJob: 1_000,
   /** Jobs after matrices and then-steps are expanded, over the whole manifest (`too-many-jobs`). */
   jobsPerManifest: 20_000,
+  /** Post steps (each may take every job as input: `contactSheet: all`) (`too-many-post-steps`). */
+  postSteps: 100,
   /** Characters of one string after `${variables}` are expanded (`var-too-long`). */
   expandedLength: 64 * 1024,
   /** Variables resolved inside one another: `${a}` whose value uses `${b}` … (`var-depth`). */

@@ -10,6 +10,7 @@ import type { JobId, PostStep } from '../model.js';
 import type { ResolveContext } from './context.js';
 import { expandValue, manifestName } from './expand.js';
 import { lookupJob } from './inputs.js';
+import { LIMITS } from './limits.js';
 import { inside, pathProblem, OUTPUT_PATH_HINT, type ProtectedCheck } from './outputs-guard.js';
 import type { YamlPath } from './source.js';
 import { literalLayer, varLayer, VarScope } from './vars.js';
@@ -106,7 +107,15 @@ export function checkJobOutputs(ctx: ResolveContext, layout: OutputLayout, prote
 export function resolvePost(ctx: ResolveContext, layout: OutputLayout, allIds: readonly JobId[], protectedFile: ProtectedCheck): PostStep[] {
   const steps: PostStep[] = [];
   const scope = manifestScope(ctx);
-  (ctx.spec.post ?? []).forEach((spec, i) => {
+  const all = ctx.spec.post ?? [];
+  // Counted before any step is built: each one may list every job.
+  if (all.length > LIMITS.postSteps) {
+    ctx.error('too-many-post-steps', `more than ${LIMITS.postSteps} post steps (${all.length}); none is checked`, ctx.at(['post', LIMITS.postSteps]), {
+      hint: 'one concat or contact sheet can take many jobs',
+    });
+    return steps;
+  }
+  all.forEach((spec, i) => {
     const path: YamlPath = ['post', i];
     const kinds = (['concat', 'contactSheet'] as const).filter((k) => spec[k] !== undefined);
     if (kinds.length !== 1) {

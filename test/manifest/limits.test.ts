@@ -3,7 +3,7 @@
  * offending line:col, found before the work it guards is done. The 10 s bound is only a hang guard.
  */
 import { describe, expect, it } from 'vitest';
-import { LineIndex } from '../../src/diagnostic.js';
+import { formatDiagnostic, LineIndex } from '../../src/diagnostic.js';
 import { LIMITS } from '../../src/manifest/limits.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import { load, MANIFEST, memoryFs } from './helpers.js';
@@ -128,6 +128,27 @@ describe('variables', () => {
     expect(codes.has('expansion-too-large')).toBe(true);
     expect(r.manifest).toBeUndefined();
   }, 30_000);
+});
+
+describe('post steps', () => {
+  it('20,000 contact sheets of every job are one diagnostic, not 20,000 × 5,000 inputs', async () => {
+    const jobs = Array.from({ length: 5000 }, (_, i) => `  j${i}: { prompt: p }`);
+    const post = Array.from({ length: 20_000 }, () => '  - contactSheet: all');
+    const { errors, ms } = await placed(lines('version: 1', 'jobs:', ...jobs, 'post:', ...post));
+    expect(errors).toEqual([`too-many-post-steps ${2 + 5000 + 1 + LIMITS.postSteps + 1}:5`]);
+    expect(ms).toBeLessThan(GUARD);
+  }, 60_000);
+});
+
+describe('printing many diagnostics', () => {
+  it('indexes the source once, not once per diagnostic', () => {
+    const text = `${'x\n'.repeat(500_000)}`;
+    const d = { severity: 'error' as const, code: 'schema', message: 'm', location: { file: 'f', range: { offset: text.length - 2, length: 1 } } };
+    const sources = new Map([['f', text]]);
+    const started = performance.now();
+    for (let i = 0; i < 5000; i++) formatDiagnostic(d, sources);
+    expect(performance.now() - started).toBeLessThan(GUARD);
+  }, 60_000);
 });
 
 describe('file size', () => {
