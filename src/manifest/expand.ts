@@ -4,11 +4,11 @@
  */
 import { unreachable, type SourceLocation } from '../diagnostic.js';
 import { jobId, type JobId, type JobKind } from '../model.js';
-import { closest } from '../catalog.js';
 import type { ResolveContext } from './context.js';
 import { acceptsField, COMMON_FIELDS, KIND_FIELDS, kindOf, MATRIX_FIELDS } from './fields.js';
 import { manifestLayer, type SettingsLayer } from './cascade.js';
 import { cellId, chainOf, matrixCells } from './refs.js';
+import { NameSuggester } from './suggest.js';
 import type { YamlPath } from './source.js';
 import type { JobSpec, Scalar, Settings, ThenStepSpec } from './types.js';
 import { LIMITS } from './limits.js';
@@ -154,9 +154,13 @@ function reportVarProblem(ctx: ResolveContext, p: VarProblem, path: YamlPath): v
   const where = p.definedAt ?? path;
   switch (p.kind) {
     case 'unknown': {
-      const guess = closest(p.name, p.known);
+      let guess: string | undefined;
+      if (ctx.varSuggestionWork >= p.known.length) {
+        ctx.varSuggestionWork -= p.known.length;
+        guess = new NameSuggester(p.known).closest(p.name);
+      }
       ctx.error('unknown-var', `unknown variable "${p.name}"`, ctx.source.within(where, `\${${p.name}}`), {
-        hint: guess ? `did you mean "${guess}"?` : p.known.length ? `variables: ${p.known.join(', ')}` : 'define it under `vars:`',
+        hint: guess ? `did you mean "${guess}"?` : p.known.length ? `variables: ${listNames(p.known)}` : 'define it under `vars:`',
       });
       return;
     }
@@ -176,6 +180,12 @@ function reportVarProblem(ctx: ResolveContext, p: VarProblem, path: YamlPath): v
     default:
       return unreachable(p);
   }
+}
+
+/** The first names and how many more: a hint stays one short line however many variables there are. */
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, LIMITS.hintNames).join(', ');
+  return names.length > LIMITS.hintNames ? `${shown}, … (${names.length - LIMITS.hintNames} more)` : shown;
 }
 
 function chargeExpansion(ctx: ResolveContext, length: number, path: YamlPath): void {

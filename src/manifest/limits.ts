@@ -17,6 +17,13 @@ export const LIMITS = {
   expandedLength: 64 * 1024,
   /** Variables resolved inside one another: `${a}` whose value uses `${b}` … (`var-depth`). */
   varDepth: 64,
+  /**
+   * Names compared for did-you-mean of unknown variables, over the whole manifest: past it, hints list
+   * names instead of guessing (thousands of unknown references × thousands of variables is no hang).
+   */
+  varSuggestionWork: 1_000_000,
+  /** Names listed in one hint; the rest are counted. */
+  hintNames: 12,
   /** Characters produced by variable expansion in the whole manifest (`expansion-too-large`). */
   expandedTotal: 16 * 1024 * 1024,
 } as const;

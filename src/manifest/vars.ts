@@ -71,8 +71,11 @@ export class VarScope {
     for (const layer of layers) for (const [k, v] of layer ?? []) this.defs.set(k, v);
   }
 
+  private namesList?: string[];
+
   get names(): string[] {
-    return [...this.defs.keys()];
+    this.namesList ??= [...this.defs.keys()];
+    return this.namesList;
   }
 
   expand(text: string): Expansion {

@@ -130,6 +130,25 @@ describe('variables', () => {
   }, 30_000);
 });
 
+describe('unknown variables among many', () => {
+  it('5,000 unknown references among 5,000 variables: bounded did-you-mean, short hints', async () => {
+    const vars = Array.from({ length: 5000 }, (_, i) => `  variable_number_${i}: v`);
+    const jobs = Array.from({ length: 5000 }, (_, i) => `  j${i}: { prompt: "\${unknown_thing_${i}}" }`);
+    const started = performance.now();
+    const r = await load(lines('version: 1', 'vars:', ...vars, 'jobs:', ...jobs));
+    expect(performance.now() - started).toBeLessThan(GUARD);
+    const unknown = r.diagnostics.filter((d) => d.code === 'unknown-var');
+    expect(unknown).toHaveLength(5000);
+    for (const d of unknown) expect(d.hint!.length).toBeLessThan(1000);
+    expect(unknown.at(-1)!.hint).toMatch(/… \(\d+ more\)$/);
+  }, 60_000);
+
+  it('still guesses where it can afford to', async () => {
+    const r = await load(lines('version: 1', 'vars:', '  subject: a', 'jobs:', '  a:', '    prompt: ${subjet}'));
+    expect(r.diagnostics.map((d) => d.hint)).toEqual(['did you mean "subject"?']);
+  });
+});
+
 describe('post steps', () => {
   it('20,000 contact sheets of every job are one diagnostic, not 20,000 × 5,000 inputs', async () => {
     const jobs = Array.from({ length: 5000 }, (_, i) => `  j${i}: { prompt: p }`);
