@@ -5,6 +5,8 @@
  * 2 invalid input, 3 credits/budget, 130 interrupted; 70 is an internal error (a bug).
  */
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { printable, printableText } from './diagnostic.js';
 
 export interface Command {
   summary: string;
@@ -59,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    process.stderr.write(`pixrender: unknown command "${name}"\n\n${mainHelp()}\n`);
+    process.stderr.write(`pixrender: unknown command "${printable(name)}"\n\n${mainHelp()}\n`);
     return 2;
   }
   const cmd = await entry.load();
@@ -90,7 +92,32 @@ async function explain(error: unknown): Promise<{ message: string; code: number 
   if (error instanceof StateError) return { message: error.message, code: 2 };
   if (error instanceof BackendError) return { message: error.message, code: 2 };
   if (error instanceof FfmpegError || (error instanceof Error && error.message.startsWith('ffmpeg not found'))) return { message: error.message, code: 1 };
+  const file = fileProblem(error);
+  if (file) return { message: file, code: 2 };
   return undefined;
+}
+
+/** What a file-system error means, in words, for the errors a project folder can cause. */
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: 'no permission',
+  EPERM: 'not permitted',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a file is where a folder should be',
+  EISDIR: 'a folder is where a file should be',
+  EEXIST: 'something else is already there',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/** A Node file-system error on a path, as one line: "cannot mkdir .pixrender: something else is already there". */
+function fileProblem(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || typeof e.code !== 'string' || !(e.code in FILE_ERRORS)) return undefined;
+  // Some calls (a read on an open handle) do not say which file.
+  const shown = typeof e.path === 'string' ? ` ${relative(process.cwd(), e.path) || e.path}` : ' a file of the project';
+  return `cannot ${e.syscall ?? 'use'}${shown}: ${FILE_ERRORS[e.code]} (${e.code})`;
 }
 
 main(process.argv.slice(2)).then(
@@ -100,11 +127,11 @@ main(process.argv.slice(2)).then(
   async (error: unknown) => {
     const known = await explain(error).catch(() => undefined);
     if (known) {
-      process.stderr.write(`pixrender: ${known.message}\n`);
+      process.stderr.write(`pixrender: ${printable(known.message)}\n`);
       process.exitCode = known.code;
       return;
     }
-    process.stderr.write(`pixrender: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`pixrender: internal error: ${printableText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     process.exitCode = 70;
   },
 );

@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+
 /**
  * Diagnostics are values, not thrown strings: every stage collects them with a source range,
  * and the CLI formats them once, at the edge, as `FILE:LINE:COL error[CODE] message`.
@@ -57,37 +59,107 @@ export class LineIndex {
   }
 }
 
+/** Line indexes of the texts formatted last: thousands of diagnostics into one file index it once. */
+const lineIndexes = new Map<string, LineIndex>();
+
+function lineIndexOf(text: string): LineIndex {
+  let index = lineIndexes.get(text);
+  if (!index) {
+    if (lineIndexes.size >= 4) lineIndexes.clear();
+    index = new LineIndex(text);
+    lineIndexes.set(text, index);
+  }
+  return index;
+}
+
 /**
  * Formats one diagnostic: header line, the offending source line, a caret under the range, the hint.
  * `sources` maps file names to their text so the line can be shown.
  */
 export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, string> = new Map()): string {
+  // Everything shown comes from the manifest or the disk: escaped for the terminal (see printable).
   const out: string[] = [];
+  const head = `${d.severity}[${d.code}] ${printable(d.message)}`;
   if (!d.location) {
-    out.push(`${d.severity}[${d.code}] ${d.message}`);
+    out.push(head);
   } else {
+    const file = printable(d.location.file);
     const text = sources.get(d.location.file);
     if (text === undefined) {
-      out.push(`${d.location.file} ${d.severity}[${d.code}] ${d.message}`);
+      out.push(`${file} ${head}`);
     } else {
-      const index = new LineIndex(text);
+      const index = lineIndexOf(text);
       const { line, col } = index.position(d.location.range.offset);
-      out.push(`${d.location.file}:${line}:${col} ${d.severity}[${d.code}] ${d.message}`);
+      out.push(`${file}:${line}:${col} ${head}`);
       const lineText = index.lineText(line);
       const gutter = String(line).length;
       const width = Math.max(1, Math.min(d.location.range.length, lineText.length - col + 1));
+      // The caret goes under the escaped text: an escaped character takes several columns.
+      const before = printable(lineText.slice(0, col - 1)).length;
+      const under = Math.max(1, printable(lineText.slice(col - 1, col - 1 + width)).length);
       out.push(`${' '.repeat(gutter)} |`);
-      out.push(`${line} | ${lineText}`);
-      out.push(`${' '.repeat(gutter)} | ${' '.repeat(col - 1)}${'^'.repeat(width)}`);
+      out.push(`${line} | ${printable(lineText)}`);
+      out.push(`${' '.repeat(gutter)} | ${' '.repeat(before)}${'^'.repeat(under)}`);
     }
     for (const r of d.related ?? []) {
       const rText = sources.get(r.location.file);
-      const pos = rText === undefined ? undefined : new LineIndex(rText).position(r.location.range.offset);
-      out.push(`  note: ${r.message} (${r.location.file}${pos ? `:${pos.line}:${pos.col}` : ''})`);
+      const pos = rText === undefined ? undefined : lineIndexOf(rText).position(r.location.range.offset);
+      out.push(`  note: ${printable(r.message)} (${printable(r.location.file)}${pos ? `:${pos.line}:${pos.col}` : ''})`);
     }
   }
-  if (d.hint) out.push(`  hint: ${d.hint}`);
+  if (d.hint) out.push(`  hint: ${printable(d.hint)}`);
   return out.join('\n');
 }
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
+
+/** The end of an exhaustive switch over a union. */
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}
+
+/** Source texts larger than this are not read just to show a line of them. */
+const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * `sources` plus the text of every other file the diagnostics point into (a project config, say),
+ * read from disk, so printers at the edge can always show line:col. Unreadable files are left out.
+ */
+export function withSourceTexts(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  const all = new Map(sources);
+  const files = diagnostics.flatMap((d) => [d.location?.file, ...(d.related ?? []).map((r) => r.location.file)]);
+  for (const file of files) {
+    if (file === undefined || file === '' || all.has(file)) continue;
+    try {
+      if (statSync(file).size <= MAX_SOURCE_BYTES) all.set(file, readFileSync(file, 'utf8'));
+    } catch {
+      // Shown without its line, as before.
+    }
+  }
+  return all;
+}
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides: a terminal acts on them (ESC starts
+ * a command, CR rewrites the line, U+202E reverses text), so text from a manifest never prints them raw.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/** One value (an id, a prompt, a file name) safe for a terminal: every control character escaped, e.g. ESC → `\x1b`. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, escapeChar);
+}
+
+/** A whole block of text for a terminal: like printable, but line breaks and tabs are kept. */
+export function printableText(text: string): string {
+  return text.replace(UNPRINTABLE_EXCEPT_LINES, escapeChar);
+}

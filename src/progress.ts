@@ -1,7 +1,10 @@
 /**
  * How a run is shown: a live view on a TTY, plain lines elsewhere (CI logs), or NDJSON events with
  * --json. The executor only emits RunEvents; choosing among these is the CLI's business.
+ * Ids, messages and file names come from the manifest or the API: every line shown is escaped with
+ * printable(), so a control character in them cannot act on the terminal.
  */
+import { printable } from './diagnostic.js';
 import type { JobState, RunEvent, RunSummary } from './events.js';
 
 export interface ProgressView {
@@ -19,26 +22,27 @@ export function ndjsonView(write: Write): ProgressView {
 const LOUD_STATES: ReadonlySet<JobState> = new Set(['rendering', 'done', 'cached', 'failed', 'skipped', 'pending']);
 
 export function plainView(write: Write): ProgressView {
+  const line = (text: string) => write(`${printable(text)}\n`);
   return {
     onEvent(e) {
       const time = e.at.slice(11, 19);
       switch (e.type) {
         case 'run-start':
-          write(`${time} ${e.jobs} jobs, ${e.toRender} to render, ${e.credits} credits, ${e.slots} slots\n`);
+          line(`${time} ${e.jobs} jobs, ${e.toRender} to render, ${e.credits} credits, ${e.slots} slots`);
           break;
         case 'job':
           if (!LOUD_STATES.has(e.state)) break;
-          if (e.state === 'done' && e.action === 'download') write(`${time} ${e.id}: restored (downloaded again)\n`);
-          else write(`${time} ${e.id}: ${e.state}${e.videoId && e.state === 'rendering' ? ` ${e.videoId}` : ''}${e.message ? ` — ${e.message}` : ''}\n`);
+          if (e.state === 'done' && e.action === 'download') line(`${time} ${e.id}: restored (downloaded again)`);
+          else line(`${time} ${e.id}: ${e.state}${e.videoId && e.state === 'rendering' ? ` ${e.videoId}` : ''}${e.message ? ` — ${e.message}` : ''}`);
           break;
         case 'retry':
-          write(`${time} ${e.id}: retry in ${(e.delayMs / 1000).toFixed(1)} s (${e.reason})\n`);
+          line(`${time} ${e.id}: retry in ${(e.delayMs / 1000).toFixed(1)} s (${e.reason})`);
           break;
         case 'warning':
-          write(`${time} warning: ${e.id ? `${e.id}: ` : ''}${e.message}\n`);
+          line(`${time} warning: ${e.id ? `${e.id}: ` : ''}${e.message}`);
           break;
         case 'post':
-          if (e.state !== 'running') write(`${time} ${e.step} → ${e.output}: ${e.state}${e.message ? ` — ${e.message}` : ''}\n`);
+          if (e.state !== 'running') line(`${time} ${e.step} → ${e.output}: ${e.state}${e.message ? ` — ${e.message}` : ''}`);
           break;
         case 'run-end':
           break;
@@ -94,7 +98,7 @@ export function ttyView(write: Write, rows = process.stdout.rows ?? 24): Progres
       ...(active.length > room ? [`  … and ${active.length - room} more`] : []),
       ...(post ? [`  ${post}`] : []),
     ];
-    write(`${drawn > 0 ? `\x1b[${drawn}F` : ''}\x1b[J${lines.join('\n')}\n`);
+    write(`${drawn > 0 ? `\x1b[${drawn}F` : ''}\x1b[J${lines.map(printable).join('\n')}\n`);
     drawn = lines.length;
   }
 
@@ -113,14 +117,14 @@ export function ttyView(write: Write, rows = process.stdout.rows ?? 24): Progres
         });
         if (e.state === 'rendering' && prev?.state !== 'rendering') credits += e.credits ?? 0;
         if (e.state === 'failed') {
-          write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}✖ ${e.id}: ${e.message ?? 'failed'}\n`);
+          write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${printable(`✖ ${e.id}: ${e.message ?? 'failed'}`)}\n`);
           drawn = 0;
         }
       } else if (e.type === 'post' && e.state !== 'failed') {
         post = e.state === 'running' ? `${e.step} → ${e.output}…` : undefined;
       }
       if (e.type === 'warning' || (e.type === 'post' && e.state === 'failed')) {
-        write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${e.type === 'warning' ? `warning: ${e.message}` : `✖ ${e.step} → ${e.output}: ${e.message}`}\n`);
+        write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${printable(e.type === 'warning' ? `warning: ${e.message}` : `✖ ${e.step} → ${e.output}: ${e.message}`)}\n`);
         drawn = 0;
       }
       dirty = true;
@@ -146,5 +150,5 @@ export function formatSummary(s: RunSummary): string {
   if (s.stopReason === 'insufficient-credits') lines.push('Stopped submitting: the account ran out of credits (412).');
   if (s.stopReason === 'interrupted') lines.push('Interrupted: state saved; run the same command again to continue.');
   if (s.pending) lines.push('Jobs still rendering are in the journal: `pixrender status FILE` or `pixrender render FILE` collects them.');
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
 }

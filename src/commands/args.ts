@@ -1,5 +1,6 @@
 /** Flag parsing shared by the commands: node's parseArgs, with bad flags reported as usage errors (exit 2). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { printableText } from '../diagnostic.js';
 
 export class UsageError extends Error {}
 
@@ -32,7 +33,7 @@ export async function withUsage(body: () => Promise<number>): Promise<number> {
     return await body();
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`pixrender: ${error.message}\n`);
+      process.stderr.write(`pixrender: ${printableText(error.message)}\n`);
       return 2;
     }
     throw error;

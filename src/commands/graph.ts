@@ -1,8 +1,9 @@
 /** `pixrender graph FILE --format mermaid|dot|json`: the job graph, post steps as their own nodes. */
 import type { Command } from '../cli.js';
-import { formatDiagnostic } from '../diagnostic.js';
+import { printable, printableText } from '../diagnostic.js';
 import type { JobGraph } from '../model.js';
 import { parseFlags, UsageError, withUsage } from './args.js';
+import { printDiagnostics } from './report.js';
 
 const usage = `Usage: pixrender graph FILE [--format mermaid|dot|json]
 
@@ -61,7 +62,7 @@ export function graphView(graph: JobGraph): GraphView {
   return { name: graph.manifest.name, nodes, edges: [...edges.values()] };
 }
 
-const mermaidText = (s: string): string => s.replace(/"/g, '#quot;');
+const mermaidText = (s: string): string => printable(s).replace(/"/g, '#quot;');
 
 export function renderMermaid(view: GraphView): string {
   const key = new Map(view.nodes.map((n, i) => [n.id, `n${i}`]));
@@ -75,7 +76,7 @@ export function renderMermaid(view: GraphView): string {
   return lines.join('\n');
 }
 
-const dotText = (s: string): string => JSON.stringify(s);
+const dotText = (s: string): string => JSON.stringify(printableText(s));
 
 export function renderDot(view: GraphView): string {
   const lines = [`digraph ${dotText(view.name)} {`, '  rankdir=LR;', '  node [shape=box];'];
@@ -101,7 +102,7 @@ export const command: Command = {
 
       const { loadGraph } = await import('../plan-inputs.js');
       const loaded = await loadGraph(file);
-      for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d, loaded.sources)}\n`);
+      printDiagnostics(loaded.diagnostics, loaded.sources);
       if (!loaded.ok) return 2;
       const view = graphView(loaded.graph);
       const text = format === 'json' ? JSON.stringify(view, null, 2) : format === 'dot' ? renderDot(view) : renderMermaid(view);

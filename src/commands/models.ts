@@ -5,7 +5,7 @@
  */
 import type { Command } from '../cli.js';
 import { loadProjectConfig } from '../config.js';
-import { formatDiagnostic } from '../diagnostic.js';
+import { formatDiagnostic, hasErrors, withSourceTexts } from '../diagnostic.js';
 import { ENDPOINTS, checkCombination, loadCatalog, modelSupports, priceOf, type Catalog, type CatalogOverrides, type Endpoint } from '../catalog.js';
 import { UsageError, parseFlags, withUsage } from './args.js';
 
@@ -144,12 +144,17 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-/** Project catalog overrides (`catalog:` in the project config found from the current directory), or none with --config-free. */
-async function projectOverrides(configFree: boolean): Promise<CatalogOverrides | undefined> {
-  if (configFree) return undefined;
-  const { config, diagnostics } = await loadProjectConfig(process.cwd());
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  return config.catalog as CatalogOverrides | undefined;
+/**
+ * Project catalog overrides (`catalog:` in the project config found from the current directory), or
+ * none with --config-free; `invalid` when the config has errors (printed), since prices would be wrong.
+ */
+async function projectOverrides(configFree: boolean): Promise<{ overrides?: CatalogOverrides; invalid: boolean }> {
+  if (configFree) return { invalid: false };
+  const { config, diagnostics, sources } = await loadProjectConfig(process.cwd());
+  const texts = withSourceTexts(diagnostics, sources);
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, texts)}\n`);
+  if (hasErrors(diagnostics)) return { invalid: true };
+  return { ...(config.catalog ? { overrides: config.catalog as CatalogOverrides } : {}), invalid: false };
 }
 
 const usage = `Usage: pixrender models [--json] [--config-free]
@@ -169,7 +174,12 @@ export const command: Command = {
     withUsage(async () => {
       const flags = parseFlags(argv, { json: { type: 'boolean' }, 'config-free': { type: 'boolean' } }, usage);
       if (flags.positionals.length > 0) throw new UsageError(`unexpected argument "${flags.positionals[0]}"\n\n${usage}`);
-      const report = buildModelsReport(await projectOverrides(flags.values['config-free'] === true));
+      const project = await projectOverrides(flags.values['config-free'] === true);
+      if (project.invalid) {
+        process.stderr.write('pixrender models: the project config has errors (use --config-free to print the built-in catalog)\n');
+        return 2;
+      }
+      const report = buildModelsReport(project.overrides);
       process.stdout.write(flags.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatModelsReport(report));
       return 0;
     }),

@@ -1,9 +1,10 @@
 /** `pixrender plan FILE`: what would render, what is cached, what it costs; nothing is submitted. */
 import type { Command } from '../cli.js';
-import { formatDiagnostic } from '../diagnostic.js';
+import { printable, unreachable } from '../diagnostic.js';
 import type { Plan, PlannedJob, PlanNote } from '../model.js';
 import { renderSpecOf } from '../plan.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+import { printDiagnostics, projectFolderProblem } from './report.js';
 
 const usage = `Usage: pixrender plan FILE [--json] [--offpeak-discount F] [--budget N]
 
@@ -67,7 +68,7 @@ export function planJson(plan: Plan) {
 export function formatPlanNote(note: PlanNote): string {
   switch (note.code) {
     case 'input-length-unknown':
-      return `note: ${note.job}: could not measure ${note.file}; priced at ${note.assumedSeconds} s, the longest its endpoint accepts`;
+      return `note: ${printable(note.job)}: could not measure ${printable(note.file)}; priced at ${note.assumedSeconds} s, the longest its endpoint accepts`;
     case 'off-peak-factor-unknown':
       return `note: the off-peak discount could not be read (GET features failed); off-peak priced at ${note.assumedFactor} × standard`;
     default:
@@ -75,9 +76,6 @@ export function formatPlanNote(note: PlanNote): string {
   }
 }
 
-function unreachable(x: never): never {
-  throw new Error(`unexpected plan note ${JSON.stringify(x)}`);
-}
 
 const ACTION_LABEL = { render: 'render', stale: 'stale', cached: 'cached', download: 'download' } as const;
 
@@ -100,7 +98,7 @@ export function formatPlan(plan: Plan): string {
       renders ? (j.offPeak ? 'off-peak' : 'standard') : '-',
       String(j.cost),
       j.reason ?? '',
-    ];
+    ].map(printable);
   });
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const numeric = new Set([7, 8, 10]);
@@ -145,12 +143,17 @@ export const command: Command = {
       const [file, ...extra] = flags.positionals;
       if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
 
+      const blocked = await projectFolderProblem(file, { write: false });
+      if (blocked) {
+        process.stderr.write(`pixrender: ${blocked}\n`);
+        return 2;
+      }
       const { planManifest } = await import('../plan-inputs.js');
       const outcome = await planManifest(file, {
         ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
         ...(budget !== undefined ? { budgetCredits: budget } : {}),
       });
-      for (const d of outcome.diagnostics) process.stderr.write(`${formatDiagnostic(d, outcome.sources)}\n`);
+      printDiagnostics(outcome.diagnostics, outcome.sources);
       if (!outcome.ok) return 2;
       const { plan } = outcome;
       process.stdout.write(flags.values['json'] ? `${JSON.stringify(planJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);

@@ -1,8 +1,9 @@
 import type { Command } from '../cli.js';
+import { printable } from '../diagnostic.js';
 import { BackendError, runManifest, type BackendChoice } from '../pipeline.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
 import { formatPlanNote } from './plan.js';
-import { chooseView, exitCodeOf, interruptSignal, printOutcome } from './report.js';
+import { chooseView, exitCodeOf, interruptSignal, printOutcome, projectFolderProblem } from './report.js';
 
 const usage = `Usage: pixrender render FILE [options]
 
@@ -62,6 +63,11 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
     flags.values.callbacks || callbackPort !== undefined || callbackUrl
       ? { ...(callbackPort !== undefined ? { port: callbackPort } : {}), ...(callbackUrl ? { publicUrl: callbackUrl, host: '0.0.0.0' } : {}) }
       : undefined;
+  const blocked = await projectFolderProblem(file);
+  if (blocked) {
+    process.stderr.write(`pixrender: ${blocked}\n`);
+    return 2;
+  }
   const view = chooseView(json, flags.values.plain === true);
   const interrupt = interruptSignal();
   try {
@@ -76,7 +82,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
       onEvent: (e) => view.onEvent(e),
       onBackend: (b) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: 'backend', kind: b.kind, description: b.description, slots: b.slots })}\n`);
-        else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${b.description} (no credits are spent).\n` : `Rendering through the ${b.description}.\n`);
+        else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${printable(b.description)} (no credits are spent).\n` : `Rendering through the ${printable(b.description)}.\n`);
       },
       onPlan: (plan, state) => {
         if (json) return;
@@ -92,7 +98,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
   } catch (error) {
     view.close();
     if (error instanceof BackendError) {
-      process.stderr.write(`pixrender: ${error.message}\n`);
+      process.stderr.write(`pixrender: ${printable(error.message)}\n`);
       return 2;
     }
     throw error;

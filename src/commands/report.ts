@@ -1,15 +1,42 @@
 /** Printing shared by the commands that load a manifest: diagnostics and run outcomes → text and exit codes. */
-import { formatDiagnostic, type Diagnostic } from '../diagnostic.js';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { formatDiagnostic, printable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import { formatSummary, ndjsonView, plainView, ttyView, type ProgressView } from '../progress.js';
 import type { RunOutcome } from '../pipeline.js';
 import { formatPlanNote } from './plan.js';
 
-export function printDiagnostics(diagnostics: Diagnostic[], sources: Map<string, string>, json = false): void {
+export function printDiagnostics(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>, json = false): void {
   if (json) {
     for (const d of diagnostics) process.stdout.write(`${JSON.stringify({ type: 'diagnostic', ...d })}\n`);
     return;
   }
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, sources)}\n`);
+  // Config diagnostics point into a file the manifest stage did not read: read it to show line:col.
+  const texts = withSourceTexts(diagnostics, sources);
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, texts)}\n`);
+}
+
+/**
+ * Why pixrender could not keep its state next to the manifest: `.pixrender` or the lock file blocked
+ * by something else, or (`write`) the folder not writable. Checked before a run or a plan opens anything.
+ */
+export async function projectFolderProblem(manifestFile: string, { write = true } = {}): Promise<string | undefined> {
+  const dir = dirname(resolve(manifestFile));
+  const shown = (p: string) => printable(relative(process.cwd(), p) || p);
+  const state = join(dir, '.pixrender');
+  const lock = `${resolve(manifestFile)}.lock`;
+  const kind = async (p: string) => stat(p).then((s) => (s.isDirectory() ? 'folder' : 'file'), () => undefined);
+  if ((await kind(state)) === 'file') return `cannot keep state in ${shown(state)}: it is a file, not a folder; move it away`;
+  if ((await kind(lock)) === 'folder') return `cannot write the lock file ${shown(lock)}: it is a folder; move it away`;
+  if (!write) return undefined;
+  const writable = (await kind(state)) ? state : dir;
+  try {
+    await access(writable, constants.W_OK);
+  } catch {
+    return `cannot write in ${shown(writable)}: no permission (pixrender keeps the lock file and .pixrender/ there)`;
+  }
+  return undefined;
 }
 
 export function chooseView(json: boolean, plain: boolean): ProgressView {

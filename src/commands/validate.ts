@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from '../cli.js';
 import { loadProjectConfig, type ConfigResult } from '../config.js';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostic.js';
+import { formatDiagnostic, hasErrors, printable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import { loadManifest } from '../manifest/index.js';
 import { parseFlags, UsageError, withUsage } from './args.js';
 
@@ -49,7 +49,7 @@ async function validate(argv: string[]): Promise<number> {
     }
     if (hasErrors(config.diagnostics)) {
       allValid = false;
-      process.stderr.write(`${file}: not checked, the project config has errors\n`);
+      process.stderr.write(`${printable(file)}: not checked, the project config has errors\n`);
       continue;
     }
     const result = await loadManifest(file, { config: config.config });
@@ -60,11 +60,12 @@ async function validate(argv: string[]): Promise<number> {
     }
     const jobs = result.manifest.jobs.length;
     const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
-    process.stdout.write(`${file}: ok (${jobs} job${jobs === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`);
+    process.stdout.write(`${printable(file)}: ok (${jobs} job${jobs === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`);
   }
   return allValid ? 0 : 2;
 }
 
 function printDiagnostics(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>): void {
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, sources)}\n\n`);
+  const texts = withSourceTexts(diagnostics, sources);
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, texts)}\n\n`);
 }

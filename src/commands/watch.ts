@@ -1,8 +1,11 @@
+import { dirname, resolve } from 'node:path';
 import type { Command } from '../cli.js';
+import { loadProjectConfig } from '../config.js';
+import { hasErrors } from '../diagnostic.js';
 import type { BackendChoice } from '../pipeline.js';
 import { plainView, ttyView } from '../progress.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
-import { interruptSignal } from './report.js';
+import { interruptSignal, printDiagnostics, projectFolderProblem } from './report.js';
 
 const usage = `Usage: pixrender watch FILE [options]
 
@@ -63,6 +66,19 @@ async function runWatch(argv: string[]): Promise<number> {
   if (budgetCredits !== undefined && budgetCredits < 0) throw new UsageError(`--budget must be 0 or more, got ${budgetCredits}`);
   const timeScale = numberFlag(flags, 'time-scale');
   const json = flags.values.json === true;
+
+  // A broken project config stops watch before it starts (exit 2) like every other command; a broken
+  // manifest does not: watch waits for the save that fixes it.
+  const config = await loadProjectConfig(dirname(resolve(file)));
+  if (hasErrors(config.diagnostics)) {
+    printDiagnostics(config.diagnostics, config.sources ?? new Map());
+    return 2;
+  }
+  const blocked = await projectFolderProblem(file);
+  if (blocked) {
+    process.stderr.write(`pixrender: ${blocked}\n`);
+    return 2;
+  }
 
   // Loaded here, not at the top: the CLI loads commands lazily and the watcher pulls in chokidar.
   const { watchManifest } = await import('../watch.js');

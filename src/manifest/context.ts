@@ -10,6 +10,7 @@ import { UPLOAD_CONTENT_TYPES } from '../api/protocol.js';
 import type { ProjectConfig } from '../config.js';
 import type { JobIndex } from './refs.js';
 import type { SourceMap, YamlPath } from './source.js';
+import { LIMITS } from './limits.js';
 import { NameSuggester } from './suggest.js';
 import type { ManifestSpec } from './types.js';
 
@@ -44,6 +45,10 @@ export class ResolveContext {
   /** Files named inline by path (not declared under `assets`): absolute path → where first named. */
   readonly inlineFiles = new Map<string, SourceLocation>();
   readonly assets = new Map<string, DeclaredAsset>();
+  /** Characters produced by variable expansion so far, against LIMITS.expandedTotal. */
+  readonly expansion = { chars: 0, stopped: false };
+  /** Names did-you-mean may still compare for unknown variables (LIMITS.varSuggestionWork). */
+  varSuggestionWork = LIMITS.varSuggestionWork;
   private readonly seen = new Set<string>();
   private readonly suggesters = new Map<boolean, NameSuggester>();
 

@@ -2,16 +2,17 @@
  * Expands each job into instances: one per matrix cell, each followed by its then-steps, with
  * `${var}` expanded in every string and matrix values applied to the fields they name.
  */
-import type { SourceLocation } from '../diagnostic.js';
+import { unreachable, type SourceLocation } from '../diagnostic.js';
 import { jobId, type JobId, type JobKind } from '../model.js';
-import { closest } from '../catalog.js';
 import type { ResolveContext } from './context.js';
 import { acceptsField, COMMON_FIELDS, KIND_FIELDS, kindOf, MATRIX_FIELDS } from './fields.js';
 import { manifestLayer, type SettingsLayer } from './cascade.js';
 import { cellId, chainOf, matrixCells } from './refs.js';
+import { NameSuggester } from './suggest.js';
 import type { YamlPath } from './source.js';
 import type { JobSpec, Scalar, Settings, ThenStepSpec } from './types.js';
-import { literalLayer, varLayer, VarScope, type VarDef } from './vars.js';
+import { LIMITS } from './limits.js';
+import { literalLayer, varLayer, VarScope, type VarDef, type VarProblem } from './vars.js';
 
 export interface JobInstance {
   id: JobId;
@@ -130,21 +131,16 @@ function jobFields(
   return { fields, origins };
 }
 
-/** Expands `${var}` in every string of a value; unknown variables and cycles become diagnostics. */
+/**
+ * Expands `${var}` in every string of a value; unknown variables, cycles and limits become diagnostics.
+ * Once the manifest's expansions pass LIMITS.expandedTotal, strings are left as written.
+ */
 export function expandValue(ctx: ResolveContext, value: unknown, path: YamlPath, scope: VarScope): unknown {
   if (typeof value === 'string') {
+    if (ctx.expansion.stopped) return value;
     const { value: expanded, problems } = scope.expand(value);
-    for (const p of problems) {
-      const where = p.definedAt ?? path;
-      if (p.kind === 'unknown') {
-        const guess = closest(p.name, p.known);
-        ctx.error('unknown-var', `unknown variable "${p.name}"`, ctx.source.within(where, `\${${p.name}}`), {
-          hint: guess ? `did you mean "${guess}"?` : p.known.length ? `variables: ${p.known.join(', ')}` : 'define it under `vars:`',
-        });
-      } else {
-        ctx.error('var-cycle', `variables refer to each other: ${p.chain.join(' → ')}`, ctx.at(where));
-      }
-    }
+    for (const p of problems) reportVarProblem(ctx, p, path);
+    if (expanded !== value) chargeExpansion(ctx, expanded.length, path);
     return expanded;
   }
   if (Array.isArray(value)) return value.map((v, i) => expandValue(ctx, v, [...path, i], scope));
@@ -152,6 +148,53 @@ export function expandValue(ctx: ResolveContext, value: unknown, path: YamlPath,
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandValue(ctx, v, [...path, k], scope)]));
   }
   return value;
+}
+
+function reportVarProblem(ctx: ResolveContext, p: VarProblem, path: YamlPath): void {
+  const where = p.definedAt ?? path;
+  switch (p.kind) {
+    case 'unknown': {
+      let guess: string | undefined;
+      if (ctx.varSuggestionWork >= p.known.length) {
+        ctx.varSuggestionWork -= p.known.length;
+        guess = new NameSuggester(p.known).closest(p.name);
+      }
+      ctx.error('unknown-var', `unknown variable "${p.name}"`, ctx.source.within(where, `\${${p.name}}`), {
+        hint: guess ? `did you mean "${guess}"?` : p.known.length ? `variables: ${listNames(p.known)}` : 'define it under `vars:`',
+      });
+      return;
+    }
+    case 'cycle':
+      ctx.error('var-cycle', `variables refer to each other: ${p.chain.join(' → ')}`, ctx.at(where));
+      return;
+    case 'too-long':
+      ctx.error('var-too-long', `${p.name === undefined ? 'this text' : `variable "${p.name}"`} expands to more than ${LIMITS.expandedLength} characters`, ctx.at(where), {
+        hint: 'variables that use each other several times double in size at every step',
+      });
+      return;
+    case 'too-deep':
+      ctx.error('var-depth', `variables nest more than ${LIMITS.varDepth} deep here (at "${p.name}")`, ctx.source.within(where, `\${${p.name}}`), {
+        hint: 'write the value out instead of a long chain of variables',
+      });
+      return;
+    default:
+      return unreachable(p);
+  }
+}
+
+/** The first names and how many more: a hint stays one short line however many variables there are. */
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, LIMITS.hintNames).join(', ');
+  return names.length > LIMITS.hintNames ? `${shown}, … (${names.length - LIMITS.hintNames} more)` : shown;
+}
+
+function chargeExpansion(ctx: ResolveContext, length: number, path: YamlPath): void {
+  ctx.expansion.chars += length;
+  if (ctx.expansion.chars <= LIMITS.expandedTotal) return;
+  ctx.expansion.stopped = true;
+  ctx.error('expansion-too-large', `variables in this manifest expand to more than ${LIMITS.expandedTotal} characters in all; stopped here`, ctx.at(path), {
+    hint: 'a long variable used in every matrix cell is repeated in every job',
+  });
 }
 
 function pickSettings(fields: Record<string, unknown>): Settings {

@@ -9,6 +9,8 @@ import { loadCatalog, type Catalog } from '../catalog.js';
 import type { ProjectConfig } from '../config.js';
 import { hasErrors, type Diagnostic, type SourceLocation } from '../diagnostic.js';
 import type { ResolvedManifest } from '../model.js';
+import { LIMITS } from './limits.js';
+import { checkOutputFolders } from './links.js';
 import { parseYaml } from './parse.js';
 import { resolveManifest } from './resolve.js';
 import { validateSchema } from './schema.js';
@@ -17,7 +19,11 @@ import type { ManifestSpec } from './types.js';
 /** The file access loadManifest needs; node:fs/promises by default, memfs's `fs.promises` in tests. */
 export interface ManifestFs {
   readFile(path: string, encoding: 'utf8'): Promise<string | Uint8Array>;
-  stat(path: string): Promise<{ isFile(): boolean }>;
+  stat(path: string): Promise<{ isFile(): boolean; size: number | bigint }>;
+  realpath(path: string): Promise<string | Uint8Array>;
+  /** With `withFileTypes`, entries with `name`, `isSymbolicLink()` and `isDirectory()`. */
+  readdir(path: string, options: { withFileTypes: true }): Promise<readonly unknown[]>;
+  access(path: string, mode?: number): Promise<void>;
 }
 
 export interface LoadOptions {
@@ -40,8 +46,18 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
   const sources = new Map<string, string>();
   let text: string;
   try {
+    // Size and kind first: a huge file, a FIFO or a device is never read.
+    const info = await fs.stat(file);
+    if (!info.isFile()) return { diagnostics: [{ severity: 'error', code: 'file-unreadable', message: `cannot read ${file}: not a regular file` }], sources };
+    if (Number(info.size) > LIMITS.manifestBytes)
+      return {
+        diagnostics: [{ severity: 'error', code: 'file-too-large', message: `${file} is ${info.size} bytes; a manifest may have at most ${LIMITS.manifestBytes}`, hint: 'split it into several manifests' }],
+        sources,
+      };
     const data = await fs.readFile(file, 'utf8');
     text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+    if (text.length > LIMITS.manifestBytes)
+      return { diagnostics: [{ severity: 'error', code: 'file-too-large', message: `${file} grew past ${LIMITS.manifestBytes} bytes while it was read` }], sources };
   } catch (error) {
     return { diagnostics: [readFailure(file, error)], sources };
   }
@@ -75,7 +91,11 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
     broken,
     skipPost,
   });
-  diagnostics.push(...resolved.diagnostics, ...(await missingFiles(fs, resolved.files, dirname(absolute))));
+  diagnostics.push(
+    ...resolved.diagnostics,
+    ...(await missingFiles(fs, resolved.files, dirname(absolute))),
+    ...(await checkOutputFolders(fs, resolved.outputs.root, resolved.outputs.files)),
+  );
   return {
     ...(hasErrors(diagnostics) ? {} : { manifest: resolved.manifest }),
     diagnostics: sorted(diagnostics),
@@ -112,4 +132,5 @@ function sorted(ds: Diagnostic[]): Diagnostic[] {
 
 export { MANIFEST_DIAGNOSTIC_CODES, type ManifestDiagnosticCode } from './codes.js';
 export { deriveSeed } from './cascade.js';
+export { LIMITS } from './limits.js';
 export type { ManifestSpec, ManifestDefaults, JobSpec, Settings } from './types.js';

@@ -2,6 +2,7 @@
  * The semantic stage: a schema-valid manifest → ResolvedManifest, with every problem as a diagnostic.
  * Pure apart from reading the catalog it is given; file existence is checked by the caller (index.ts).
  */
+import { resolve as resolvePath } from 'node:path';
 import type { Catalog } from '../catalog.js';
 import type { Diagnostic, SourceLocation } from '../diagnostic.js';
 import type { ResolvedJob, ResolvedManifest } from '../model.js';
@@ -10,9 +11,11 @@ import { ResolveContext, SUPPORTED_FILES_HINT } from './context.js';
 import { findCycles } from './cycles.js';
 import { expandJobs, manifestName } from './expand.js';
 import { buildKind } from './kinds.js';
-import { jobOutput, outputLayout, resolvePost } from './output.js';
+import { checkJobOutputs, jobOutput, jobOutputLocation, outputLayout, resolvePost } from './output.js';
+import { protectedFiles } from './outputs-guard.js';
 import { JobIndex } from './refs.js';
 import { RequestBuilder } from './request.js';
+import { checkJobCounts } from './size.js';
 import type { SourceMap } from './source.js';
 import type { ManifestSpec } from './types.js';
 import { BUILTIN_VARS } from './vars.js';
@@ -36,16 +39,22 @@ export interface ResolveOutput {
   diagnostics: Diagnostic[];
   /** Local files to check for existence: absolute path → where it is named. */
   files: Map<string, SourceLocation>;
+  /** Outputs to check against symbolic links that lead out of `root` (none when the layout is broken). */
+  outputs: { root: string; files: { file: string; location: SourceLocation }[] };
 }
 
 export function resolveManifest(input: ResolveInput): ResolveOutput {
   const { spec, source } = input;
-  const index = new JobIndex(spec.jobs, input.broken);
+  // Sizes first: a job over a limit is never expanded, not even into the index.
+  const size = checkJobCounts(spec.jobs, source, input.broken);
+  const broken = new Set([...input.broken, ...size.skipped]);
+  const index = new JobIndex(spec.jobs, broken);
   const ctx = new ResolveContext(spec, source, input.manifestDir, input.catalog, input.config, index);
-  checkNames(ctx, input.broken);
+  for (const d of size.diagnostics) ctx.push(d);
+  checkNames(ctx, broken);
 
   const layout = outputLayout(ctx);
-  const instances = expandJobs(ctx, input.broken);
+  const instances = expandJobs(ctx, broken);
   const jobs: ResolvedJob[] = instances.map((inst) => {
     const builder = new RequestBuilder(ctx, inst);
     buildKind(builder, inst.kind);
@@ -65,14 +74,16 @@ export function resolveManifest(input: ResolveInput): ResolveOutput {
   const byId = new Map(jobs.map((j) => [j.id, j]));
   for (const d of findCycles(jobs.map((j) => j.id), ctx.edges, (id) => byId.get(id)?.location ?? source.value([]))) ctx.push(d);
 
-  const post = input.skipPost ? [] : resolvePost(ctx, layout, index.allIds());
+  const protectedFile = protectedFiles(ctx, input.file);
+  checkJobOutputs(ctx, layout, protectedFile, jobs);
+  const post = input.skipPost ? [] : resolvePost(ctx, layout, index.allIds(), protectedFile);
   checkOutputs(ctx, [...jobs.map((j) => ({ output: j.output, location: j.location, what: `job ${j.id}` })), ...post.map((p) => ({ output: p.output, location: p.location, what: p.kind }))]);
 
   const files = new Map<string, SourceLocation>();
   for (const [name, asset] of ctx.assets) {
     const location = source.value(['assets', name]);
     if (asset.kind) files.set(asset.file, location);
-    if (!ctx.usedAssets.has(name) && input.broken.size === 0)
+    if (!ctx.usedAssets.has(name) && broken.size === 0)
       ctx.warn('unused-asset', `asset "${name}" is not used by any job`, source.key(['assets', name]));
   }
   for (const [file, location] of ctx.inlineFiles) if (!files.has(file)) files.set(file, location);
@@ -86,7 +97,13 @@ export function resolveManifest(input: ResolveInput): ResolveOutput {
     ...(spec.schedule?.deadline !== undefined ? { deadline: spec.schedule.deadline } : {}),
     outputDir: layout.dir,
   };
-  return { manifest, diagnostics: ctx.diagnostics, files };
+  const outputs = layout.broken
+    ? []
+    : [
+        ...jobs.map((j) => ({ file: resolvePath(input.manifestDir, j.output), location: jobOutputLocation(ctx, j.location) })),
+        ...post.map((p) => ({ file: resolvePath(input.manifestDir, p.output), location: p.location })),
+      ];
+  return { manifest, diagnostics: ctx.diagnostics, files, outputs: { root: layout.root, files: outputs } };
 }
 
 /** Names that would make references ambiguous or ids unreadable. */
@@ -106,9 +123,9 @@ function checkNames(ctx: ResolveContext, broken: ReadonlySet<string>): void {
     reserved(Object.keys(job.matrix ?? {}), ['jobs', name, 'matrix'], 'matrix key');
     for (const [key, values] of Object.entries(job.matrix ?? {})) {
       values.forEach((v, i) => {
-        if (typeof v === 'string' && (/[[\],=]/.test(v) || v.trim() !== v || v === ''))
+        if (typeof v === 'string' && (/[[\],=\u0000-\u001f\u007f-\u009f]/.test(v) || v.trim() !== v || v === ''))
           ctx.error('matrix-value', `matrix value ${JSON.stringify(v)} cannot be part of a job id`, source.value(['jobs', name, 'matrix', key, i]), {
-            hint: 'matrix values may not contain [ ] , = or start or end with spaces; put long texts in vars and select them by a short key',
+            hint: 'matrix values may not contain [ ] , = or control characters, or start or end with spaces; put long texts in vars and select them by a short key',
           });
       });
     }

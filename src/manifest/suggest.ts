@@ -1,3 +1,5 @@
+import { LIMITS } from './limits.js';
+
 /**
  * Did-you-mean over the names of a big manifest (thousands of jobs). It gives the same answer as
  * `closest` in catalog.ts: the first name at the smallest case-insensitive edit distance, if that is at
@@ -34,9 +36,10 @@ export class NameSuggester {
     return best === undefined ? undefined : this.names[best];
   }
 
-  /** The names as a comma-separated list (for hints), joined once. */
+  /** The first names as a comma-separated list (for hints), with how many more; joined once. */
   list(): string {
-    this.listed ??= this.names.join(', ');
+    const shown = this.names.slice(0, LIMITS.hintNames).join(', ');
+    this.listed ??= this.names.length > LIMITS.hintNames ? `${shown}, … (${this.names.length - LIMITS.hintNames} more)` : shown;
     return this.listed;
   }
 }

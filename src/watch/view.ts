@@ -4,7 +4,7 @@
  * progress view (live on a TTY, plain lines elsewhere) and its summary on stdout.
  */
 import { relative } from 'node:path';
-import { formatDiagnostic } from '../diagnostic.js';
+import { formatDiagnostic, printableText, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import type { RunEvent, RunSummary } from '../events.js';
 import { formatSummary, type ProgressView } from '../progress.js';
 import { isWatchEvent, type SessionEvent, type WatchEvent } from './events.js';
@@ -36,7 +36,9 @@ export interface TextViewOptions {
 }
 
 export function textSessionView(options: TextViewOptions): SessionView {
-  const { out, err } = options;
+  // Lines here are built from file names, job ids and messages: control characters in them are escaped.
+  const out: Write = (text) => options.out(printableText(text));
+  const err: Write = (text) => options.err(printableText(text));
   const shown = (file: string) => relative(options.cwd ?? process.cwd(), file) || file;
   let run: ProgressView | undefined;
   /** The run going on was stopped by a newer change (not by Ctrl-C): a re-run follows by itself. */
@@ -77,10 +79,10 @@ export function textSessionView(options: TextViewOptions): SessionView {
       }
       case 'invalid':
         err(`${first ? 'not rendering' : headline(changed)}: invalid, ${plural(e.errors, 'error')}; nothing submitted, outputs untouched\n`);
-        for (const d of e.diagnostics) err(`${formatDiagnostic(d, e.sources)}\n`);
+        printDiagnostics(err, e.diagnostics, e.sources);
         return;
       case 'warnings':
-        for (const d of e.diagnostics) err(`${formatDiagnostic(d, e.sources)}\n`);
+        printDiagnostics(err, e.diagnostics, e.sources);
         return;
       case 'plan': {
         const what = e.jobs.length === 0 ? 'nothing to render' : `${plural(e.jobs.length, 'job')} ${e.first ? 'to render' : 'stale'} (${listed(e.jobs)}), ${e.credits} credits`;
@@ -113,6 +115,12 @@ export function textSessionView(options: TextViewOptions): SessionView {
     onEvent: (e) => (isWatchEvent(e) ? onWatchEvent(e) : onRunEvent(e)),
     close: () => run?.close(),
   };
+}
+
+/** Diagnostics with their source lines, also of files the manifest stage did not read (the config). */
+function printDiagnostics(err: Write, diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): void {
+  const texts = withSourceTexts(diagnostics, sources);
+  for (const d of diagnostics) err(`${formatDiagnostic(d, texts)}\n`);
 }
 
 /** The summary of a run a newer change stopped: no "run again" advice, the re-run is on its way. */
