@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { formatDiagnostic, printable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import { formatSummary, ndjsonView, plainView, ttyView, type ProgressView } from '../progress.js';
 import type { RunOutcome } from '../pipeline.js';
+import { refusalCause } from '../state/fs.js';
 import { formatPlanNote } from './plan.js';
 
 export function printDiagnostics(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>, json = false): void {
@@ -33,8 +34,8 @@ export async function projectFolderProblem(manifestFile: string, { write = true 
   const writable = (await kind(state)) ? state : dir;
   try {
     await access(writable, constants.W_OK);
-  } catch {
-    return `cannot write in ${shown(writable)}: no permission (pixrender keeps the lock file and .pixrender/ there)`;
+  } catch (e) {
+    return `cannot write in ${shown(writable)}: ${refusalCause(e) ?? 'permission denied'} (pixrender keeps the lock file and .pixrender/ there)`;
   }
   return undefined;
 }

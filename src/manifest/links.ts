@@ -8,6 +8,7 @@
 import { constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Diagnostic, SourceLocation } from '../diagnostic.js';
+import { refusalCause } from '../state/fs.js';
 import { inside } from './outputs-guard.js';
 
 export interface LinkFs {
@@ -70,8 +71,8 @@ async function unwritable(fs: LinkFs, folder: string, existing: string): Promise
     if ((await fs.stat(existing)).isFile()) return `${existing} is a file, not a folder`;
     await fs.access(existing, constants.W_OK);
     return undefined;
-  } catch {
-    return `no permission to write in ${existing === folder ? 'it' : existing}`;
+  } catch (e) {
+    return `${refusalCause(e) ?? 'permission denied'} (${existing === folder ? 'it' : existing})`;
   }
 }
 

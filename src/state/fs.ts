@@ -80,6 +80,13 @@ export function diskErrorOf(error: unknown, path: string): DiskError | undefined
   return kind && code ? new DiskError(kind, path, code) : undefined;
 }
 
+/** Why the disk refused a write, in words (read-only, full, no permission …); undefined for other errors. */
+export function refusalCause(error: unknown): string | undefined {
+  const code = errorCode(error);
+  const kind = code === undefined ? undefined : KIND_OF_CODE[code];
+  return kind ? CAUSE[kind] : undefined;
+}
+
 /** Rethrows `error` as a DiskError naming `path` when it is one. */
 export function rethrowDisk(error: unknown, path: string): never {
   throw diskErrorOf(error, path) ?? error;

@@ -22,7 +22,8 @@ describe.runIf(fs)('pixrender render on a disk that refuses writes', () => {
     fs!.readOnly();
     const r = spawnSync(process.execPath, [cli, 'render', 'project.yaml', '--backend', 'sim'], { cwd: project, env: { ...process.env, USEAPI_TOKEN: '' }, encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`pixrender: cannot write ${join(project, '.pixrender')}: the file system is read-only [EROFS]\n`);
+    expect(r.stderr).toContain(`pixrender: cannot write in ${project}: the file system is read-only`);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr).not.toContain('internal error');
   });

@@ -66,7 +66,9 @@ describe.runIf(fs)('rendering onto a disk that gives out', () => {
     const project = await mkdtemp(join(tmpdir(), 'pixrender-full-'));
     cleanups.push(() => rm(project, { recursive: true, force: true }));
     const file = join(project, 'project.yaml');
-    await writeFile(file, manifest(TWO_JOBS, `output:\n  dir: ${fs!.dir}/renders\n`));
+    // A folder outside the project is trusted only when the project config names it.
+    await writeFile(join(project, 'pixrender.config.yaml'), `outputDir: ${fs!.dir}/renders\n`);
+    await writeFile(file, manifest(TWO_JOBS));
     await mkdir(join(fs!.dir, 'renders'));
     await fs!.fillLeaving(16 * 1024);
 
@@ -94,7 +96,8 @@ describe.runIf(fs)('rendering onto a disk that gives out', () => {
     const project = await mkdtemp(join(tmpdir(), 'pixrender-full-'));
     cleanups.push(() => rm(project, { recursive: true, force: true }));
     const file = join(project, 'project.yaml');
-    await writeFile(file, manifest('  quick:\n    prompt: a quick shot\n', `output:\n  dir: ${fs!.dir}/renders\n`));
+    await writeFile(join(project, 'pixrender.config.yaml'), `outputDir: ${fs!.dir}/renders\n`);
+    await writeFile(file, manifest('  quick:\n    prompt: a quick shot\n'));
     ran(await (await render(file)).run);
     await rm(join(fs!.dir, 'renders', 'quick.mp4'));
     await fs!.fillLeaving(16 * 1024);
@@ -141,7 +144,7 @@ describe.runIf(fs)('rendering onto a disk that gives out', () => {
     expect(await expectLockMatchesFiles(`${file}.lock`, project)).toBe(2);
   });
 
-  it('a project disk that is read-only from the start: one DiskError naming the state folder, nothing submitted', async () => {
+  it('a project disk that is read-only from the start: one diagnostic naming the read-only folder, nothing submitted', async () => {
     const project = join(fs!.dir, 'project');
     await mkdir(project);
     const file = join(project, 'project.yaml');
@@ -151,8 +154,10 @@ describe.runIf(fs)('rendering onto a disk that gives out', () => {
       (outcome) => outcome,
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ name: 'DiskError', kind: 'read-only', path: join(project, '.pixrender') });
-    expect((error as Error).message).not.toContain('\n');
+    // Found before anything is written: the output folder cannot be created on a read-only disk.
+    expect(error).toMatchObject({ kind: 'invalid', diagnostics: [{ code: 'output-unwritable' }] });
+    const [diagnostic] = (error as { diagnostics: { message: string }[] }).diagnostics;
+    expect(diagnostic!.message).toContain('the file system is read-only');
     expect(sim!.stats().jobs.length).toBe(0);
   });
 });
