@@ -22,6 +22,7 @@ import { submitOnce, type SubmitContext } from './submit.js';
 import { collectAside, resumeAttempt, supersededAttempts, type AttemptContext } from './attempts.js';
 import { startCallbackReceiver, type CallbackReceiver } from './callbacks.js';
 import { LockWriter } from './lock-writer.js';
+import { VideoClaims } from './claims.js';
 import { DEFAULT_TUNING, type ExecuteOptions, type ExecuteResult, type Tuning } from './options.js';
 import { runPostSteps } from './post.js';
 
@@ -60,6 +61,7 @@ class Executor {
   private noWaitSlots = Infinity;
   private readonly tasks: Promise<void>[] = [];
   private readonly touched = new Set<JobId>();
+  private readonly claims: VideoClaims;
 
   constructor(private readonly o: ExecuteOptions) {
     this.clock = o.clock ?? systemClock;
@@ -67,6 +69,7 @@ class Executor {
     this.started = this.clock.now();
     this.manifestDir = dirname(o.manifest.file);
     this.lock = new LockWriter(o.store, o.snapshot.lock);
+    this.claims = new VideoClaims([...Object.values(o.snapshot.lock.jobs).map((e) => e.videoId), ...(o.snapshot.claimedVideoIds ?? [])]);
     this.queue = new PQueue({ concurrency: Math.max(1, o.slots) });
     this.downloads = new PQueue({ concurrency: this.tuning.downloadConcurrency });
     const scaled = (ms: number) => Math.max(1, Math.round(ms * Math.min(1, o.timeScale)));
@@ -86,6 +89,8 @@ class Executor {
       busyBackoffMs: scaled(this.tuning.busyBackoffMs),
       busyBackoffMaxMs: scaled(this.tuning.busyBackoffMaxMs),
       maxUnknownOutcomes: this.tuning.maxUnknownOutcomes,
+      claims: this.claims,
+      reconcileAttempts: this.tuning.reconcileAttempts,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onRequest ? { onRequest: o.onRequest } : {}),
     };
@@ -180,8 +185,7 @@ class Executor {
 
   private attemptContext(): AttemptContext {
     return {
-      api: this.o.api,
-      store: this.o.store,
+      ...this.submitCtx,
       queue: this.queue,
       poller: this.poller,
       manifestDir: this.manifestDir,
@@ -223,7 +227,15 @@ class Executor {
     const { planned } = run;
     const pending = this.o.snapshot.pending.get(planned.id);
     let videoId: string | undefined;
-    if (pending && pending.fingerprint === planned.fingerprint) ({ videoId } = await resumeAttempt(this.attemptContext(), pending, planned.job.params));
+    if (pending && pending.fingerprint === planned.fingerprint) {
+      const resumed = await resumeAttempt(this.attemptContext(), pending, planned.job.params);
+      if (resumed.kind === 'unknown') {
+        const settleHint = `settle it with \`pixrender status FILE --adopt ${planned.id}=VIDEO_ID\` or \`--abandon ${planned.id}\``;
+        const seen = resumed.candidates.length > 0 ? `candidates: ${resumed.candidates.join(', ')}` : resumed.detail;
+        return this.settle(run, 'failed', `unknown outcome of an earlier submit (${seen}); not submitted again; ${settleHint}`);
+      }
+      if (resumed.kind === 'video') videoId = resumed.videoId;
+    }
     if (!videoId && this.o.mode === 'collect') return this.settle(run, 'skipped', 'not submitted yet (run `pixrender render`)', false);
     if (!videoId) {
       if (this.noCredits) return this.settle(run, 'skipped', 'credits ran out before it was submitted');
@@ -279,6 +291,10 @@ class Executor {
         return this.settle(run, 'skipped', `insufficient credits: ${result.error.apiMessage ?? result.error.message}`);
       case 'rejected':
         return this.settle(run, 'failed', `${result.error.kind}: ${result.error.apiMessage ?? result.error.message}`);
+      case 'unknown': {
+        const seen = result.candidates.length > 0 ? `candidates: ${result.candidates.join(', ')}` : result.detail;
+        return this.settle(run, 'failed', `unknown outcome (${seen}); not submitted again; settle it with \`pixrender status FILE --adopt ${planned.id}=VIDEO_ID\` or \`--abandon ${planned.id}\``);
+      }
       case 'submitted':
         this.creditsSpent += result.credits ?? planned.cost;
         if (result.credits !== undefined) run.charged = result.credits;
