@@ -107,6 +107,7 @@ export function lockEntryProblem(entry: unknown): string | undefined {
     if (type === 'object' ? !isObject(value) : typeof value !== type) return `"${field}" should be ${type === 'object' ? 'an object' : `a ${type}`}`;
   }
   if (entry.seed !== undefined && typeof entry.seed !== 'number') return '"seed" should be a number';
+  if (entry.plannedCredits !== undefined && typeof entry.plannedCredits !== 'number') return '"plannedCredits" should be a number';
   return undefined;
 }
 
