@@ -85,8 +85,19 @@ describe('an unknown outcome the echoed fields cannot settle', () => {
       expect(rig.submissionsByJob().get('big')).toBe(1);
     }
 
+    // `pixrender status FILE` (a collect run) shows the same question, with the command that settles it.
+    const status = ran((await rig.render({ mode: 'collect' })).outcome);
+    const shown = status.summary.failures.find((f) => f.id === 'big');
+    expect(shown?.outcome).toEqual({ kind: 'unknown-outcome', candidates: expect.arrayContaining([accepted, twin]), detail: expect.any(String) });
+    expect(shown?.reason).toContain('pixrender status project.yaml --adopt big=VIDEO_ID');
+    expect(rig.submissionsByJob().get('big')).toBe(1);
+
     const { settleAttempt } = await import('../../src/state/settle.js');
+    const baseVideo = status.lock.jobs.base!.videoId;
+    expect(await settleAttempt(rig.file, { kind: 'adopt', job: 'big', videoId: baseVideo })).toMatchObject({ ok: false, problem: 'claimed' });
+    expect(await settleAttempt(rig.file, { kind: 'adopt', job: 'base', videoId: accepted })).toMatchObject({ ok: false, problem: 'no-open-attempt' });
     expect(await settleAttempt(rig.file, { kind: 'adopt', job: 'big', videoId: accepted })).toEqual({ ok: true });
+    expect(await settleAttempt(rig.file, { kind: 'abandon', job: 'big' })).toMatchObject({ ok: false, problem: 'known' });
     const run = ran((await rig.render()).outcome);
     expect(run.summary.failures).toEqual([]);
     expect(run.lock.jobs.big?.videoId).toBe(accepted);
