@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
 import { settleAttempt, type SettleAction } from '../state/settle.js';
 import { UsageError, withUsage } from './args.js';
@@ -29,7 +30,7 @@ export const command: Command = {
   run: (argv) =>
     withUsage(async () => {
       const { actions, rest } = settleFlags(argv);
-      const file = rest.find((a) => !a.startsWith('-'));
+      const file = manifestArg(rest);
       if (actions.length > 0 && file) {
         for (const action of actions) {
           const result = await settleAttempt(resolve(file), action);
@@ -40,6 +41,17 @@ export const command: Command = {
       return runRender(rest, 'collect', usage);
     }),
 };
+
+/** The manifest among the collect run's arguments (a flag's value is not one). */
+function manifestArg(argv: string[]): string | undefined {
+  const { positionals } = parseArgs({
+    args: argv,
+    options: { backend: { type: 'string' }, 'api-url': { type: 'string' }, 'time-scale': { type: 'string' }, json: { type: 'boolean' }, plain: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: false,
+  });
+  return positionals.length === 1 ? positionals[0] : undefined;
+}
 
 /** Takes --adopt/--abandon out of argv (the rest goes to the collect run). JOB may contain `=` (matrix ids). */
 export function settleFlags(argv: string[]): { actions: SettleAction[]; rest: string[] } {

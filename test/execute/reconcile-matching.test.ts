@@ -2,6 +2,7 @@
  * A listed video is an attempt's job only when every field the API echoes agrees with the request and no
  * other job owns it; where the fields cannot tell candidates apart, the job stays unknown until settled.
  */
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, manifest, ran, type Rig } from '../render/helpers.js';
 import { clientOf, openAttempt, plannedJobs } from './helpers.js';
@@ -113,5 +114,25 @@ describe('an unknown outcome the echoed fields cannot settle', () => {
     const run = ran((await rig.render()).outcome);
     expect(run.summary.failures).toEqual([]);
     expect(rig.submissionsByJob().get('big')).toBe(2);
+  });
+
+  it('`pixrender status FILE --adopt JOB=VIDEO_ID` settles it and collects the video', { timeout: 120_000 }, async () => {
+    rig = await makeRig({ maxJobs: 8 });
+    const { accepted } = await upscaleWithTwin(rig);
+    expect(ran((await rig.render()).outcome).lock.jobs.big).toBeUndefined();
+    const { command } = await import('../../src/commands/status.js');
+    const saved = process.env.USEAPI_TOKEN;
+    process.env.USEAPI_TOKEN = rig.sim.token;
+    let code: number;
+    try {
+      code = await command.run([rig.file, '--backend', 'useapi', '--api-url', rig.sim.url, '--time-scale', '0.005', '--plain', '--adopt', `big=${accepted}`]);
+    } finally {
+      if (saved === undefined) delete process.env.USEAPI_TOKEN;
+      else process.env.USEAPI_TOKEN = saved;
+    }
+    expect(code).toBe(0);
+    const lock = JSON.parse(await readFile(`${rig.file}.lock`, 'utf8'));
+    expect(lock.jobs.big.videoId).toBe(accepted);
+    expect(rig.submissionsByJob().get('big')).toBe(1);
   });
 });
