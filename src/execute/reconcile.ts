@@ -101,9 +101,12 @@ async function withRetries<T>(what: string, call: () => Promise<T>, options: Rec
 }
 
 function judge(attempt: AttemptRequest, videos: VideoObject[], claims: ClaimView, skewMs?: number): ReconcileAnswer {
+  // Where the API echoes replyRef, it decides: this attempt's, or certainly not.
+  const mine = videos.find((v) => typeof v.replyRef === 'string' && v.replyRef === attempt.replyRef);
+  if (mine) return { kind: 'found', videoId: mine.video_id };
   const cutoff = cutoffOf(attempt, skewMs);
   const others = claims.openAttempts(attempt.replyRef);
-  const fresh = videos.filter((v) => !claims.isClaimed(v.video_id) && (createdAt(v) ?? Infinity) >= cutoff);
+  const fresh = videos.filter((v) => typeof v.replyRef !== 'string' && !claims.isClaimed(v.video_id) && (createdAt(v) ?? Infinity) >= cutoff);
   const matches = fresh.filter((v) => agrees(attempt.body, v));
   const contested = matches.filter((v) => others.some((o) => agrees(o.body, v)));
   if (contested.length > 0) return { kind: 'contested', candidates: contested.map((v) => v.video_id) };

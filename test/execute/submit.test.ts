@@ -40,6 +40,21 @@ describe('reconcile', () => {
     expect(await reconcile(api, at('ref-9', { prompt: 'river' }))).toEqual({ kind: 'absent' });
   });
 
+  it('an echoed replyRef decides: a video with another replyRef is never this attempt\'s', async () => {
+    const api = fakeApi({
+      getScheduler: async () => [],
+      getAccounts: async () => ({ 'a@x': {} as never }),
+      listVideos: async (o) => ({
+        data: (o?.offset ?? 0) > 0 ? [] : [
+          video({ video_id: 'theirs', prompt: 'boat', seed: 7, replyRef: 'ref-2', created_at: INTENT_AT }),
+          video({ video_id: 'mine', prompt: 'other words', replyRef: 'ref-1', created_at: INTENT_AT }),
+        ],
+      }),
+    });
+    expect(await reconcile(api, at('ref-1', { prompt: 'boat', seed: 7 }))).toEqual({ kind: 'found', videoId: 'mine' });
+    expect(await reconcile(api, at('ref-3', { prompt: 'boat', seed: 7 }))).toEqual({ kind: 'absent' });
+  });
+
   it('matches by the request params where the API does not echo replyRef, never an older video', async () => {
     const api = fakeApi({
       getScheduler: async () => [],
