@@ -73,7 +73,8 @@ async function listBack(api: PixverseApi, email: string | undefined, cutoff: num
   const limit = options.pageSize ?? 100;
   const out: VideoObject[] = [];
   // Offsets count from the newest video: videos added meanwhile shift older ones further back, so a page
-  // may repeat a video but never skips one. The API may cap `limit`; advance by what it returned.
+  // may repeat a video but never skips one (a deletion meanwhile could: the skew allowance reads a little
+  // further back). The API may cap `limit`; advance by what it returned.
   let offset = 0;
   for (let page = 0; page < (options.maxPages ?? 500); page++) {
     const at = offset;

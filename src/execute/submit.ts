@@ -2,9 +2,9 @@
  * Submits one generation request without ever creating a job twice:
  * - the intent is journaled (fsync) before the POST, with a replyRef unique to this attempt;
  * - 429 → jittered backoff and resubmit (no job was created);
- * - a POST whose outcome is unknown (network error, timeout, 5xx) is reconciled first: the job is
- *   looked up by its replyRef in GET scheduler (and GET videos); only when it is provably absent is
- *   the request sent again.
+ * - a POST whose outcome is unknown (network error, timeout, 5xx) is reconciled first (reconcile.ts):
+ *   only when the job is provably absent is the request sent again; when the API keeps erroring or
+ *   cannot tell which video is the job's, the intent stays open (`unknown`) for a later run or the user.
  */
 import { randomBytes } from 'node:crypto';
 import type { PixverseApi } from '../api/api.js';
@@ -24,7 +24,7 @@ export interface SubmitContext {
   /** Backoff after a 429, before jitter (ms). */
   busyBackoffMs: number;
   busyBackoffMaxMs: number;
-  /** Unknown outcomes in a row before the job is given up as failed (it stays reconcilable). */
+  /** POSTs reconciled as absent in a row before the job is given up as failed. */
   maxUnknownOutcomes: number;
   /** Lookups of one unknown outcome (with backoff) before it is left open for a later run. @default 6 */
   reconcileAttempts?: number;
