@@ -37,11 +37,14 @@ export type Resumed = { kind: 'video'; videoId: string } | { kind: 'absent' } | 
  * closed so the job can be submitted. Unclear or ambiguous → the attempt stays open: nothing is
  * submitted on a guess, a later run looks again, and `pixrender status` offers to settle it.
  */
-export async function resumeAttempt(ctx: AttemptContext, pending: PendingJob, fallbackRequest: Record<string, unknown> = {}): Promise<Resumed> {
+export async function resumeAttempt(ctx: AttemptContext, pending: PendingJob, fallbackRequest: Record<string, unknown> = {}, inputCount = 0): Promise<Resumed> {
   if (pending.videoId) return { kind: 'video', videoId: pending.videoId };
   const job = pending.job as JobId;
   const fingerprint = pending.fingerprint as Fingerprint;
   const body = pending.request ?? { ...fallbackRequest, ...(pending.offPeak ? { off_peak_mode: true } : {}) };
+  // An intent journaled without its request (an older pixrender) lacks the run-time inputs: with them
+  // missing, "nothing matches" proves nothing for a job that has inputs.
+  const partial = pending.request === undefined && inputCount > 0;
   ctx.claims?.opened({ replyRef: pending.replyRef, body, intentAt: pending.since });
   try {
     const answer = await lookUp(ctx, { replyRef: pending.replyRef, body, intentAt: pending.since });
@@ -50,6 +53,7 @@ export async function resumeAttempt(ctx: AttemptContext, pending: PendingJob, fa
         await ctx.store.append({ type: 'submitted', job, fingerprint, videoId: answer.videoId, replyRef: pending.replyRef, at: ctx.now() });
         return { kind: 'video', videoId: answer.videoId };
       case 'absent':
+        if (partial) return { kind: 'unknown', candidates: [], detail: 'the journal does not hold its full request, so its absence cannot be proven' };
         await ctx.store.append({ type: 'abandoned', job, fingerprint, reason: 'not found at the API after an interrupted submit', replyRef: pending.replyRef, at: ctx.now() });
         return { kind: 'absent' };
       case 'ambiguous':

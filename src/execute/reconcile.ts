@@ -108,13 +108,14 @@ function judge(attempt: AttemptRequest, videos: VideoObject[], claims: ClaimView
   const cutoff = cutoffOf(attempt, skewMs);
   const others = claims.openAttempts(attempt.replyRef);
   const fresh = videos.filter((v) => typeof v.replyRef !== 'string' && !claims.isClaimed(v.video_id) && (createdAt(v) ?? Infinity) >= cutoff);
-  const matches = fresh.filter((v) => agrees(attempt.body, v));
-  const contested = matches.filter((v) => others.some((o) => agrees(o.body, v)));
+  const matches = fresh.filter((v) => confirms(attempt.body, v));
+  const ownedByOther = (v: VideoObject) => others.some((o) => confirms(o.body, v) && distinguishing(o.body, v));
+  const contested = matches.filter(ownedByOther);
   if (contested.length > 0) return { kind: 'contested', candidates: contested.map((v) => v.video_id) };
   // A video that agrees on everything that identifies a request but differs in a setting the API may
   // adjust (a template's own duration, say) may still be ours: it makes "absent" unsafe to claim, unless
   // another open attempt of this run explains it.
-  const near = fresh.filter((v) => !matches.includes(v) && nearMiss(attempt.body, v) && !others.some((o) => agrees(o.body, v)));
+  const near = fresh.filter((v) => !matches.includes(v) && nearMiss(attempt.body, v) && !ownedByOther(v));
   if (matches.length === 0 && near.length === 0) return { kind: 'absent' };
   if (matches.length === 1 && near.length === 0 && distinguishing(attempt.body, matches[0]!)) return { kind: 'found', videoId: matches[0]!.video_id };
   return { kind: 'ambiguous', candidates: [...matches, ...near].map((v) => v.video_id) };
@@ -139,14 +140,32 @@ export function echoed(v: VideoObject, field: string): unknown {
   return Object.hasOwn(v, field) ? (v as unknown as Record<string, unknown>)[field] : undefined;
 }
 
+/**
+ * Where a field of the same name means something else in the video object: its `duration` is the
+ * output's length, which for a job on a source video (extend: source + added seconds) or a template
+ * (the template's own length) is not the requested one.
+ */
+function sameMeaning(body: Record<string, unknown>, field: string): boolean {
+  if (field === 'duration') return body.video_id === undefined && body.video_path === undefined && body.template_id === undefined;
+  return true;
+}
+
 /** The request fields this video can confirm: the request's keys that the video object also carries. */
 export function comparedFields(body: Record<string, unknown>, v: VideoObject): string[] {
-  return Object.keys(body).filter((k) => !CONTROL_FIELDS.has(k) && body[k] !== undefined && echoed(v, k) !== undefined);
+  return Object.keys(body).filter((k) => !CONTROL_FIELDS.has(k) && body[k] !== undefined && sameMeaning(body, k) && echoed(v, k) !== undefined);
 }
 
 /** Every request field the video echoes has the requested value. */
 export function agrees(body: Record<string, unknown>, v: VideoObject): boolean {
   return comparedFields(body, v).every((k) => sameValue(body[k], echoed(v, k)));
+}
+
+/**
+ * The video confirms the request: it echoes at least one of its fields, and all it echoes agree. A video
+ * that echoes none (a plain clip for an audio-only lipsync) is evidence of nothing, and not a candidate.
+ */
+function confirms(body: Record<string, unknown>, v: VideoObject): boolean {
+  return comparedFields(body, v).length > 0 && agrees(body, v);
 }
 
 /** Whether the compared fields could tell this request from another one with the same settings. */

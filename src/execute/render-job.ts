@@ -23,7 +23,7 @@ export class JobRenderer {
     const { o, registry, gate } = this.c;
     const pending = o.snapshot.pending.get(planned.id);
     if (pending && pending.fingerprint === planned.fingerprint) {
-      const resumed = await resumeAttempt(this.c.attempts, pending, planned.job.params);
+      const resumed = await resumeAttempt(this.c.attempts, pending, planned.job.params, Object.keys(planned.job.inputs).length);
       switch (resumed.kind) {
         case 'video':
           return this.collect(run, resumed.videoId);

@@ -26,7 +26,7 @@ export async function openAttempt(rig: Rig, job: PlannedJob, options: { accepted
   const at = new Date().toISOString();
   const body = options.body ?? { ...job.job.params };
   try {
-    await store.append({ type: 'intent', job: job.id, fingerprint: job.fingerprint, endpoint: job.endpoint, replyRef, credits: job.cost, offPeak: job.offPeak, at });
+    await store.append({ type: 'intent', job: job.id, fingerprint: job.fingerprint, endpoint: job.endpoint, replyRef, credits: job.cost, offPeak: job.offPeak, at, request: body });
   } finally {
     await store.close();
   }

@@ -25,6 +25,13 @@ describe('comparedFields', () => {
     expect(agrees({ audio_path: 'upload/b.mp3' }, lipsync)).toBe(false);
   });
 
+  it("leaves out the output's duration where it is not the requested one (extend, templates)", () => {
+    const extended = video({ prompt: 'p', duration: 10 });
+    expect(agrees({ prompt: 'p', duration: 5, video_id: 'src' }, extended)).toBe(true);
+    expect(agrees({ prompt: 'p', duration: 5, template_id: 3 }, video({ prompt: 'p', duration: 8, template_id: 3 }))).toBe(true);
+    expect(agrees({ prompt: 'p', duration: 5 }, extended)).toBe(false);
+  });
+
   it('compares numbers shown as strings and booleans shown as 0/1', () => {
     expect(agrees({ template_id: 307489548427968 }, video({ template_id: '307489548427968' as never }))).toBe(true);
     expect(agrees({ off_peak_mode: true }, video({ off_peak_mode: 1 as never }))).toBe(true);

@@ -68,8 +68,26 @@ describe('reconcile', () => {
       }),
     });
     expect(await reconcile(api, at('ref-1', { prompt: 'boat', seed: 7 }))).toEqual({ kind: 'found', videoId: 'new-match' });
-    // Nothing in the request tells the videos apart: not a guess, an open question.
-    expect((await reconcile(api, at('ref-1', {}))).kind).toBe('ambiguous');
+    // Nothing in the request tells the two new ones apart: not a guess, an open question.
+    expect(await reconcile(api, at('ref-1', { prompt: 'boat' }))).toEqual({ kind: 'ambiguous', candidates: ['new-match', 'new-other-seed'] });
+  });
+
+  it('another open attempt contests a match only when it matches as distinctly; a video that echoes nothing of a request is no candidate', async () => {
+    const api = fakeApi({
+      getScheduler: async () => [],
+      getAccounts: async () => ({ 'a@x': {} as never }),
+      listVideos: async (o) => ({ data: (o?.offset ?? 0) > 0 ? [] : [video({ video_id: 'clip', prompt: 'boat', seed: 7, quality: '360p', created_at: INTENT_AT })] }),
+    });
+    const others = (bodies: Record<string, unknown>[]) => ({
+      isClaimed: () => false,
+      openAttempts: () => bodies.map((body, i) => ({ replyRef: `other-${i}`, body, intentAt: INTENT_AT })),
+    });
+    // An audio-only lipsync in flight (nothing of it echoed by a plain clip) and a job sharing only settings.
+    const weak = others([{ video_id: 'src', audio_path: 'upload/a.mp3' }, { quality: '360p' }]);
+    expect(await reconcile(api, at('ref-1', { prompt: 'boat', seed: 7 }), { claims: weak })).toEqual({ kind: 'found', videoId: 'clip' });
+    const twin = others([{ prompt: 'boat', seed: 7 }]);
+    expect((await reconcile(api, at('ref-1', { prompt: 'boat', seed: 7 }), { claims: twin })).kind).toBe('contested');
+    expect(await reconcile(api, at('ref-1', { video_id: 'src', audio_path: 'upload/a.mp3' }))).toEqual({ kind: 'absent' });
   });
 
   it('pages back to the intent even when the API caps the page size below what was asked', async () => {
