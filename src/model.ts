@@ -169,7 +169,10 @@ export interface LockEntry {
   output: string;
   sha256: string;
   size: number;
+  /** Credits charged: the API's cost_credits when it reported them, else the planned cost. */
   credits: number;
+  /** Credits the plan showed for it (absent in lock files written before this was recorded). */
+  plannedCredits?: number;
   offPeak: boolean;
   /** Where it was rendered: the simulator's clips are test patterns, replaced once a real API renders. */
   backend?: 'sim' | 'useapi';

@@ -1,5 +1,6 @@
 import type { Command } from '../cli.js';
 import { printable } from '../diagnostic.js';
+import type { RunSummary } from '../events.js';
 import { BackendError, runManifest, type BackendChoice } from '../pipeline.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
 import { formatPlanNote } from './plan.js';
@@ -94,6 +95,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
     });
     view.close();
     printOutcome(outcome, json);
+    if (outcome.kind === 'ran' && !json) printCreditDifferences(outcome.summary);
     return exitCodeOf(outcome);
   } catch (error) {
     view.close();
@@ -105,4 +107,14 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
   } finally {
     interrupt.dispose();
   }
+}
+
+/** Jobs the API charged differently from the plan (a price the catalog does not know yet). */
+export function printCreditDifferences(summary: RunSummary): void {
+  const differences = summary.creditDifferences ?? [];
+  if (differences.length === 0) return;
+  const extra = differences.reduce((sum, d) => sum + d.charged - d.planned, 0);
+  process.stdout.write(`Charged ${extra >= 0 ? `${extra} more` : `${-extra} fewer`} credits than planned:\n`);
+  for (const d of differences) process.stdout.write(`  ${d.id}: planned ${d.planned}, charged ${d.charged}\n`);
+  if (summary.stopReason === 'budget') process.stdout.write('Stopped submitting: the next job could have spent more than the plan showed.\n');
 }

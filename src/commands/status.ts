@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
-import { withUsage } from './args.js';
+import { settleAttempt, type SettleAction } from '../state/settle.js';
+import { UsageError, withUsage } from './args.js';
 import { runRender } from './render.js';
 
 const usage = `Usage: pixrender status FILE [options]
@@ -7,6 +10,11 @@ const usage = `Usage: pixrender status FILE [options]
 Collects jobs that an earlier run submitted (for example \`render --no-wait\`, an interrupted run, or
 off-peak jobs that take hours): waits for them, downloads finished outputs and updates FILE.lock.
 Submits nothing new.
+
+A submit whose answer was lost and that the API cannot identify for sure is reported as an unknown
+outcome with its candidate videos; it is never submitted again until you settle it:
+  --adopt JOB=VIDEO_ID   that video is the job's render (it is collected like any submitted job)
+  --abandon JOB          the submit created nothing: the next render submits the job again
 
 Options:
   --backend sim|useapi   force a backend (default: useapi when a token is set, else sim)
@@ -19,5 +27,52 @@ Options:
 export const command: Command = {
   summary: 'collect submitted jobs',
   usage,
-  run: (argv) => withUsage(() => runRender(argv, 'collect', usage)),
+  run: (argv) =>
+    withUsage(async () => {
+      const { actions, rest } = settleFlags(argv);
+      const file = manifestArg(rest);
+      if (actions.length > 0 && file) {
+        for (const action of actions) {
+          const result = await settleAttempt(resolve(file), action);
+          if (!result.ok) throw new UsageError(result.message);
+          process.stderr.write(action.kind === 'adopt' ? `${action.job}: recorded ${action.videoId} as its render.\n` : `${action.job}: recorded that its submit created nothing; the next render submits it.\n`);
+        }
+      }
+      return runRender(rest, 'collect', usage);
+    }),
 };
+
+/** The manifest among the collect run's arguments (a flag's value is not one). */
+function manifestArg(argv: string[]): string | undefined {
+  const { positionals } = parseArgs({
+    args: argv,
+    options: { backend: { type: 'string' }, 'api-url': { type: 'string' }, 'time-scale': { type: 'string' }, json: { type: 'boolean' }, plain: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: false,
+  });
+  return positionals.length === 1 ? positionals[0] : undefined;
+}
+
+/** Takes --adopt/--abandon out of argv (the rest goes to the collect run). JOB may contain `=` (matrix ids). */
+export function settleFlags(argv: string[]): { actions: SettleAction[]; rest: string[] } {
+  const actions: SettleAction[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--(adopt|abandon)(?:=(.*))?$/.exec(arg);
+    if (!m) {
+      rest.push(arg);
+      continue;
+    }
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value\n\n${usage}`);
+    if (m[1] === 'abandon') {
+      actions.push({ kind: 'abandon', job: value });
+      continue;
+    }
+    const cut = value.lastIndexOf('=');
+    if (cut <= 0 || cut === value.length - 1) throw new UsageError(`--adopt expects JOB=VIDEO_ID, got "${value}"`);
+    actions.push({ kind: 'adopt', job: value.slice(0, cut), videoId: value.slice(cut + 1) });
+  }
+  return { actions, rest };
+}

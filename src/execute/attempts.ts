@@ -12,9 +12,10 @@ import type { EventSink } from '../events.js';
 import type { Fingerprint, JobId, PlannedJob } from '../model.js';
 import type { PendingJob, StateSnapshot, StateStore } from '../state/store.js';
 import type { Poller } from './poller.js';
-import { reconcile } from './submit.js';
+import { unreachable } from './outcome.js';
+import { lookUp, type LookUpContext } from './submit.js';
 
-export interface AttemptContext {
+export interface AttemptContext extends LookUpContext {
   api: PixverseApi;
   store: StateStore;
   queue: PQueue;
@@ -27,22 +28,44 @@ export interface AttemptContext {
   onRequest?: (what: string) => void;
 }
 
+/** What became of an attempt left open: its video, nothing (it may be submitted again), or not known yet. */
+export type Resumed = { kind: 'video'; videoId: string } | { kind: 'absent' } | { kind: 'unknown'; candidates: string[]; detail: string };
+
 /**
  * The video of an open attempt: known when the journal recorded it, else looked up by the attempt's
- * replyRef (and, where the API does not echo replyRef, by the request's own params). Not found → the
- * POST created nothing: the attempt is closed so the job can be submitted.
+ * replyRef and its request (reconcile.ts). Provably absent → the POST created nothing: the attempt is
+ * closed so the job can be submitted. Unclear or ambiguous → the attempt stays open: nothing is
+ * submitted on a guess, a later run looks again, and `pixrender status` offers to settle it.
  */
-export async function resumeAttempt(ctx: AttemptContext, pending: PendingJob, params: Record<string, unknown> = {}): Promise<{ videoId?: string }> {
-  if (pending.videoId) return { videoId: pending.videoId };
+export async function resumeAttempt(ctx: AttemptContext, pending: PendingJob, fallbackRequest: Record<string, unknown> = {}, inputCount = 0): Promise<Resumed> {
+  if (pending.videoId) return { kind: 'video', videoId: pending.videoId };
   const job = pending.job as JobId;
   const fingerprint = pending.fingerprint as Fingerprint;
-  const found = await reconcile(ctx.api, pending.replyRef, params, pending.since, ctx.onRequest);
-  if (found) {
-    await ctx.store.append({ type: 'submitted', job, fingerprint, videoId: found, replyRef: pending.replyRef, at: ctx.now() });
-    return { videoId: found };
+  const body = pending.request ?? { ...fallbackRequest, ...(pending.offPeak ? { off_peak_mode: true } : {}) };
+  // An intent journaled without its request (an older pixrender) lacks the run-time inputs: with them
+  // missing, "nothing matches" proves nothing for a job that has inputs.
+  const partial = pending.request === undefined && inputCount > 0;
+  ctx.claims?.opened({ replyRef: pending.replyRef, body, intentAt: pending.since });
+  try {
+    const answer = await lookUp(ctx, { replyRef: pending.replyRef, body, intentAt: pending.since });
+    switch (answer.kind) {
+      case 'found':
+        await ctx.store.append({ type: 'submitted', job, fingerprint, videoId: answer.videoId, replyRef: pending.replyRef, at: ctx.now() });
+        return { kind: 'video', videoId: answer.videoId };
+      case 'absent':
+        if (partial) return { kind: 'unknown', candidates: [], detail: 'the journal does not hold its full request, so its absence cannot be proven' };
+        await ctx.store.append({ type: 'abandoned', job, fingerprint, reason: 'not found at the API after an interrupted submit', replyRef: pending.replyRef, at: ctx.now() });
+        return { kind: 'absent' };
+      case 'ambiguous':
+        return { kind: 'unknown', candidates: answer.candidates, detail: 'several videos could be it' };
+      case 'unclear':
+        return { kind: 'unknown', candidates: [], detail: answer.detail };
+      default:
+        return unreachable(answer);
+    }
+  } finally {
+    ctx.claims?.closed(pending.replyRef);
   }
-  await ctx.store.append({ type: 'abandoned', job, fingerprint, reason: 'not found at the API after an interrupted submit', replyRef: pending.replyRef, at: ctx.now() });
-  return {};
 }
 
 /** Open attempts this plan will not adopt: the job changed, or left the manifest, while it rendered. */
@@ -60,8 +83,10 @@ export async function collectAside(ctx: AttemptContext, pending: PendingJob): Pr
   const fingerprint = pending.fingerprint as Fingerprint;
   const warn = (message: string) => ctx.onEvent?.({ type: 'warning', at: ctx.now(), id: job, message });
   try {
-    const { videoId } = await resumeAttempt(ctx, pending);
-    if (!videoId) return;
+    const resumed = await resumeAttempt(ctx, pending);
+    if (resumed.kind === 'unknown') warn(`an earlier, superseded submit of ${job} is still unknown (${resumed.detail}); \`pixrender status\` can settle it`);
+    if (resumed.kind !== 'video') return;
+    const { videoId } = resumed;
     // It holds a slot at the API until it is final, so it waits in the queue like any job, first.
     const video = await ctx.queue.add(() => ctx.poller.watch(videoId, ctx.firstLookMs, ctx.maxWaitMs), { priority: Infinity });
     if (video === 'timeout' || !video) return;

@@ -3,121 +3,136 @@
  *
  * Ready jobs (every input done) go through a p-queue whose concurrency is the accounts' total slots,
  * highest `remainingPathSeconds` first, so the critical path starts early. Each job: resolve inputs
- * (uploads) → submit (journaled, never twice: submit.ts) → wait (one shared poller) → download
- * (atomic) → journal + lock. Failures skip only their dependents. Jobs left rendering when the run
- * stops stay in the journal and are collected by a later run.
+ * (uploads) → reserve credits (budget.ts) → submit (journaled, never twice: submit.ts) → wait (one
+ * shared poller) → download (downloads.ts) → journal + lock. Failures skip only their dependents. Jobs
+ * left rendering when the run stops stay in the journal and are collected by a later run.
+ *
+ * Parts: registry.ts (job states, outcomes, summary), render-job.ts (the render path), restore.ts
+ * (cached and missing outputs), downloads.ts, attempts.ts (attempts left open by earlier runs).
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import PQueue from 'p-queue';
-import { isApiError } from '../api/errors.js';
-import { isDiskError } from '../state/fs.js';
-import { videoOutcome, type VideoObject } from '../api/protocol.js';
-import { systemClock, type Clock } from '../clock.js';
-import type { JobState, RunSummary } from '../events.js';
-import type { JobId, LockEntry, PlannedJob } from '../model.js';
-import { deferred, type Deferred } from './deferred.js';
-import { InputResolver, type JobOutput } from './inputs.js';
-import { Poller } from './poller.js';
-import { submitOnce, type SubmitContext } from './submit.js';
-import { collectAside, resumeAttempt, supersededAttempts, type AttemptContext } from './attempts.js';
+import { systemClock } from '../clock.js';
+import type { JobId, PlannedJob } from '../model.js';
+import { collectAside, supersededAttempts, type AttemptContext } from './attempts.js';
+import { BudgetGuard } from './budget.js';
 import { startCallbackReceiver, type CallbackReceiver } from './callbacks.js';
+import { VideoClaims } from './claims.js';
+import type { RunContext, RunGate } from './context.js';
+import { Downloads } from './downloads.js';
+import { InputResolver, type JobOutput, LocalInputError } from './inputs.js';
 import { LockWriter } from './lock-writer.js';
-import { DEFAULT_TUNING, type ExecuteOptions, type ExecuteResult, type Tuning } from './options.js';
+import { DEFAULT_TUNING, type ExecuteOptions, type ExecuteResult } from './options.js';
+import { outcomeOfError } from './outcome.js';
+import { Poller } from './poller.js';
 import { runPostSteps } from './post.js';
-
-interface JobRun {
-  planned: PlannedJob;
-  state: JobState;
-  /** Resolves when the job's video is final at the API: enough for inputs that take its video_id. */
-  video: Deferred<JobOutput>;
-  /** Credits the API reported charging (cost_credits), when it did. */
-  charged?: number;
-  /** Resolves when its output is downloaded: needed for frames and post steps. */
-  output: Deferred<JobOutput>;
-  reason?: string;
-}
+import { RunRegistry, type JobRun } from './registry.js';
+import { JobRenderer } from './render-job.js';
+import { finishFromLock, restore } from './restore.js';
+import type { SubmitContext } from './submit.js';
 
 export { DEFAULT_TUNING, type ExecuteOptions, type ExecuteResult, type Tuning } from './options.js';
 
 export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
-  return new Executor(options).run();
+  const executor = new Executor(options);
+  return executor.run();
 }
 
 class Executor {
-  private readonly clock: Clock;
-  private readonly tuning: Tuning;
-  private readonly runs = new Map<JobId, JobRun>();
-  private readonly lock: LockWriter;
-  private readonly queue: PQueue;
-  private readonly downloads: PQueue;
-  private readonly poller: Poller;
-  private readonly inputs: InputResolver;
-  private readonly submitCtx: SubmitContext;
-  private readonly manifestDir: string;
+  private readonly c: RunContext;
   private readonly started: number;
-  private creditsSpent = 0;
-  private noCredits = false;
-  private noWaitSlots = Infinity;
-  private readonly tasks: Promise<void>[] = [];
-  private readonly touched = new Set<JobId>();
+  private readonly downloads: Downloads;
+  private readonly renderer: JobRenderer;
+  private receiver: CallbackReceiver | undefined;
 
   constructor(private readonly o: ExecuteOptions) {
-    this.clock = o.clock ?? systemClock;
-    this.tuning = { ...DEFAULT_TUNING, ...o.tuning };
-    this.started = this.clock.now();
-    this.manifestDir = dirname(o.manifest.file);
-    this.lock = new LockWriter(o.store, o.snapshot.lock);
-    this.queue = new PQueue({ concurrency: Math.max(1, o.slots) });
-    this.downloads = new PQueue({ concurrency: this.tuning.downloadConcurrency });
+    const clock = o.clock ?? systemClock;
+    const tuning = { ...DEFAULT_TUNING, ...o.tuning };
+    this.started = clock.now();
+    const manifestDir = dirname(o.manifest.file);
+    const nowIso = () => new Date(clock.now()).toISOString();
+    const absolute = (output: string) => join(manifestDir, output);
     const scaled = (ms: number) => Math.max(1, Math.round(ms * Math.min(1, o.timeScale)));
-    this.poller = new Poller({
+    const lock = new LockWriter(o.store, o.snapshot.lock);
+    const claims = new VideoClaims([...Object.values(o.snapshot.lock.jobs).map((e) => e.videoId), ...(o.snapshot.claimedVideoIds ?? [])]);
+    const limit = Math.min(o.plan.totals.credits, o.manifest.budgetCredits ?? Infinity);
+    const queue = new PQueue({ concurrency: Math.max(1, o.slots) });
+    const poller = new Poller({
       api: o.api,
-      clock: this.clock,
-      minIntervalMs: scaled(this.tuning.minPollMs),
-      maxIntervalMs: scaled(this.tuning.maxPollMs) * (o.callbacks ? 4 : 1),
+      clock,
+      minIntervalMs: scaled(tuning.minPollMs),
+      maxIntervalMs: scaled(tuning.maxPollMs) * (o.callbacks ? 4 : 1),
       ...(o.callbacks ? { expectedFactor: 1.5 } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onRequest ? { onRequest: o.onRequest } : {}),
     });
-    this.submitCtx = {
+    const submit: SubmitContext = {
       api: o.api,
       store: o.store,
-      clock: this.clock,
-      busyBackoffMs: scaled(this.tuning.busyBackoffMs),
-      busyBackoffMaxMs: scaled(this.tuning.busyBackoffMaxMs),
-      maxUnknownOutcomes: this.tuning.maxUnknownOutcomes,
+      clock,
+      busyBackoffMs: scaled(tuning.busyBackoffMs),
+      busyBackoffMaxMs: scaled(tuning.busyBackoffMaxMs),
+      maxUnknownOutcomes: tuning.maxUnknownOutcomes,
+      reconcileAttempts: tuning.reconcileAttempts,
+      claims,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onRequest ? { onRequest: o.onRequest } : {}),
     };
-    this.inputs = new InputResolver({
+    const attempts: AttemptContext = {
+      ...submit,
+      queue,
+      poller,
+      manifestDir,
+      firstLookMs: tuning.minPollMs * o.timeScale,
+      maxWaitMs: o.catalog.timing.max_wait_off_peak_s * 1000 * o.timeScale,
+      now: nowIso,
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    };
+    const gate: RunGate = { noCredits: false, noWaitSlots: Infinity };
+    const inputs = new InputResolver({
       api: o.api,
       store: o.store,
-      knownUploads: new Map(o.reuseUploads ? recentUploads(o.snapshot, o.catalog.uploadReuseHours, this.clock.now()) : []),
+      knownUploads: new Map(o.reuseUploads ? recentUploads(o.snapshot, o.catalog.uploadReuseHours, clock.now()) : []),
       persistUploads: o.reuseUploads ?? false,
       ...(o.uploadEmail ? { uploadEmail: o.uploadEmail } : {}),
-      retryDelayMs: scaled(this.tuning.busyBackoffMs) / 2,
-      sleep: (ms) => this.clock.sleep(ms),
-      workDir: join(this.manifestDir, '.pixrender', 'frames'),
+      retryDelayMs: scaled(tuning.busyBackoffMs) / 2,
+      sleep: (ms) => clock.sleep(ms),
+      workDir: join(manifestDir, '.pixrender', 'frames'),
       output: (job, needFile) => this.outputOf(job, needFile),
-      now: () => this.nowIso(),
+      now: nowIso,
     });
+    this.c = {
+      o,
+      clock,
+      tuning,
+      registry: new RunRegistry(o.onEvent, nowIso, `pixrender status ${basename(o.manifest.file)}`),
+      lock,
+      queue,
+      downloadQueue: new PQueue({ concurrency: tuning.downloadConcurrency }),
+      poller,
+      inputs,
+      submit,
+      attempts,
+      claims,
+      budget: new BudgetGuard(limit),
+      touched: new Set<JobId>(),
+      manifestDir,
+      gate,
+      nowIso,
+      absolute,
+    };
+    this.downloads = new Downloads(this.c);
+    this.renderer = new JobRenderer(this.c, this.downloads);
   }
 
   async run(): Promise<ExecuteResult> {
-    const { plan, onEvent } = this.o;
-    onEvent?.({
-      type: 'run-start',
-      at: this.nowIso(),
-      backend: this.o.backendName ?? '',
-      jobs: plan.jobs.length,
-      toRender: plan.totals.render,
-      credits: plan.totals.credits,
-      slots: this.o.slots,
-    });
-    if (this.o.noWait && this.o.mode === 'render') this.noWaitSlots = await this.freeSlots();
-    if (this.o.callbacks && this.o.mode === 'render') {
-      this.receiver = await startCallbackReceiver({ ...this.o.callbacks, onFinal: (id) => this.poller.notify(id) });
+    const { plan, onEvent, mode } = this.o;
+    onEvent?.({ type: 'run-start', at: this.c.nowIso(), backend: this.o.backendName ?? '', jobs: plan.jobs.length, toRender: plan.totals.render, credits: plan.totals.credits, slots: this.o.slots });
+    if (this.o.noWait && mode === 'render') this.c.gate.noWaitSlots = await this.freeSlots();
+    if (this.o.callbacks && mode === 'render') {
+      this.receiver = await startCallbackReceiver({ ...this.o.callbacks, onFinal: (id) => this.c.poller.notify(id) });
+      this.c.gate.replyUrl = this.receiver.url;
     }
     try {
       return await this.runJobs();
@@ -126,240 +141,65 @@ class Executor {
     }
   }
 
-  private receiver: CallbackReceiver | undefined;
-
   private async runJobs(): Promise<ExecuteResult> {
-    const { plan, onEvent } = this.o;
-    for (const planned of plan.jobs) this.runs.set(planned.id, { planned, state: 'waiting', video: deferred(), output: deferred() });
-    for (const run of this.runs.values()) this.tasks.push(this.runJob(run));
-    const attempts = this.attemptContext();
-    for (const pending of supersededAttempts(this.o.snapshot, this.runs)) this.tasks.push(collectAside(attempts, pending));
-    await Promise.all(this.tasks);
-    await this.queue.onIdle();
+    const { registry, lock } = this.c;
+    for (const planned of this.o.plan.jobs) registry.add(planned);
+    const tasks = [...registry.runs.values()].map((run) => this.runJob(run));
+    for (const pending of supersededAttempts(this.o.snapshot, registry.runs)) tasks.push(collectAside(this.c.attempts, pending));
+    await Promise.all(tasks);
+    await this.c.queue.onIdle();
     if (!this.o.signal?.aborted && this.o.mode === 'render') {
-      const post = await runPostSteps(this.o.manifest, this.runs, this.touched, this.o.onEvent, () => this.nowIso());
-      for (const failure of post) this.failures.push(failure);
+      const post = await runPostSteps(this.o.manifest, registry.runs, this.c.touched, this.o.onEvent, this.c.nowIso);
+      for (const failure of post) registry.addFailure({ ...failure, outcome: { kind: 'local-failed', message: failure.reason } });
     }
     // Entries for jobs no longer in the manifest go: a renamed job is a new job.
-    if (this.o.mode === 'render' && !this.o.noWait) this.lock.keepOnly(new Set(this.runs.keys()));
-    await this.lock.flush();
-    const summary = this.summary();
-    onEvent?.({ type: 'run-end', at: this.nowIso(), summary });
-    return { summary, lock: this.lock.current };
+    if (this.o.mode === 'render' && !this.o.noWait) lock.keepOnly(new Set(registry.runs.keys()));
+    await lock.flush();
+    const summary = registry.summary({
+      started: this.started,
+      now: this.c.clock.now(),
+      creditsSpent: this.c.budget.spent,
+      creditsPlanned: this.o.plan.totals.credits,
+      ...this.stopReason(),
+    });
+    this.o.onEvent?.({ type: 'run-end', at: this.c.nowIso(), summary });
+    return { summary, lock: lock.current };
   }
 
-  private readonly failures: { id: JobId; reason: string }[] = [];
+  private stopReason(): { stopReason?: 'interrupted' | 'insufficient-credits' | 'budget' } {
+    if (this.o.signal?.aborted) return { stopReason: 'interrupted' };
+    if (this.c.gate.noCredits) return { stopReason: 'insufficient-credits' };
+    if (this.c.budget.refused) return { stopReason: 'budget' };
+    return {};
+  }
 
   private async runJob(run: JobRun): Promise<void> {
     const { planned } = run;
+    const { registry } = this.c;
     try {
       // Inputs first: a job starts only when every job it consumes is done.
       for (const dep of planned.dependsOn) {
-        const depRun = this.runs.get(dep);
+        const depRun = registry.runs.get(dep);
         if (!depRun) continue;
         try {
           // A video_id input can start as soon as the upstream video is final; frames need the file.
           await (this.needsFileOf(planned, dep) ? depRun.output.promise : depRun.video.promise);
         } catch {
-          const stillRendering = depRun.state === 'pending' || depRun.reason?.startsWith('no free slot');
-          return this.settle(run, 'skipped', `input ${dep} ${stillRendering ? 'is not finished yet' : 'did not finish'}`, !stillRendering);
+          const stillRendering = depRun.state === 'pending' || depRun.outcome?.kind === 'no-slot';
+          return registry.settle(run, { kind: 'input-failed', input: dep, stillRendering });
         }
       }
       switch (planned.action) {
         case 'cached':
-          return this.finishFromLock(run, 'cached');
+          return finishFromLock(this.c, run, 'cached');
         case 'download':
-          return await this.restore(run);
+          return await restore(this.c, this.downloads, run);
         case 'render':
         case 'stale':
-          return await this.render(run);
+          return await this.renderer.render(run);
       }
     } catch (error) {
-      this.settle(run, 'failed', error instanceof Error ? error.message : String(error));
-    }
-  }
-
-  private attemptContext(): AttemptContext {
-    return {
-      api: this.o.api,
-      store: this.o.store,
-      queue: this.queue,
-      poller: this.poller,
-      manifestDir: this.manifestDir,
-      firstLookMs: this.tuning.minPollMs * this.o.timeScale,
-      maxWaitMs: this.o.catalog.timing.max_wait_off_peak_s * 1000 * this.o.timeScale,
-      now: () => this.nowIso(),
-      ...(this.o.onEvent ? { onEvent: this.o.onEvent } : {}),
-      ...(this.o.onRequest ? { onRequest: this.o.onRequest } : {}),
-    };
-  }
-
-  /** A lock entry whose output file is missing: download it again (never re-render). */
-  private async restore(run: JobRun): Promise<void> {
-    const entry = this.lock.current.jobs[run.planned.id]!;
-    this.setState(run, 'downloading');
-    let url = entry.url;
-    const fresh = await this.o.api.getVideo(entry.videoId).catch(() => null);
-    if (fresh?.url) url = fresh.url;
-    try {
-      await this.download(run, url, entry.size, entry.sha256);
-    } catch (error) {
-      // A full or read-only disk is fixed on the disk; rendering again would not help.
-      if (isDiskError(error)) return this.settle(run, 'failed', `download: ${error.message}`);
-      const lockName = `${this.o.manifest.file.split(sep).pop()}.lock`;
-      const why = error instanceof Error ? error.message : String(error);
-      return this.settle(run, 'failed', `cannot download its recorded output again (${why}); remove "${run.planned.id}" from ${lockName} to render it again`);
-    }
-    this.touched.add(run.planned.id);
-    this.finishFromLock(run, 'done');
-  }
-
-  private finishFromLock(run: JobRun, state: 'cached' | 'done'): void {
-    const entry = this.lock.current.jobs[run.planned.id]!;
-    const out = { videoId: entry.videoId, file: this.absolute(entry.output), durationSeconds: outputDuration(entry.params) };
-    run.video.resolve(out);
-    run.output.resolve(out);
-    this.setState(run, state, state === 'cached' ? { videoId: entry.videoId } : {});
-  }
-
-  private async render(run: JobRun): Promise<void> {
-    const { planned } = run;
-    const pending = this.o.snapshot.pending.get(planned.id);
-    let videoId: string | undefined;
-    if (pending && pending.fingerprint === planned.fingerprint) ({ videoId } = await resumeAttempt(this.attemptContext(), pending, planned.job.params));
-    if (!videoId && this.o.mode === 'collect') return this.settle(run, 'skipped', 'not submitted yet (run `pixrender render`)', false);
-    if (!videoId) {
-      if (this.noCredits) return this.settle(run, 'skipped', 'credits ran out before it was submitted');
-      if (this.o.signal?.aborted) return this.settle(run, 'skipped', 'interrupted before it was submitted', false);
-      if (this.noWaitSlots <= 0) return this.settle(run, 'skipped', 'no free slot now; a later run submits it', false);
-      this.setState(run, 'uploading');
-      const fields = await this.inputs.resolve(planned.job.inputs);
-      const body: Record<string, unknown> = { ...planned.job.params, ...fields };
-      if (planned.offPeak) body.off_peak_mode = true;
-      if (this.receiver) body.replyUrl = this.receiver.url;
-      this.setState(run, 'queued');
-      const video = await this.queue.add(() => this.submitAndWait(run, body), { priority: planned.remainingPathSeconds });
-      return this.finish(run, video);
-    }
-    const resumedId = videoId;
-    const video = await this.queue.add(() => this.waitFinal(run, resumedId), { priority: planned.remainingPathSeconds });
-    return this.finish(run, video);
-  }
-
-  /** Downloads a completed video outside the generation slots, then records it. */
-  private async finish(run: JobRun, video: VideoObject | undefined): Promise<void> {
-    if (!video) return;
-    this.setState(run, 'downloading', { videoId: video.video_id });
-    run.video.resolve({ videoId: video.video_id, durationSeconds: video.video_duration ?? video.duration });
-    try {
-      await this.downloads.add(() => this.complete(run, video));
-    } catch (error) {
-      this.settle(run, 'failed', `download: ${error instanceof Error ? error.message : String(error)}`, true, video.video_id);
-    }
-  }
-
-  private async submitAndWait(run: JobRun, body: Record<string, unknown>): Promise<VideoObject | undefined> {
-    const { planned } = run;
-    if (this.noCredits) return this.settle(run, 'skipped', 'credits ran out before it was submitted');
-    if (this.o.signal?.aborted) return this.settle(run, 'skipped', 'interrupted before it was submitted', false);
-    if (this.creditsSpent + planned.cost > this.o.plan.totals.credits) {
-      return this.settle(run, 'skipped', `would spend more than the plan showed (${this.o.plan.totals.credits} credits)`);
-    }
-    this.setState(run, 'submitting');
-    const result = await submitOnce(
-      {
-        ...this.submitCtx,
-        onRetry: (reason, delayMs) => this.o.onEvent?.({ type: 'retry', at: this.nowIso(), id: planned.id, reason, delayMs }),
-      },
-      { id: planned.id, fingerprint: planned.fingerprint, endpoint: planned.endpoint, credits: planned.cost, offPeak: planned.offPeak },
-      body,
-    );
-    switch (result.kind) {
-      case 'stopped':
-        return this.settle(run, 'skipped', 'interrupted before it was submitted', false);
-      case 'no-credits':
-        this.noCredits = true;
-        return this.settle(run, 'skipped', `insufficient credits: ${result.error.apiMessage ?? result.error.message}`);
-      case 'rejected':
-        return this.settle(run, 'failed', `${result.error.kind}: ${result.error.apiMessage ?? result.error.message}`);
-      case 'submitted':
-        this.creditsSpent += result.credits ?? planned.cost;
-        if (result.credits !== undefined) run.charged = result.credits;
-        this.noWaitSlots--;
-        if (this.o.noWait) return this.settle(run, 'pending', `submitted as ${result.videoId}`, false, result.videoId);
-        return this.waitFinal(run, result.videoId);
-    }
-  }
-
-  /** Waits (holding a slot) until the job is final; returns the completed video, or undefined once settled otherwise. */
-  private async waitFinal(run: JobRun, videoId: string): Promise<VideoObject | undefined> {
-    const { planned } = run;
-    const scale = this.o.timeScale;
-    const t = this.o.catalog.timing;
-    // The plan's expected seconds already include the off-peak wait.
-    const expectedMs = planned.expectedSeconds * 1000 * scale;
-    const maxWaitMs = (planned.offPeak ? t.max_wait_off_peak_s : t.max_wait_normal_s + planned.expectedSeconds) * 1000 * scale;
-    this.setState(run, 'rendering', { videoId, etaSeconds: Math.round(expectedMs / 1000) });
-    let video: VideoObject | 'timeout';
-    try {
-      video = await this.poller.watch(videoId, expectedMs, Math.max(maxWaitMs, expectedMs * 3));
-    } catch (error) {
-      return this.settle(run, 'failed', isApiError(error) ? `${error.kind}: ${error.apiMessage ?? error.message}` : String(error), true, videoId);
-    }
-    if (video === 'timeout') {
-      return this.settle(run, 'pending', `still rendering (${videoId}); run \`pixrender status\` or render again to collect it`, false, videoId);
-    }
-    const outcome = videoOutcome(video);
-    if (outcome !== 'completed') {
-      const reason = `${outcome}${video.error ? `: ${video.error}` : ''} (status ${video.video_status})`;
-      await this.o.store.append({ type: 'failed', job: planned.id, fingerprint: planned.fingerprint, reason, status: video.video_status, at: this.nowIso() });
-      return this.settle(run, 'failed', reason, true, videoId);
-    }
-    return video;
-  }
-
-  private async complete(run: JobRun, video: VideoObject): Promise<void> {
-    const { planned } = run;
-    const { sha256, size } = await this.download(run, video.url!, undefined);
-    const params = { ...planned.job.params };
-    const entry: LockEntry = {
-      fingerprint: planned.fingerprint,
-      kind: planned.kind,
-      endpoint: planned.endpoint,
-      params,
-      ...(typeof params.seed === 'number' ? { seed: params.seed } : {}),
-      videoId: video.video_id,
-      url: video.url!,
-      output: toPosix(planned.job.output),
-      sha256,
-      size,
-      credits: run.charged ?? planned.cost,
-      offPeak: planned.offPeak,
-      ...(this.o.backendKind ? { backend: this.o.backendKind } : {}),
-      submittedAt: video.created_at ?? this.nowIso(),
-      completedAt: this.nowIso(),
-    };
-    await this.o.store.append({ type: 'completed', job: planned.id, fingerprint: planned.fingerprint, entry, at: this.nowIso() });
-    this.lock.set(planned.id, entry);
-    this.touched.add(planned.id);
-    run.output.resolve({ videoId: video.video_id, file: this.absolute(entry.output), durationSeconds: video.video_duration ?? video.duration });
-    this.setState(run, 'done', { videoId: video.video_id });
-  }
-
-  /** A finished render is paid for: a failed or truncated download is retried, never re-rendered. */
-  private async download(run: JobRun, url: string, expectedSize: number | undefined, expectedSha256?: string) {
-    const dest = this.absolute(run.planned.job.output);
-    await mkdir(dirname(dest), { recursive: true });
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.o.api.download(url, dest, { ...(expectedSize !== undefined ? { expectedSize } : {}), ...(expectedSha256 ? { expectedSha256 } : {}) });
-      } catch (error) {
-        const retryable = isApiError(error, ['network', 'timeout', 'server']);
-        if (!retryable || attempt >= this.tuning.downloadAttempts) throw error;
-        const delayMs = Math.min(this.submitCtx.busyBackoffMaxMs, Math.round(this.submitCtx.busyBackoffMs * attempt));
-        this.o.onEvent?.({ type: 'retry', at: this.nowIso(), id: run.planned.id, reason: `download: ${(error as Error).message}`, delayMs });
-        await this.clock.sleep(delayMs);
-      }
+      registry.settle(run, outcomeOfError(error));
     }
   }
 
@@ -377,53 +217,13 @@ class Executor {
   }
 
   private async outputOf(job: JobId, needFile: boolean): Promise<JobOutput> {
-    const run = this.runs.get(job);
+    const run = this.c.registry.runs.get(job);
     if (run) return needFile ? run.output.promise : run.video.promise;
-    const entry = this.lock.current.jobs[job];
-    if (!entry) throw new Error(`no output for ${job}`);
-    const file = this.absolute(entry.output);
+    const entry = Object.hasOwn(this.c.lock.current.jobs, job) ? this.c.lock.current.jobs[job] : undefined;
+    if (!entry) throw new LocalInputError(`no output for ${job}`);
+    const file = this.c.absolute(entry.output);
     if (needFile) await stat(file);
     return { videoId: entry.videoId, file };
-  }
-
-  private settle(run: JobRun, state: JobState, reason: string, isFailure = state === 'failed' || state === 'skipped', videoId?: string): undefined {
-    run.reason = reason;
-    if (isFailure) this.failures.push({ id: run.planned.id, reason });
-    run.video.reject(new Error(reason));
-    run.output.reject(new Error(reason));
-    this.setState(run, state, { message: reason, ...(videoId ? { videoId } : {}) });
-    return undefined;
-  }
-
-  private setState(run: JobRun, state: JobState, extra: { videoId?: string; message?: string; etaSeconds?: number } = {}): void {
-    run.state = state;
-    this.o.onEvent?.({ type: 'job', at: this.nowIso(), id: run.planned.id, state, action: run.planned.action, credits: run.planned.cost, ...extra });
-  }
-
-  private summary(): RunSummary {
-    const count = (s: JobState) => [...this.runs.values()].filter((r) => r.state === s).length;
-    const interrupted = this.o.signal?.aborted;
-    return {
-      done: count('done') - [...this.runs.values()].filter((r) => r.state === 'done' && r.planned.action === 'download').length,
-      cached: count('cached'),
-      downloaded: [...this.runs.values()].filter((r) => r.state === 'done' && r.planned.action === 'download').length,
-      failed: count('failed'),
-      skipped: count('skipped'),
-      pending: count('pending'),
-      creditsSpent: this.creditsSpent,
-      creditsPlanned: this.o.plan.totals.credits,
-      ...(interrupted ? { stopReason: 'interrupted' as const } : this.noCredits ? { stopReason: 'insufficient-credits' as const } : {}),
-      failures: this.failures,
-      elapsedSeconds: (this.clock.now() - this.started) / 1000,
-    };
-  }
-
-  private absolute(output: string): string {
-    return join(this.manifestDir, output);
-  }
-
-  private nowIso(): string {
-    return new Date(this.clock.now()).toISOString();
   }
 }
 
@@ -432,12 +232,3 @@ function recentUploads(snapshot: ExecuteOptions['snapshot'], hours: number, now:
   const oldest = now - hours * 3_600_000;
   return [...snapshot.uploads].flatMap(([sha, u]) => (u.at && Date.parse(u.at) >= oldest ? [[sha, u.path] as [string, string]] : []));
 }
-
-function toPosix(p: string): string {
-  return p.split(sep).join('/');
-}
-
-function outputDuration(params: Record<string, unknown>): number | undefined {
-  return typeof params.duration === 'number' ? params.duration : undefined;
-}
-

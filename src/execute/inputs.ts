@@ -39,6 +39,11 @@ export interface InputContext {
   now(): string;
 }
 
+/** A local input that cannot be used (a missing upstream output, an unsupported file type). */
+export class LocalInputError extends Error {
+  override name = 'LocalInputError';
+}
+
 export class InputResolver {
   private readonly inFlight = new Map<string, Promise<string>>();
   constructor(private readonly ctx: InputContext) {}
@@ -59,7 +64,7 @@ export class InputResolver {
         return (await this.ctx.output(ref.job, false)).videoId;
       case 'job-frame': {
         const out = await this.ctx.output(ref.job, true);
-        if (!out.file) throw new Error(`output of ${ref.job} is not on disk`);
+        if (!out.file) throw new LocalInputError(`output of ${ref.job} is not on disk`);
         await mkdir(this.ctx.workDir, { recursive: true });
         const sha = await sha256File(out.file);
         const frame = join(this.ctx.workDir, `${sha.slice(0, 16)}-${ref.frame}.png`);
@@ -86,14 +91,14 @@ export class InputResolver {
   private async doUpload(file: string, sha: string): Promise<string> {
     const ext = extname(file).slice(1).toLowerCase();
     const contentType = UPLOAD_CONTENT_TYPES[ext];
-    if (!contentType) throw new Error(`cannot upload ${file}: unsupported file type .${ext}`);
+    if (!contentType) throw new LocalInputError(`cannot upload ${file}: unsupported file type .${ext}`);
     const { size } = await stat(file);
     // An upload creates nothing that costs credits, so a transient failure is simply tried again.
     const response = await this.withRetries(() =>
       this.ctx.api.uploadFile(createReadStream(file), contentType, { size, ...(this.ctx.uploadEmail ? { email: this.ctx.uploadEmail } : {}) }),
     );
     const path = 'result' in response ? response.result[0]?.path : response.path;
-    if (!path) throw new Error(`upload of ${file} returned no path`);
+    if (!path) throw new LocalInputError(`upload of ${file} returned no path`);
     this.ctx.knownUploads.set(sha, path);
     if (this.ctx.persistUploads) await this.ctx.store.append({ type: 'upload', sha256: sha, path, at: this.ctx.now() });
     return path;

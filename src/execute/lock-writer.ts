@@ -3,6 +3,7 @@
  * atomically by the store, coalesced so a burst of completions costs one write, not one per job.
  */
 import type { LockEntry, LockFile } from '../model.js';
+import { jobTable } from '../state/lock-file.js';
 import type { StateStore } from '../state/store.js';
 
 export class LockWriter {
@@ -14,7 +15,7 @@ export class LockWriter {
     private readonly store: StateStore,
     initial: LockFile,
   ) {
-    this.current = { version: 1, jobs: { ...initial.jobs } };
+    this.current = { version: 1, jobs: jobTable(Object.entries(initial.jobs)) };
   }
 
   set(id: string, entry: LockEntry): void {

@@ -10,6 +10,8 @@ export interface Tuning {
   busyBackoffMs: number;
   busyBackoffMaxMs: number;
   maxUnknownOutcomes: number;
+  /** Lookups of an unknown outcome in one run before it is left for a later run. */
+  reconcileAttempts: number;
   minPollMs: number;
   maxPollMs: number;
   downloadConcurrency: number;
@@ -20,6 +22,7 @@ export const DEFAULT_TUNING: Tuning = {
   busyBackoffMs: 10_000,
   busyBackoffMaxMs: 60_000,
   maxUnknownOutcomes: 5,
+  reconcileAttempts: 6,
   minPollMs: 1_000,
   maxPollMs: 30_000,
   downloadConcurrency: 8,

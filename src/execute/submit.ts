@@ -2,17 +2,20 @@
  * Submits one generation request without ever creating a job twice:
  * - the intent is journaled (fsync) before the POST, with a replyRef unique to this attempt;
  * - 429 → jittered backoff and resubmit (no job was created);
- * - a POST whose outcome is unknown (network error, timeout, 5xx) is reconciled first: the job is
- *   looked up by its replyRef in GET scheduler (and GET videos); only when it is provably absent is
- *   the request sent again.
+ * - a POST whose outcome is unknown (network error, timeout, 5xx) is reconciled first (reconcile.ts):
+ *   only when the job is provably absent is the request sent again; when the API keeps erroring or
+ *   cannot tell which video is the job's, the intent stays open (`unknown`) for a later run or the user.
  */
 import { randomBytes } from 'node:crypto';
 import type { PixverseApi } from '../api/api.js';
 import { ApiError, isApiError } from '../api/errors.js';
-import type { VideoObject } from '../api/protocol.js';
 import type { Clock } from '../clock.js';
 import type { Fingerprint, JobId } from '../model.js';
 import type { StateStore } from '../state/store.js';
+import type { VideoClaims } from './claims.js';
+import { reconcile, type AttemptRequest, type ReconcileAnswer } from './reconcile.js';
+
+export { reconcile, type ReconcileAnswer } from './reconcile.js';
 
 export interface SubmitContext {
   api: PixverseApi;
@@ -21,8 +24,12 @@ export interface SubmitContext {
   /** Backoff after a 429, before jitter (ms). */
   busyBackoffMs: number;
   busyBackoffMaxMs: number;
-  /** Unknown outcomes in a row before the job is given up as failed (it stays reconcilable). */
+  /** POSTs reconciled as absent in a row before the job is given up as failed. */
   maxUnknownOutcomes: number;
+  /** Lookups of one unknown outcome (with backoff) before it is left open for a later run. @default 6 */
+  reconcileAttempts?: number;
+  /** Videos already owned by jobs, and this run's open attempts. */
+  claims?: VideoClaims;
   signal?: AbortSignal;
   random?: () => number;
   onRetry?: (reason: string, delayMs: number) => void;
@@ -33,7 +40,9 @@ export type SubmitResult =
   | { kind: 'submitted'; videoId: string; replyRef: string; credits?: number }
   | { kind: 'rejected'; error: ApiError } // definitive: 400, 401, 402, 422 — no job exists
   | { kind: 'no-credits'; error: ApiError } // 412
-  | { kind: 'stopped' }; // the signal fired before a job was created
+  | { kind: 'stopped' } // the signal fired before a job was created
+  /** The POST may have created a job and the API cannot say which (or whether): the intent stays open. */
+  | { kind: 'unknown'; replyRef: string; candidates: string[]; detail: string };
 
 export function newReplyRef(job: JobId, fp: Fingerprint): string {
   return `pixrender:${job}@${fp.slice(0, 16)}#${randomBytes(4).toString('hex')}`;
@@ -51,6 +60,7 @@ export async function submitOnce(
     if (ctx.signal?.aborted) return { kind: 'stopped' };
     const replyRef = newReplyRef(job.id, job.fingerprint);
     const intentAt = new Date(ctx.clock.now()).toISOString();
+    const attempt: AttemptRequest = { replyRef, body: requestOf(body), intentAt };
     await ctx.store.append({
       type: 'intent',
       job: job.id,
@@ -60,28 +70,37 @@ export async function submitOnce(
       credits: job.credits,
       offPeak: job.offPeak,
       at: intentAt,
+      request: attempt.body,
     });
+    ctx.claims?.opened(attempt);
     try {
       ctx.onRequest?.(job.endpoint);
       const response = await ctx.api.generate(job.endpoint, { ...body, replyRef });
+      ctx.claims?.claim(response.video_id);
       await ctx.store.append({ type: 'submitted', job: job.id, fingerprint: job.fingerprint, videoId: response.video_id, replyRef, at: now(ctx) });
       return { kind: 'submitted', videoId: response.video_id, replyRef, ...(response.cost_credits !== undefined ? { credits: response.cost_credits } : {}) };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.outcomeUnknown) {
-        const found = await reconcileUntilKnown(ctx, replyRef, body, intentAt);
-        if (found) {
-          await ctx.store.append({ type: 'submitted', job: job.id, fingerprint: job.fingerprint, videoId: found, replyRef, at: now(ctx) });
-          return { kind: 'submitted', videoId: found, replyRef };
+        const answer = await lookUp(ctx, attempt);
+        switch (answer.kind) {
+          case 'found':
+            await ctx.store.append({ type: 'submitted', job: job.id, fingerprint: job.fingerprint, videoId: answer.videoId, replyRef, at: now(ctx) });
+            return { kind: 'submitted', videoId: answer.videoId, replyRef };
+          case 'ambiguous':
+          case 'unclear':
+            return { kind: 'unknown', replyRef, candidates: answer.kind === 'ambiguous' ? answer.candidates : [], detail: answer.kind === 'unclear' ? answer.detail : `${error.kind}` };
+          case 'absent':
+            break;
         }
-        await abandon(ctx, job, `not accepted (${error.kind}); resubmitting`);
+        await abandon(ctx, job, `not accepted (${error.kind}); resubmitting`, replyRef);
         if (++unknownAttempt >= ctx.maxUnknownOutcomes) return { kind: 'rejected', error };
         const delay = backoff(ctx, unknownAttempt, random);
         ctx.onRetry?.(`${error.kind}: ${error.message}`, delay);
         if (!(await sleep(ctx, delay))) return { kind: 'stopped' };
         continue;
       }
-      await abandon(ctx, job, `${error.kind}: ${error.message}`);
+      await abandon(ctx, job, `${error.kind}: ${error.message}`, replyRef);
       if (error.kind === 'busy') {
         const delay = backoff(ctx, ++busyAttempt, random);
         ctx.onRetry?.('429 busy', delay);
@@ -90,6 +109,8 @@ export async function submitOnce(
       }
       if (error.kind === 'insufficient-credits') return { kind: 'no-credits', error };
       return { kind: 'rejected', error };
+    } finally {
+      ctx.claims?.closed(replyRef);
     }
   }
 }
@@ -98,17 +119,17 @@ function now(ctx: SubmitContext): string {
   return new Date(ctx.clock.now()).toISOString();
 }
 
-async function abandon(ctx: SubmitContext, job: { id: JobId; fingerprint: Fingerprint }, reason: string): Promise<void> {
-  await ctx.store.append({ type: 'abandoned', job: job.id, fingerprint: job.fingerprint, reason, at: now(ctx) });
+async function abandon(ctx: SubmitContext, job: { id: JobId; fingerprint: Fingerprint }, reason: string, replyRef: string): Promise<void> {
+  await ctx.store.append({ type: 'abandoned', job: job.id, fingerprint: job.fingerprint, reason, replyRef, at: now(ctx) });
 }
 
 /** Full jitter exponential backoff: uniform in [base/2, min(max, base·2^n)]. */
-function backoff(ctx: SubmitContext, attempt: number, random: () => number): number {
+function backoff(ctx: Pick<SubmitContext, 'busyBackoffMs' | 'busyBackoffMaxMs'>, attempt: number, random: () => number): number {
   const ceiling = Math.min(ctx.busyBackoffMaxMs, ctx.busyBackoffMs * 2 ** (attempt - 1));
   return Math.round(ctx.busyBackoffMs / 2 + random() * Math.max(0, ceiling - ctx.busyBackoffMs / 2));
 }
 
-async function sleep(ctx: SubmitContext, ms: number): Promise<boolean> {
+async function sleep(ctx: Pick<SubmitContext, 'clock' | 'signal'>, ms: number): Promise<boolean> {
   try {
     await ctx.clock.sleep(ms, ctx.signal);
     return true;
@@ -117,52 +138,44 @@ async function sleep(ctx: SubmitContext, ms: number): Promise<boolean> {
   }
 }
 
-/** Looks for the job until the API gives a definite answer (found, or provably absent). */
-async function reconcileUntilKnown(ctx: SubmitContext, replyRef: string, body: Record<string, unknown>, intentAt: string): Promise<string | null> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await reconcile(ctx.api, replyRef, body, intentAt, ctx.onRequest);
-    } catch (error) {
-      if (isApiError(error, 'unauthorized')) throw error;
-      const delay = backoff(ctx, Math.min(attempt, 6), ctx.random ?? Math.random);
-      ctx.onRetry?.(`reconcile: ${(error as Error).message}`, delay);
-      await ctx.clock.sleep(delay); // not abortable: the outcome must be known before we stop
-    }
-  }
+/** The request as the journal keeps it: what reconcile compares, without per-attempt routing fields. */
+export function requestOf(body: Record<string, unknown>): Record<string, unknown> {
+  const { replyRef: _ref, replyUrl: _url, ...request } = body;
+  return request;
 }
+
+export type LookUpAnswer = Exclude<ReconcileAnswer, { kind: 'contested' }> | { kind: 'unclear'; detail: string };
+
+export type LookUpContext = Pick<SubmitContext, 'api' | 'clock' | 'busyBackoffMs' | 'busyBackoffMaxMs' | 'reconcileAttempts' | 'claims' | 'signal' | 'random' | 'onRetry' | 'onRequest'>;
 
 /**
- * Finds the job a POST may have created. GET scheduler lists every running job started through the API
- * with its replyRef; a job that already finished is looked up in GET videos (by replyRef when the API
- * echoes it, else by the request's prompt/seed/model/quality created after the intent).
+ * Looks for an attempt's job, retrying (with backoff) while the API errors or another open attempt of
+ * this run may own the match. Gives up as `unclear` — the attempt stays open for a later run — rather
+ * than ever reading an error as "absent". A found video is claimed before the next lookup runs.
  */
-export async function reconcile(
-  api: PixverseApi,
-  replyRef: string,
-  body: Record<string, unknown>,
-  intentAt: string,
-  onRequest?: (what: string) => void,
-): Promise<string | null> {
-  onRequest?.('scheduler');
-  const running = await api.getScheduler();
-  const hit = running.find((item) => item.replyRef === replyRef);
-  if (hit) return hit.videoId ?? hit.id ?? null;
-  onRequest?.('accounts');
-  const accounts = Object.keys(await api.getAccounts().catch(() => ({})));
-  for (const email of accounts.length > 0 ? accounts : [undefined]) {
-    onRequest?.('videos');
-    const list = await api.listVideos({ ...(email ? { email } : {}), limit: 100 });
-    const video = list.data.find((v) => matchesRequest(v, replyRef, body, intentAt));
-    if (video) return video.video_id;
+export async function lookUp(ctx: LookUpContext, attempt: AttemptRequest): Promise<LookUpAnswer> {
+  const attempts = ctx.reconcileAttempts ?? 6;
+  let detail = 'no answer';
+  for (let n = 1; n <= attempts; n++) {
+    try {
+      const answer = await (ctx.claims ? ctx.claims.serial(() => once(ctx, attempt)) : once(ctx, attempt));
+      if (answer.kind !== 'contested') return answer;
+      detail = `a video another open attempt may own (${answer.candidates.join(', ')})`;
+    } catch (error) {
+      if (isApiError(error, 'unauthorized')) throw error;
+      detail = `the API did not answer: ${(error as Error).message}`;
+    }
+    if (n === attempts) break;
+    const delay = backoff(ctx, Math.min(n, 6), ctx.random ?? Math.random);
+    ctx.onRetry?.(`reconcile: ${detail}`, delay);
+    if (!(await sleep(ctx, delay))) break;
   }
-  return null;
+  return { kind: 'unclear', detail };
 }
 
-function matchesRequest(v: VideoObject, replyRef: string, body: Record<string, unknown>, intentAt: string): boolean {
-  if (typeof v.replyRef === 'string') return v.replyRef === replyRef;
-  if (v.created_at && Date.parse(v.created_at) + 5_000 < Date.parse(intentAt)) return false;
-  for (const key of ['prompt', 'seed', 'model', 'quality'] as const) {
-    if (body[key] !== undefined && v[key] !== undefined && v[key] !== body[key]) return false;
-  }
-  return body.prompt !== undefined || body.seed !== undefined;
+async function once(ctx: LookUpContext, attempt: AttemptRequest): Promise<ReconcileAnswer> {
+  const pause = (ms: number) => ctx.clock.sleep(Math.min(ms, ctx.busyBackoffMs));
+  const answer = await reconcile(ctx.api, attempt, { pause, ...(ctx.claims ? { claims: ctx.claims } : {}), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) });
+  if (answer.kind === 'found') ctx.claims?.claim(answer.videoId);
+  return answer;
 }

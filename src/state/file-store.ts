@@ -93,7 +93,7 @@ async function loadState(fs: StateFs, paths: StatePaths): Promise<Replay & { rec
   return { ...replay(journal.records, lock), records: journal.records };
 }
 
-const snapshotOf = ({ lock, pending, uploads, failed, superseded }: Replay): StateSnapshot => ({ lock, pending, uploads, failed, superseded });
+const snapshotOf = ({ lock, pending, uploads, failed, superseded, claimedVideoIds }: Replay): StateSnapshot => ({ lock, pending, uploads, failed, superseded, claimedVideoIds });
 
 /**
  * A kill -9 mid-append leaves the last line cut short, with no newline. Cut it off before appending again,

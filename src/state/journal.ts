@@ -57,7 +57,7 @@ export function decodeRecord(line: string): JournalRecord | string {
   return problem ?? (data as JournalRecord);
 }
 
-type FieldType = 'string' | 'number' | 'boolean';
+type FieldType = 'string' | 'number' | 'boolean' | 'object';
 const REQUIRED: Record<JournalRecord['type'], Record<string, FieldType>> = {
   intent: { job: 'string', fingerprint: 'string', endpoint: 'string', replyRef: 'string', credits: 'number', offPeak: 'boolean', at: 'string' },
   submitted: { job: 'string', fingerprint: 'string', videoId: 'string', replyRef: 'string', at: 'string' },
@@ -66,7 +66,9 @@ const REQUIRED: Record<JournalRecord['type'], Record<string, FieldType>> = {
   abandoned: { job: 'string', fingerprint: 'string', reason: 'string', at: 'string' },
   upload: { sha256: 'string', path: 'string', at: 'string' },
 };
-const OPTIONAL: Record<string, FieldType> = { replyRef: 'string', status: 'number', url: 'string' };
+const OPTIONAL: Record<string, FieldType> = { replyRef: 'string', status: 'number', url: 'string', request: 'object' };
+
+const typeOf = (value: unknown): string => (value === null || Array.isArray(value) ? 'array or null' : typeof value);
 
 /** Why a value is not a journal record, or undefined when it is one. */
 export function recordProblem(data: unknown): string | undefined {
@@ -75,10 +77,10 @@ export function recordProblem(data: unknown): string | undefined {
   const type = record.type;
   if (typeof type !== 'string' || !Object.hasOwn(REQUIRED, type)) return `unknown record type ${JSON.stringify(type)}`;
   for (const [field, expected] of Object.entries(REQUIRED[type as JournalRecord['type']])) {
-    if (typeof record[field] !== expected) return `${type} record: "${field}" should be a ${expected}`;
+    if (typeOf(record[field]) !== expected) return `${type} record: "${field}" should be a ${expected}`;
   }
   for (const [field, expected] of Object.entries(OPTIONAL)) {
-    if (record[field] !== undefined && !(field in REQUIRED[type as JournalRecord['type']]) && typeof record[field] !== expected) {
+    if (record[field] !== undefined && !(field in REQUIRED[type as JournalRecord['type']]) && typeOf(record[field]) !== expected) {
       return `${type} record: "${field}" should be a ${expected}`;
     }
   }

@@ -6,7 +6,18 @@
 import { isAbsolute, relative, win32 } from 'node:path';
 import type { LockEntry, LockFile } from '../model.js';
 
-export const emptyLock = (): LockFile => ({ version: 1, jobs: {} });
+/**
+ * A table keyed by job id, without a prototype: a job named `__proto__`, `constructor` or `toString` is
+ * an ordinary key (on a plain object, assigning `__proto__` replaces the prototype and reading
+ * `constructor` finds Object's).
+ */
+export function jobTable<T>(entries: Iterable<[string, T]> = []): Record<string, T> {
+  const table = Object.create(null) as Record<string, T>;
+  for (const [id, value] of entries) table[id] = value;
+  return table;
+}
+
+export const emptyLock = (): LockFile => ({ version: 1, jobs: jobTable() });
 
 /** JSON.stringify(value, null, 2) with object keys in code-unit order, including integer-like keys. */
 export function canonicalJson(value: unknown, indent = ''): string {
@@ -47,8 +58,7 @@ export function portableOutputPath(output: string, manifestDir: string): string 
 }
 
 export function withPortablePaths(lock: LockFile, manifestDir: string): LockFile {
-  const jobs: Record<string, LockEntry> = {};
-  for (const [id, entry] of Object.entries(lock.jobs)) jobs[id] = { ...entry, output: portableOutputPath(entry.output, manifestDir) };
+  const jobs = jobTable(Object.entries(lock.jobs).map(([id, entry]) => [id, { ...entry, output: portableOutputPath(entry.output, manifestDir) }]));
   return { version: 1, jobs };
 }
 
@@ -70,7 +80,7 @@ export function parseLock(text: string): LockParse {
     const problem = lockEntryProblem(entry);
     if (problem) problems.push(`job ${JSON.stringify(id)}: ${problem}`);
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, lock: { version: 1, jobs: data.jobs as Record<string, LockEntry> } };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, lock: { version: 1, jobs: jobTable(Object.entries(data.jobs as Record<string, LockEntry>)) } };
 }
 
 const ENTRY_FIELDS: Record<string, 'string' | 'number' | 'boolean' | 'object'> = {
@@ -97,12 +107,13 @@ export function lockEntryProblem(entry: unknown): string | undefined {
     if (type === 'object' ? !isObject(value) : typeof value !== type) return `"${field}" should be ${type === 'object' ? 'an object' : `a ${type}`}`;
   }
   if (entry.seed !== undefined && typeof entry.seed !== 'number') return '"seed" should be a number';
+  if (entry.plannedCredits !== undefined && typeof entry.plannedCredits !== 'number') return '"plannedCredits" should be a number';
   return undefined;
 }
 
 /** Adds journal completions to a lock: per job the entry completed last wins (ties go to the journal). */
 export function mergeCompletions(lock: LockFile, completions: ReadonlyMap<string, LockEntry>): LockFile {
-  const jobs = { ...lock.jobs };
+  const jobs = jobTable(Object.entries(lock.jobs));
   for (const [id, entry] of completions) {
     const existing = jobs[id];
     if (!existing || compareTimes(existing.completedAt, entry.completedAt) <= 0) jobs[id] = entry;

@@ -29,6 +29,7 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
   const completions = new Map<string, LockEntry>();
   const failed = new Map<string, FailedJob>();
   const uploads = new Map<string, { value: UploadedFile; index: number }>();
+  const claimedVideoIds = new Set<string>();
 
   const open = (attempt: Attempt): void => {
     const previous = current.get(attempt.pending.job);
@@ -49,12 +50,13 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
   records.forEach((record, index) => {
     switch (record.type) {
       case 'intent': {
-        const { job, fingerprint, replyRef, endpoint, credits, offPeak, at } = record;
-        open({ pending: { job, fingerprint, replyRef, endpoint, credits, offPeak, since: at }, records: [index] });
+        const { job, fingerprint, replyRef, endpoint, credits, offPeak, at, request } = record;
+        open({ pending: { job, fingerprint, replyRef, endpoint, credits, offPeak, since: at, ...(request ? { request } : {}) }, records: [index] });
         failed.delete(job);
         return;
       }
       case 'submitted': {
+        claimedVideoIds.add(record.videoId);
         const attempt = find(record.job, record.replyRef);
         if (attempt) {
           attempt.pending.videoId = record.videoId;
@@ -72,6 +74,7 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
       case 'completed':
         settle(find(record.job, record.replyRef, record.fingerprint));
         completions.set(record.job, record.entry);
+        claimedVideoIds.add(record.entry.videoId);
         failed.delete(record.job);
         return;
       case 'failed':
@@ -97,6 +100,7 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
     uploads: new Map([...uploads].map(([sha, u]) => [sha, u.value])),
     failed,
     superseded: superseded.map((a) => a.pending),
+    claimedVideoIds,
     completions,
     keep,
   };

@@ -18,7 +18,18 @@
 import type { Fingerprint, JobId, LockEntry, LockFile } from '../model.js';
 
 export type JournalRecord =
-  | { type: 'intent'; job: JobId; fingerprint: Fingerprint; endpoint: string; replyRef: string; credits: number; offPeak: boolean; at: string }
+  | {
+      type: 'intent';
+      job: JobId;
+      fingerprint: Fingerprint;
+      endpoint: string;
+      replyRef: string;
+      credits: number;
+      offPeak: boolean;
+      at: string;
+      /** The request as sent, minus replyRef/replyUrl: what reconcile compares with listed videos. */
+      request?: Record<string, unknown>;
+    }
   | { type: 'submitted'; job: JobId; fingerprint: Fingerprint; videoId: string; replyRef: string; at: string }
   | { type: 'completed'; job: JobId; fingerprint: Fingerprint; entry: LockEntry; replyRef?: string; at: string }
   | { type: 'failed'; job: JobId; fingerprint: Fingerprint; reason: string; status?: number; replyRef?: string; at: string }
@@ -41,6 +52,8 @@ export interface PendingJob {
   /** When the intent (or, without one, the submission) was recorded. */
   since: string;
   submittedAt?: string;
+  /** The request as sent (absent in journals written before it was recorded). */
+  request?: Record<string, unknown>;
 }
 
 export interface FailedJob {
@@ -68,6 +81,8 @@ export interface StateSnapshot {
   failed: Map<string, FailedJob>;
   /** Open attempts replaced by a newer intent for the same job without being settled: reconcile them too. */
   superseded: PendingJob[];
+  /** Every video id the journal recorded as some job's (submitted or completed): never another job's render. */
+  claimedVideoIds?: ReadonlySet<string>;
 }
 
 export interface StateStore {

@@ -26,7 +26,8 @@ afterAll(async () => {
 const files = (await readdir(examples)).filter((f) => f.endsWith('.yaml'));
 
 describe('examples', () => {
-  it.each(files)('%s renders completely', async (name) => {
+  // The biggest example takes ~15 s alone and twice that on a loaded 2-core machine.
+  it.each(files)('%s renders completely', { timeout: 120_000 }, async (name) => {
     const file = join(dir, name);
     const outcome = await runManifest(file, {
       mode: 'render',

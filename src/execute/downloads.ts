@@ -1,0 +1,76 @@
+/**
+ * Downloads of finished renders: a render is paid for, so a failed or truncated download is retried,
+ * never re-rendered; a completed one is journaled and becomes the job's lock entry.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
+import { isApiError } from '../api/errors.js';
+import type { VideoObject } from '../api/protocol.js';
+import type { LockEntry } from '../model.js';
+import type { RunContext } from './context.js';
+import type { JobRun } from './registry.js';
+
+export class Downloads {
+  constructor(private readonly c: RunContext) {}
+
+  /** Downloads a completed video outside the generation slots, then records it. */
+  async finish(run: JobRun, video: VideoObject): Promise<void> {
+    const { registry, downloadQueue } = this.c;
+    registry.setState(run, 'downloading', { videoId: video.video_id });
+    run.video.resolve({ videoId: video.video_id, durationSeconds: video.video_duration ?? video.duration });
+    try {
+      await downloadQueue.add(() => this.complete(run, video));
+    } catch (error) {
+      const message = `download: ${error instanceof Error ? error.message : String(error)}`;
+      registry.settle(run, { kind: 'download-failed', message, recorded: false }, { videoId: video.video_id });
+    }
+  }
+
+  /** Fetches `url` to the job's output path, retrying transient failures (ApiError network/timeout/5xx). */
+  async fetch(run: JobRun, url: string, expectedSize: number | undefined, expectedSha256?: string) {
+    const { o, clock, tuning, submit } = this.c;
+    const dest = this.c.absolute(run.planned.job.output);
+    await mkdir(dirname(dest), { recursive: true });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await o.api.download(url, dest, { ...(expectedSize !== undefined ? { expectedSize } : {}), ...(expectedSha256 ? { expectedSha256 } : {}) });
+      } catch (error) {
+        const retryable = isApiError(error, ['network', 'timeout', 'server']);
+        if (!retryable || attempt >= tuning.downloadAttempts) throw error;
+        const delayMs = Math.min(submit.busyBackoffMaxMs, Math.round(submit.busyBackoffMs * attempt));
+        o.onEvent?.({ type: 'retry', at: this.c.nowIso(), id: run.planned.id, reason: `download: ${(error as Error).message}`, delayMs });
+        await clock.sleep(delayMs);
+      }
+    }
+  }
+
+  private async complete(run: JobRun, video: VideoObject): Promise<void> {
+    const { planned } = run;
+    const { o } = this.c;
+    const { sha256, size } = await this.fetch(run, video.url!, undefined);
+    const params = { ...planned.job.params };
+    const entry: LockEntry = {
+      fingerprint: planned.fingerprint,
+      kind: planned.kind,
+      endpoint: planned.endpoint,
+      params,
+      ...(typeof params.seed === 'number' ? { seed: params.seed } : {}),
+      videoId: video.video_id,
+      url: video.url!,
+      output: planned.job.output.split(sep).join('/'),
+      sha256,
+      size,
+      credits: run.charged ?? planned.cost,
+      plannedCredits: planned.cost,
+      offPeak: planned.offPeak,
+      ...(o.backendKind ? { backend: o.backendKind } : {}),
+      submittedAt: video.created_at ?? this.c.nowIso(),
+      completedAt: this.c.nowIso(),
+    };
+    await o.store.append({ type: 'completed', job: planned.id, fingerprint: planned.fingerprint, entry, at: this.c.nowIso() });
+    this.c.lock.set(planned.id, entry);
+    this.c.touched.add(planned.id);
+    run.output.resolve({ videoId: video.video_id, file: this.c.absolute(entry.output), durationSeconds: video.video_duration ?? video.duration });
+    this.c.registry.setState(run, 'done', { videoId: video.video_id });
+  }
+}
