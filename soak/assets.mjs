@@ -16,6 +16,7 @@ const RECIPES = {
   'kitchen.png': ['-f', 'lavfi', '-i', 'color=c=orange:size=640x360:rate=1', '-frames:v', '1'],
   'tall.webp': ['-f', 'lavfi', '-i', 'testsrc2=size=360x640:rate=1', '-frames:v', '1'],
   'clip.mp4': ['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=10', '-t', '2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast'],
+  'long.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-t', '7', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast'],
   'voice.wav': ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=3'],
   'jingle.mp3': ['-f', 'lavfi', '-i', 'sine=frequency=660:duration=2'],
 };

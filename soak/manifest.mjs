@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import { rng } from './rng.mjs';
 
-const ASSETS = { hero: 'hero.png', cup: 'cup.jpg', kitchen: 'kitchen.png', tall: 'tall.webp', clip: 'clip.mp4', voice: 'voice.wav', jingle: 'jingle.mp3' };
+const ASSETS = { hero: 'hero.png', cup: 'cup.jpg', kitchen: 'kitchen.png', tall: 'tall.webp', clip: 'clip.mp4', long: 'long.mp4', voice: 'voice.wav', jingle: 'jingle.mp3' };
 const IMAGES = ['hero', 'cup', 'kitchen', 'tall'];
 const ONE_IMAGE_EFFECTS = ['Cinematic Zoom', 'Snow Globe', 'Earth Zoom', 'Venom Transformation', 'Muscle Surge', 'Balloon Float'];
 const TWO_IMAGE_EFFECTS = ['Warm Hug', 'Kiss Kiss'];
@@ -44,7 +44,7 @@ export function generateManifest(seed, { minJobs = 3, maxJobs = 7 } = {}) {
   const videoRef = ({ allowAsset = true, allowUpscaled = false } = {}) => {
     const candidates = videos.filter((v) => allowUpscaled || !v.upscaled);
     if (candidates.length > 0 && (!allowAsset || r.chance(0.8))) return r.pick(candidates).ref;
-    return allowAsset ? asset('clip') : undefined;
+    return allowAsset ? asset(r.pick(['clip', 'long'])) : undefined;
   };
   const prompt = () => `${r.pick(['Slow dolly-in on', 'Aerial shot of', 'Close-up of', 'Handheld pan across'])} \${subject}, take ${r.int(1, 99)}`;
 

@@ -14,7 +14,7 @@ const USAGE = `Usage: npm run soak -- [--seeds N] [--from S] [--seed S] [--minut
 
   --seeds N        how many seeds (default 20)
   --from S         first seed (default 1)
-  --seed S         replay one seed (same as --from S --seeds 1)
+  --seed S[,S…]    replay one seed (or a list of seeds)
   --minutes M      stop starting seeds after M minutes (default: no cap)
   --time-scale F   simulator time scale (default 0.01)
   --parallel N     seeds at once (default 1)
@@ -52,8 +52,15 @@ const int = (name, fallback, min = 0) => {
   }
   return v;
 };
-const first = values.seed !== undefined ? int('seed', 1) : int('from', 1);
-const count = values.seed !== undefined ? 1 : int('seeds', 20, 1);
+const listed = values.seed?.split(',').map((s) => Number(s.trim()));
+if (listed && !listed.every((s) => Number.isInteger(s) && s >= 0)) {
+  console.error(`--seed expects integers >= 0, got ${values.seed}\n\n${USAGE}`);
+  process.exit(2);
+}
+const first = listed ? listed[0] : int('from', 1);
+const count = listed ? listed.length : int('seeds', 20, 1);
+const seeds = listed ?? Array.from({ length: count }, (_, i) => first + i);
+const seedRange = listed ? listed.join(',') : `${first}…${first + count - 1}`;
 const minutes = values.minutes === undefined ? Infinity : Number(values.minutes);
 const timeScale = values['time-scale'] === undefined ? 0.01 : Number(values['time-scale']);
 const parallel = int('parallel', 1, 1);
@@ -78,14 +85,14 @@ const options = {
   keep: values.keep === true,
   disk: values['no-disk'] !== true,
 };
-console.log(`soak: seeds ${first}…${first + count - 1}, time scale ${timeScale}, parallel ${parallel}${Number.isFinite(minutes) ? `, cap ${minutes} min` : ''}, in ${root}`);
+console.log(`soak: seeds ${seedRange}, time scale ${timeScale}, parallel ${parallel}${Number.isFinite(minutes) ? `, cap ${minutes} min` : ''}, in ${root}`);
 
 const startedAt = Date.now();
 const results = [];
-let nextSeed = first;
+let next = 0;
 const worker = async () => {
-  while (nextSeed < first + count && Date.now() - startedAt < minutes * 60_000) {
-    const seed = nextSeed++;
+  while (next < seeds.length && Date.now() - startedAt < minutes * 60_000) {
+    const seed = seeds[next++];
     const r = await runSeed(seed, options);
     results.push(r);
     const mark = r.violations.length === 0 ? 'ok  ' : 'FAIL';
@@ -108,7 +115,7 @@ const disk = results.filter((r) => r.disk?.startsWith('full')).length;
 const diskSkipped = results.find((r) => r.disk?.startsWith('skipped'));
 const lines = [
   '',
-  `soak summary: ${results.length} seeds in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min (${first}…${first + count - 1}${results.length < count ? `, stopped by --minutes after ${results.length}` : ''})`,
+  `soak summary: ${results.length} seeds in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min (${seedRange}${results.length < count ? `, stopped by --minutes after ${results.length}` : ''})`,
   `  renders run          ${sum((r) => r.runs)}`,
   `  kill -9              ${sum((r) => r.kills)}`,
   `  full disk            ${disk} seeds${diskSkipped ? ` (skipped: ${diskSkipped.disk})` : ''}`,
@@ -119,6 +126,7 @@ const lines = [
   `  outside writes       ${count_('outside-write')}`,
   `  other                ${violations.filter((v) => !['duplicate-submission', 'unplanned-submission', 'lost-output', 'corrupt-output', 'overspend', 'credits-mismatch', 'outside-write'].includes(v.invariant)).length} (unfinished, hung, internal-error, refused-resume, rerun-not-idempotent, plan, harness)`,
   `  warnings             ${sum((r) => r.warnings.length)}`,
+  `  render exits         ${Object.entries(exitCounts(results)).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
 ];
 console.log(lines.join('\n'));
 if (violations.length > 0) {
@@ -128,3 +136,9 @@ if (violations.length > 0) {
 }
 if (values.root === undefined && !options.keep) await rm(root, { recursive: true, force: true });
 console.log('\nall invariants held');
+
+function exitCounts(results) {
+  const counts = {};
+  for (const r of results) for (const e of r.exits) counts[e] = (counts[e] ?? 0) + 1;
+  return counts;
+}

@@ -1,6 +1,6 @@
 // One soak seed: a random manifest and fault plan, a standalone simulator, `pixrender render` killed
 // with -9 at random moments and run again until done, then the invariants.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { copyAssets } from './assets.mjs';
@@ -73,6 +73,9 @@ export async function runSeed(seed, options) {
       result.runs++;
       if (kill) killIndex++;
       if (res.killed) {
+        // The journal a resume starts from, for the report of a violation.
+        const journal = await readFile(join(project, '.pixrender', `${MANIFEST}.journal`), 'utf8').catch(() => '(no journal)\n');
+        await appendFile(logFile, `--- journal after kill -9 ---\n${journal}--- end of journal ---\n`);
         result.kills++;
         result.exits.push('kill-9');
         continue;
