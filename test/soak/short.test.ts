@@ -79,6 +79,26 @@ describe('the invariant checker', () => {
   });
 });
 
+describe('the outside-write snapshot', () => {
+  it('sees files added, changed and removed beside the project, and nothing inside it', async () => {
+    const { snapshot, diffSnapshots } = await load('snapshot.mjs');
+    const seedDir = join(dir, 'snap');
+    await mkdir(join(seedDir, 'project'), { recursive: true });
+    await mkdir(join(seedDir, 'tmp'), { recursive: true });
+    await writeFile(join(seedDir, 'tmp', 'kept'), 'a');
+    await writeFile(join(seedDir, 'tmp', 'gone'), 'a');
+    const before = await snapshot(seedDir, ['project']);
+    await writeFile(join(seedDir, 'project', 'inside.mp4'), 'fine');
+    await writeFile(join(seedDir, 'tmp', 'kept'), 'longer');
+    await rm(join(seedDir, 'tmp', 'gone'));
+    await mkdir(join(seedDir, 'home', '.cache'), { recursive: true });
+    await writeFile(join(seedDir, 'home', '.cache', 'leak'), 'x');
+    expect((diffSnapshots(before, await snapshot(seedDir, ['project'])) as string[]).sort()).toEqual(
+      ['added home/', 'added home/.cache/', 'added home/.cache/leak', 'changed tmp/kept', 'removed tmp/gone'].sort(),
+    );
+  });
+});
+
 describe('generated manifests', () => {
   it('validate, and cover every job kind, then-chains, matrices and post steps across 40 seeds', async () => {
     const { generateManifest } = await load('manifest.mjs');
@@ -102,9 +122,9 @@ describe('generated manifests', () => {
 });
 
 describe('a short soak campaign', () => {
-  // Seeds with kill -9 (3, 4, 15), a full disk (3) and failing reconcile lookups (3, 15).
+  // Seeds with kill -9, resets after acceptance and failing reconcile lookups (GET scheduler / GET videos).
   it('keeps every promise through faults, kill -9 and resumes', async () => {
-    const { code, out } = await node(['soak/run.mjs', '--seed', '3,4,15', '--root', join(dir, 'campaign')], 280_000);
+    const { code, out } = await node(['soak/run.mjs', '--seed', '39,50,56', '--root', join(dir, 'campaign')], 280_000);
     expect(out).toMatch(/soak summary: 3 seeds/);
     expect(Number(/kill -9\s+(\d+)/.exec(out)?.[1])).toBeGreaterThan(0);
     expect(out, out).toMatch(/all invariants held/);
