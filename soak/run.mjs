@@ -119,6 +119,7 @@ const lines = [
   `  renders run          ${sum((r) => r.runs)}`,
   `  kill -9              ${sum((r) => r.kills)}`,
   `  full disk            ${disk} seeds${diskSkipped ? ` (skipped: ${diskSkipped.disk})` : ''}`,
+  `  fault kinds (seeds)  ${Object.entries(kindCounts(results)).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   `  faults injected      ${Object.entries(byKind).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   `  duplicates           ${count_('duplicate-submission') + count_('unplanned-submission')}`,
   `  lost/corrupt outputs ${count_('lost-output') + count_('corrupt-output')}`,
@@ -140,5 +141,11 @@ console.log('\nall invariants held');
 function exitCounts(results) {
   const counts = {};
   for (const r of results) for (const e of r.exits) counts[e] = (counts[e] ?? 0) + 1;
+  return counts;
+}
+
+function kindCounts(results) {
+  const counts = {};
+  for (const r of results) for (const k of r.faults) counts[k] = (counts[k] ?? 0) + 1;
   return counts;
 }
