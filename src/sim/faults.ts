@@ -1,8 +1,9 @@
 /**
  * Fault injection: probabilistic 500s, connection resets (before processing, or after the request was
  * processed — which leaves a POST's outcome unknown to the client), added latency, truncated media and
- * 429 storms, plus one-shot forced errors per endpoint. Every decision draws from a seeded stream, a
- * fixed number of draws per request, so a run with the same seed and request order replays exactly.
+ * 429 storms, per-endpoint error rates (e.g. the reconcile lookups GET scheduler / GET videos), plus
+ * one-shot forced errors per endpoint. Every decision draws from a seeded stream, a fixed number of draws
+ * per request for a given configuration, so a run with the same seed and request order replays exactly.
  */
 import type { Random } from './rng.js';
 
@@ -21,6 +22,16 @@ export interface FaultOptions {
   storm429?: number;
   /** Periods, in ms of simulator clock time since start, during which every generation POST gets 429. */
   stormWindows?: { fromMs: number; toMs: number }[];
+  /** Per-endpoint error rates: a request to `endpoint` fails with `error` with this probability. */
+  endpointErrors?: EndpointError[];
+}
+
+/** One per-endpoint error rate. The first rule whose endpoint matches a request applies. */
+export interface EndpointError {
+  /** A route name, optionally with its method: "GET scheduler", "videos", "POST videos/create", "media". */
+  endpoint: string;
+  probability: number;
+  error: ForcedError;
 }
 
 /** What a forced error does: answer with this status, or destroy the socket before / after processing. */
@@ -78,6 +89,8 @@ export class FaultInjector {
     const rTruncate = this.random();
     const rStorm = this.random();
     const o = this.options;
+    // Drawn only when rules exist, so configurations without them keep the stream they always had.
+    const rEndpoint = o.endpointErrors && o.endpointErrors.length > 0 ? this.random() : 1;
     const decision: FaultDecision = {
       resetBefore: rBefore < (o.resetBefore ?? 0),
       resetAfter: rAfter < (o.resetAfter ?? 0),
@@ -87,7 +100,8 @@ export class FaultInjector {
       forced: false,
     };
     if (r500 < (o.error500 ?? 0)) decision.status = 500;
-    const forced = this.takeForced(method, endpoint);
+    const rule = o.endpointErrors?.find((r) => matchesEndpoint(r.endpoint, method, endpoint));
+    const forced = this.takeForced(method, endpoint) ?? (rule && rEndpoint < rule.probability ? rule.error : undefined);
     if (forced !== undefined) {
       decision.forced = true;
       decision.status = undefined;
@@ -116,6 +130,11 @@ export class FaultInjector {
   }
 }
 
+function matchesEndpoint(rule: string, method: string, endpoint: string): boolean {
+  const key = normaliseEndpoint(rule);
+  return key === endpoint || key === `${method} ${endpoint}`;
+}
+
 function normaliseEndpoint(endpoint: string): string {
   const m = /^([A-Z]+)\s+(.*)$/.exec(endpoint.trim());
   const strip = (p: string) => p.replace(/^\/+|\/+$/g, '').replace(/^v2\/pixverse\//, '');
@@ -124,7 +143,9 @@ function normaliseEndpoint(endpoint: string): string {
 
 /**
  * Parses the CLI fault syntax, e.g.
- * `500=0.05,reset=0.02,reset-after=0.02,latency=50-200,truncate=0.1,storm=0.3,storm-window=10000-20000`.
+ * `500=0.05,reset=0.02,reset-after=0.02,latency=50-200,truncate=0.1,storm=0.3,storm-window=10000-20000`,
+ * and per-endpoint error rates `fail[GET scheduler]=0.3` (500), `fail[GET videos]=0.2:503`,
+ * `fail[POST videos/create]=0.1:reset-after` (`reset`, `reset-after` or a status 400…599).
  * Throws an Error naming the bad item.
  */
 export function parseFaultSpec(spec: string): FaultOptions {
@@ -147,6 +168,11 @@ export function parseFaultSpec(spec: string): FaultOptions {
       if (max < min) throw new Error(`fault "${name}": ${max} is less than ${min}`);
       return { min, max };
     };
+    const endpointRule = /^fail\[([^\]]+)\]$/.exec(name);
+    if (endpointRule) {
+      faults.endpointErrors = [...(faults.endpointErrors ?? []), parseEndpointError(endpointRule[1]!.trim(), value)];
+      continue;
+    }
     switch (name) {
       case '500':
         faults.error500 = probability();
@@ -172,8 +198,21 @@ export function parseFaultSpec(spec: string): FaultOptions {
         break;
       }
       default:
-        throw new Error(`unknown fault "${name}" (known: 500, reset, reset-after, latency, truncate, storm, storm-window)`);
+        throw new Error(`unknown fault "${name}" (known: 500, reset, reset-after, latency, truncate, storm, storm-window, fail[ENDPOINT])`);
     }
   }
   return faults;
+}
+
+/** `P` or `P:ERROR` of `fail[ENDPOINT]=…`, ERROR being a status 400…599, `reset` or `reset-after`. */
+function parseEndpointError(endpoint: string, value: string): EndpointError {
+  const [p = '', error = '500', extra] = value.split(':').map((s) => s.trim());
+  const probability = Number(p);
+  if (extra !== undefined || p === '' || !Number.isFinite(probability) || probability < 0 || probability > 1)
+    throw new Error(`fault "fail[${endpoint}]" expects a probability 0…1, optionally :STATUS, :reset or :reset-after, got "${value}"`);
+  if (error === 'reset') return { endpoint, probability, error: 'ECONNRESET' };
+  if (error === 'reset-after') return { endpoint, probability, error: 'ECONNRESET_AFTER' };
+  const status = Number(error);
+  if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`fault "fail[${endpoint}]": "${error}" is not a status 400…599, reset or reset-after`);
+  return { endpoint, probability, error: status };
 }
