@@ -95,7 +95,7 @@ async function claimInFolder(manifestFile: string, folder: string, mine: Output[
     for (const [name, owner] of Object.entries(claims)) if (owner !== me && (await alive(owner))) next[name] = owner;
     for (const name of names) next[name] = me;
     if (!sameClaims(claims, next)) await writeFileAtomic(claimsFile, serialize(next));
-    await removeStaleDownloads(folder, names);
+    await removeStaleTemps(folder, names);
     return [];
   } finally {
     await lock.release();
@@ -103,13 +103,13 @@ async function claimInFolder(manifestFile: string, folder: string, mine: Output[
 }
 
 /**
- * Download temp files (`.<name>.<12 hex>.part`, api/download.ts) of names this manifest now owns, left by
- * a run that was killed mid-download. Safe because the caller holds this manifest's run lock.
+ * Temp files of names this manifest now owns — downloads (`.<name>.<12 hex>.part`, api/download.ts) and
+ * atomic writes such as post steps (`.<name>.<12 hex>.tmp<ext>`, state/atomic.ts) — left by a killed run. Safe because the caller holds this manifest's run lock.
  */
-async function removeStaleDownloads(folder: string, names: ReadonlySet<string>): Promise<void> {
+async function removeStaleTemps(folder: string, names: ReadonlySet<string>): Promise<void> {
   const entries = await readdir(folder).catch(() => [] as string[]);
   for (const entry of entries) {
-    const m = /^\.(.+)\.[0-9a-f]{12}\.part$/.exec(entry);
+    const m = /^\.(.+)\.[0-9a-f]{12}\.(?:part|tmp(?:\.[^.]+)?)$/.exec(entry);
     if (m && names.has(m[1]!)) await rm(join(folder, entry), { force: true }).catch(() => undefined);
   }
 }

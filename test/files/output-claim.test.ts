@@ -92,12 +92,13 @@ describe('two manifests, one output folder', () => {
     ran((await rig.render()).outcome);
   });
 
-  it('a download temp file left by a killed run is removed for its own names only', async () => {
+  it('a download or atomic-write temp file left by a killed run is removed for its own names only', async () => {
     rig = await makeRig({}, 'a.yaml');
     await rig.write(manifest('  shot:\n    prompt: first\n'));
     const folder = join(rig.dir, 'renders', 'test');
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, '.shot.mp4.0123456789ab.part'), 'half a download');
+    await writeFile(join(folder, '.shot.mp4.0123456789ab.tmp.mp4'), 'half a post step');
     await writeFile(join(folder, '.other.mp4.0123456789ab.part'), 'someone else’s');
     ran((await rig.render()).outcome);
     expect((await readdir(folder)).sort()).toEqual(['.other.mp4.0123456789ab.part', CLAIMS_FILE, 'shot.mp4']);
