@@ -49,7 +49,7 @@ export async function startSim({ seed, timeScale, accounts, maxJobs, faults, med
 /**
  * Runs `pixrender ARGS` with the environment of the project (HOME and TMPDIR inside the seed's folder,
  * so writes outside the project are seen). `killWhen` (optional) resolves when the child must be killed
- * with SIGKILL. Resolves { code, signal, killed, timedOut, ms }.
+ * with SIGKILL. Resolves { code, signal, killed, timedOut, ms, stdout, stderr }.
  */
 export function runCli(args, { env, cwd, log, timeoutMs, killWhen }) {
   const started = Date.now();
@@ -61,7 +61,11 @@ export function runCli(args, { env, cwd, log, timeoutMs, killWhen }) {
     stdout += chunk;
     out.write(chunk);
   });
-  child.stderr.on('data', (chunk) => out.write(chunk));
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    out.write(chunk);
+  });
   let killed = false;
   let timedOut = false;
   const kill = (why) => {
@@ -77,6 +81,6 @@ export function runCli(args, { env, cwd, log, timeoutMs, killWhen }) {
     clearTimeout(timer);
     out.write(`[exit ${code ?? signal}${killed ? ', kill -9 by the soak' : ''}${timedOut ? ', timed out' : ''}]\n`);
     out.end();
-    return { code, signal, killed, timedOut, ms: Date.now() - started, stdout };
+    return { code, signal, killed, timedOut, ms: Date.now() - started, stdout, stderr };
   });
 }
