@@ -91,7 +91,7 @@ async function explain(error: unknown): Promise<{ message: string; code: number 
   }
   if (error instanceof StateError) return { message: error.message, code: 2 };
   if (error instanceof BackendError) return { message: error.message, code: 2 };
-  if (error instanceof FfmpegError || (error instanceof Error && error.message.startsWith('ffmpeg not found'))) return { message: error.message, code: 1 };
+  if (error instanceof FfmpegError) return { message: error.message, code: 1 };
   const file = fileProblem(error);
   if (file) return { message: file, code: 2 };
   return undefined;
