@@ -13,7 +13,7 @@ main{padding:16px 20px;display:flex;flex-direction:column;gap:20px}
 .card:focus,.card:target{outline:3px solid var(--accent);outline-offset:2px}
 .card h3{margin:0 0 6px;font-size:1em;word-break:break-all}.card h3 a{color:inherit}
 .kind{font-weight:normal;color:var(--muted);font-size:.85em}
-.sim{font-size:.7em;background:var(--warn);color:var(--bg);padding:1px 5px;border-radius:4px;letter-spacing:.05em}
+.sim{white-space:nowrap;font-size:.7em;background:var(--warn);color:var(--bg);padding:1px 5px;border-radius:4px;letter-spacing:.05em}
 video{width:100%;aspect-ratio:16/9;background:#000;border-radius:4px;display:block}
 .noclip{aspect-ratio:16/9;display:grid;place-items:center;border:1px dashed var(--line);color:var(--muted);border-radius:4px}
 .state{margin:6px 0;font-weight:600}.st-cached{color:var(--ok)}.st-failed,.st-skipped,.st-missing{color:var(--bad)}.st-stale,.st-pending,.st-rendering,.st-not-rendered{color:var(--warn)}
