@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The gallery in headless Chromium: a rendered project's static page (every clip loads its metadata,
  * lineage links reach the right card), and `watch --serve` showing a new clip after a prompt edit without
