@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The gallery in headless Chromium: a rendered project's static page (every clip loads its metadata,
  * lineage links reach the right card), and `watch --serve` showing a new clip after a prompt edit without
@@ -60,17 +59,20 @@ describe('gallery in Chromium', () => {
       await expect.poll(() => cards.count()).toBe(6);
       // Every card's clip loads: its duration comes from the file itself.
       await expect
-        .poll(() => page.$$eval('main article.card > video', (vs) => vs.map((v) => (v as HTMLVideoElement).duration)), { timeout: 20_000 })
+        .poll(() => page.$$eval('main article.card > video', (vs) => vs.map((v) => (v as unknown as { duration: number }).duration)), { timeout: 20_000 })
         .toEqual(Array(6).fill(expect.any(Number)));
-      const durations = await page.$$eval('main article.card > video', (vs) => vs.map((v) => (v as HTMLVideoElement).duration));
+      const durations = await page.$$eval('main article.card > video', (vs) => vs.map((v) => (v as unknown as { duration: number }).duration));
       expect(durations.every((d) => d > 0)).toBe(true);
       // The manifest's markup-like text is shown as text.
       await expect.poll(() => page.locator('article[data-job="night"] .prompt').textContent()).toBe('Night falls & the <beam> sweeps');
       await page.locator('article[data-job="night"] a.lineage-link[data-target="intro"]').click();
-      const focused = await page.evaluate(() => ({ hash: location.hash, job: (document.activeElement as HTMLElement).dataset.job }));
+      const focused = await page.evaluate(() => {
+        const g = globalThis as unknown as { location: { hash: string }; document: { activeElement: { dataset: { job?: string } } } };
+        return { hash: g.location.hash, job: g.document.activeElement.dataset.job };
+      });
       expect(focused).toEqual({ hash: '#job-intro', job: 'intro' });
       await page.locator('a.lineage-link[data-target="night"]').click();
-      expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.job)).toBe('night');
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { dataset: { job?: string } } } }).document.activeElement.dataset.job)).toBe('night');
       // Filtering by text leaves the matching cards.
       await page.fill('#q', 'ink');
       expect(await page.locator('main article.card:visible').count()).toBe(2);
