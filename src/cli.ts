@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   graph: { summary: 'print the job graph as mermaid, dot or json', load: () => import('./commands/graph.js').then((m) => m.command) },
   status: { summary: 'collect results of submitted jobs (e.g. after render --no-wait)', load: () => import('./commands/status.js').then((m) => m.command) },
   watch: { summary: 'render, then re-render what changes on every save', load: () => import('./commands/watch.js').then((m) => m.command) },
+  gallery: { summary: 'write a static HTML gallery of the renders', load: () => import('./commands/gallery.js').then((m) => m.command) },
   models: { summary: 'print the models catalog: capabilities and credit prices', load: () => import('./commands/models.js').then((m) => m.command) },
   sim: { summary: 'run the PixVerse API simulator as a standalone HTTP server', load: () => import('./commands/sim.js').then((m) => m.command) },
 };

@@ -29,6 +29,9 @@ Options:
   --json                 NDJSON events on stdout (watch events: watching, change, superseded, invalid,
                          plan, refused, backend, error, idle; and every run's events)
   --plain                plain progress lines even on a terminal
+  --serve                serve the gallery on http://127.0.0.1 and update it live as jobs start,
+                         finish, fail or go stale (see pixrender gallery)
+  --port N               the gallery's port with --serve (default: any free port)
   -h, --help             show this help
 
 Ctrl-C stops submitting and exits once state is saved; a second Ctrl-C exits at once.
@@ -53,6 +56,8 @@ async function runWatch(argv: string[]): Promise<number> {
       'time-scale': { type: 'string' },
       json: { type: 'boolean' },
       plain: { type: 'boolean' },
+      serve: { type: 'boolean' },
+      port: { type: 'string' },
     },
     usage,
   );
@@ -66,6 +71,9 @@ async function runWatch(argv: string[]): Promise<number> {
   if (budgetCredits !== undefined && budgetCredits < 0) throw new UsageError(`--budget must be 0 or more, got ${budgetCredits}`);
   const timeScale = numberFlag(flags, 'time-scale');
   const json = flags.values.json === true;
+  const port = numberFlag(flags, 'port');
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0-65535, got ${port}`);
+  if (port !== undefined && !flags.values.serve) throw new UsageError('--port needs --serve');
 
   // A broken project config stops watch before it starts (exit 2) like every other command; a broken
   // manifest does not: watch waits for the save that fixes it.
@@ -90,11 +98,18 @@ async function runWatch(argv: string[]): Promise<number> {
 
   if (flags.values.preview && !json)
     err('Preview: each save renders at 360p and 5 s where the model allows; clips go to <output dir>/preview/ and state to .pixrender/preview/ (the real lock and outputs are left alone).\n');
+  const gallery = flags.values.serve
+    ? await (await import('../gallery/server.js')).startGalleryServer(file, { ...(port !== undefined ? { port } : {}), ...(flags.values.preview ? { preview: true } : {}) })
+    : undefined;
+  if (gallery) err(`Gallery: ${gallery.url}\n`);
   const interrupt = interruptSignal();
   try {
     const result = await watchManifest(file, {
       signal: interrupt.signal,
-      onEvent: (e) => view.onEvent(e),
+      onEvent: (e) => {
+        view.onEvent(e);
+        gallery?.onEvent(e);
+      },
       ...(debounceMs !== undefined ? { debounceMs } : {}),
       ...(budgetCredits !== undefined ? { budgetCredits } : {}),
       ...(flags.values.preview ? { preview: true } : {}),
@@ -107,5 +122,6 @@ async function runWatch(argv: string[]): Promise<number> {
     return result.interrupted ? 130 : 0;
   } finally {
     interrupt.dispose();
+    await gallery?.close();
   }
 }

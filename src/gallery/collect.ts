@@ -1,0 +1,114 @@
+/**
+ * The reads behind a gallery: the project (config, manifest, graph), the state snapshot (lock + journal,
+ * read without the run lock so a render may be going on), which outputs are on disk, the renders kept
+ * aside, and one poster frame per clip (ffmpeg, cached by the clip's content hash).
+ */
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Diagnostic } from '../diagnostic.js';
+import type { RunEvent } from '../events.js';
+import { runFfmpeg } from '../ffmpeg.js';
+import { loadProject, planFor, type Loaded } from '../pipeline.js';
+import { backendKindFor, presentOutputs } from '../plan-inputs.js';
+import { readStateSnapshot } from '../state/store.js';
+import { previewManifest, previewState } from '../watch/preview.js';
+import { anchorOf, type AsideClip, type GalleryInput } from './model.js';
+
+export interface CollectOptions {
+  /** Where index.html goes; default: the manifest's output folder. */
+  out?: string;
+  /** The `watch --preview` namespace: its lock, journal and outputs. */
+  preview?: boolean;
+  events?: readonly RunEvent[];
+  live?: boolean;
+  env?: NodeJS.ProcessEnv;
+  now?: Date;
+}
+
+export type Collected =
+  | { ok: true; input: GalleryInput; loaded: Loaded }
+  | { ok: false; errors: number; message: string; diagnostics: Diagnostic[]; sources: Map<string, string> };
+
+export const POSTER_DIR = 'gallery-posters';
+
+export async function collectGallery(manifestFile: string, options: CollectOptions = {}): Promise<Collected> {
+  const file = resolve(manifestFile);
+  const loaded = await loadProject(manifestFile, options.preview ? { adjust: previewManifest } : {});
+  if (!loaded.ok) {
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+    return { ok: false, errors: errors.length, message: errors[0]?.message ?? 'the manifest does not validate', diagnostics: loaded.diagnostics, sources: loaded.sources };
+  }
+  const manifestDir = dirname(file);
+  const snapshot = await readStateSnapshot(file, options.preview ? previewState(file) : {});
+  const present = await presentOutputs(loaded.graph, snapshot.lock);
+  const plan = planFor(loaded, snapshot.lock, present, undefined, backendKindFor(loaded.config, options.env ?? process.env));
+  const galleryDir = resolve(options.out ?? loaded.graph.manifest.outputDir);
+  const aside = await asideClips(manifestDir, plan.jobs.map((j) => j.id));
+  const clips = [
+    ...plan.jobs.flatMap((j) => (present.has(j.id) && Object.hasOwn(snapshot.lock.jobs, j.id) ? [{ id: j.id, file: snapshot.lock.jobs[j.id]!.output, version: snapshot.lock.jobs[j.id]!.sha256.slice(0, 12) }] : [])),
+    ...aside.map((a) => ({ id: a.job, file: a.file, version: a.fingerprint })),
+  ];
+  const posters = await makePosters(manifestDir, galleryDir, clips);
+  return {
+    ok: true,
+    loaded,
+    input: {
+      plan,
+      lock: snapshot.lock,
+      pending: snapshot.pending,
+      failed: snapshot.failed,
+      present,
+      events: options.events ?? [],
+      aside,
+      posters,
+      manifestName: loaded.graph.manifest.name,
+      manifestDir,
+      galleryDir,
+      generatedAt: (options.now ?? new Date()).toISOString(),
+      live: options.live ?? false,
+    },
+  };
+}
+
+/** `.pixrender/aside/<job>@<fingerprint12>.mp4`, named the way execute/attempts.ts names them. */
+async function asideClips(manifestDir: string, jobs: readonly string[]): Promise<AsideClip[]> {
+  const names = await readdir(join(manifestDir, '.pixrender', 'aside')).catch(() => [] as string[]);
+  const bySafeName = new Map(jobs.map((j) => [j.replace(/[^\w.\-[\]=,]/g, '_'), j] as const));
+  const clips: AsideClip[] = [];
+  for (const name of names.sort()) {
+    const m = /^(.+)@([0-9a-f]{12})\.mp4$/.exec(name);
+    const job = m ? bySafeName.get(m[1]!) : undefined;
+    if (m && job) clips.push({ job, fingerprint: m[2]!, file: `.pixrender/aside/${name}` });
+  }
+  return clips;
+}
+
+/** One JPEG per clip version; a clip ffmpeg cannot read simply has no poster. */
+async function makePosters(manifestDir: string, galleryDir: string, clips: { id: string; file: string; version: string }[]): Promise<Map<string, string>> {
+  const posters = new Map<string, string>();
+  const dir = join(galleryDir, POSTER_DIR);
+  await mkdir(dir, { recursive: true });
+  for (const clip of clips) {
+    const poster = join(dir, `${anchorOf(clip.id)}-${clip.version}.jpg`);
+    const ok = (await exists(poster)) || (await extractPoster(resolve(manifestDir, clip.file), poster));
+    if (ok) posters.set(clip.file, relative(manifestDir, poster).split(sep).join('/'));
+  }
+  return posters;
+}
+
+async function extractPoster(video: string, poster: string): Promise<boolean> {
+  const temp = `${poster}.${process.pid}.tmp.jpg`;
+  const args = (seek: string[]) => [...seek, '-i', `file:${video}`, '-frames:v', '1', '-vf', 'scale=480:-2', '-q:v', '5', '-y', `file:${temp}`];
+  try {
+    // A frame a little in, where a clip that fades in already shows something; a shorter clip: its first frame.
+    await runFfmpeg(args(['-ss', '0.5'])).catch(() => runFfmpeg(args([])));
+    if (!(await exists(temp))) await runFfmpeg(args([]));
+    await rename(temp, poster);
+    return true;
+  } catch {
+    await rm(temp, { force: true });
+    return false;
+  }
+}
+
+const exists = (file: string): Promise<boolean> => stat(file).then((s) => s.size > 0, () => false);
