@@ -6,7 +6,7 @@
  */
 import type { PixverseApi } from '../api/api.js';
 import { isApiError } from '../api/errors.js';
-import { videoOutcome, type VideoObject } from '../api/protocol.js';
+import { schedulerItemId, videoOutcome, type VideoObject } from '../api/protocol.js';
 import type { Clock } from '../clock.js';
 
 interface Watched {
@@ -96,7 +96,7 @@ export class Poller {
         try {
           this.options.onRequest?.('scheduler/available');
           const available = await api.getSchedulerAvailable();
-          executing = new Set(available.executing.map((e) => e.video_id));
+          executing = new Set(available.executing.flatMap((e) => schedulerItemId(e) ?? []));
           this.consecutiveErrors = 0;
         } catch (error) {
           if (isApiError(error, 'unauthorized')) {
