@@ -11,6 +11,7 @@ import type { DownloadResult, ListOptions, PixverseApi } from './api.js';
 import { download } from './download.js';
 import { ApiError, apiMessageFrom, classifyTransportError, kindOfStatus, mayHaveCreatedJob, redactor, retryAfterSeconds } from './errors.js';
 import type * as P from './protocol.js';
+import { schedulerItemId } from './protocol.js';
 
 export interface PixverseClientOptions {
   /** The API base, e.g. `https://api.useapi.net/v2/pixverse` or a simulator's `url`. */
@@ -157,18 +158,22 @@ export class PixverseClient implements PixverseApi {
     return this.#listOf('videos/restyles', 'items', { email }) as Promise<P.RestylesResponse>;
   }
 
-  /** Items carry `videoId` whichever shape the API used (`videoId` 2024–2025, `id` 2026, `video_id`). */
+  /** Items carry `videoId` whichever shape the API used (`id` 2026, `videoId` / `video_id` before). */
   async getScheduler(): Promise<P.SchedulerItem[]> {
     const data = await this.#call('GET', 'scheduler');
     const items = Array.isArray(data) ? data : ((data as { items?: unknown; data?: unknown } | null)?.items ?? (data as { data?: unknown } | null)?.data);
-    if (!Array.isArray(items)) throw new ApiError({ kind: 'server', method: 'GET', endpoint: 'scheduler', status: 200, detail: 'invalid-response' });
-    return items.map((item: Record<string, unknown>) => {
-      const id = [item.videoId, item.id, item.video_id].find((v) => typeof v === 'string' && v !== '') as string | undefined;
-      return { ...item, ...(id ? { videoId: id } : {}) } as P.SchedulerItem;
-    });
+    if (!Array.isArray(items)) throw this.#invalid('scheduler');
+    return items.map(withVideoId);
   }
-  getSchedulerAvailable(): Promise<P.SchedulerAvailable> {
-    return this.#call('GET', 'scheduler/available') as Promise<P.SchedulerAvailable>;
+  /** Refuses an answer whose executing items carry no id: reading it as "nothing runs" would look finished. */
+  async getSchedulerAvailable(): Promise<P.SchedulerAvailable> {
+    const data = (await this.#call('GET', 'scheduler/available')) as Partial<P.SchedulerAvailable> | null;
+    const executing = data?.executing;
+    if (!Array.isArray(executing) || !executing.every((item) => item && schedulerItemId(item) !== undefined)) throw this.#invalid('scheduler/available');
+    return { executing: executing.map(withVideoId), available: Array.isArray(data?.available) ? data.available : [] };
+  }
+  #invalid(endpoint: string): ApiError {
+    return new ApiError({ kind: 'server', method: 'GET', endpoint, status: 200, detail: 'invalid-response' });
   }
   async deleteScheduler(videoId: string): Promise<void> {
     await this.#call('DELETE', `scheduler/${pathSegment(videoId)}`);
@@ -273,4 +278,10 @@ export class PixverseClient implements PixverseApi {
     const qs = params.toString();
     return `${this.baseUrl}/${route}${qs ? `?${qs}` : ''}`;
   }
+}
+
+/** A scheduler item with `videoId` set from whichever id field the API used. */
+function withVideoId(item: P.SchedulerItem): P.SchedulerItem {
+  const id = item && typeof item === 'object' ? schedulerItemId(item) : undefined;
+  return id ? { ...item, videoId: id } : item;
 }

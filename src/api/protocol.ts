@@ -223,38 +223,54 @@ export interface RestylesResponse {
   items: RestylePreset[];
 }
 
-/** GET scheduler. `videoId` in 2024–2025, `id` + `type` in 2026: accept all. */
+/**
+ * One executing job in GET scheduler and GET scheduler/available. Since 2026-03-09 both list `{id, type}`;
+ * before, scheduler used `videoId` and scheduler/available `video_id`. Read the id with `schedulerItemId`.
+ */
 export interface SchedulerItem {
-  videoId?: string;
   id?: string;
   type?: string;
+  videoId?: string;
+  video_id?: string;
   started: string;
   elapsed: string;
   replyUrl?: string;
   replyRef?: string;
 }
 export interface SchedulerAvailable {
-  executing: { video_id: string; started: string; elapsed: string; replyUrl?: string; replyRef?: string }[];
+  executing: SchedulerItem[];
   available: { email: string; maxJobs: number; executing: number; available: number }[];
 }
 
-/** Statuses of §3.1. QUEUED is documented as final, but is not: clients treat it as pending. */
-export const VideoStatus = { COMPLETED: 1, QUEUED: 5, MODERATED: 7, FAILED: 8, GENERATING: 10 } as const;
+/** The job id of a scheduler item in any shape the API has used; undefined when it carries none. */
+export function schedulerItemId(item: SchedulerItem): string | undefined {
+  return [item.id, item.videoId, item.video_id].find((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** Statuses of §3.1 and the 2026 reference §4.11. QUEUED is printed final, but is not: clients treat it as pending. */
+export const VideoStatus = { COMPLETED: 1, QUEUED: 5, MODERATED: 7, FAILED: 8, GENERATING_2026: 9, GENERATING: 10 } as const;
 
 export const STATUS_NAMES: Record<number, string> = {
   1: 'COMPLETED',
   5: 'QUEUED',
   7: 'MODERATED',
   8: 'FAILED',
+  9: 'GENERATING',
   10: 'GENERATING',
 };
 
-/** A video is done when status 1 with a URL and a width (§3.2), or failed when 7/8. */
+/**
+ * Done when status 1 with a URL and a width (§3.2); failed when 7/8, or when a 200 carries an `error`
+ * string (2026 §7). An unknown code counts as failed only when the API marks it final; status 5 stays
+ * pending whatever `video_status_final` says.
+ */
 export function videoOutcome(v: VideoObject): 'pending' | 'completed' | 'moderated' | 'failed' {
   if (v.video_status === VideoStatus.MODERATED) return 'moderated';
   if (v.video_status === VideoStatus.FAILED) return 'failed';
   if (v.video_status === VideoStatus.COMPLETED && v.url && (v.output_width ?? 0) > 0) return 'completed';
-  return 'pending';
+  if (typeof v.error === 'string' && v.error !== '') return 'failed';
+  if (v.video_status in STATUS_NAMES) return 'pending';
+  return v.video_status_final === true ? 'failed' : 'pending';
 }
 
 export const UPLOAD_CONTENT_TYPES: Record<string, string> = {

@@ -23,7 +23,7 @@ import type { RunContext, RunGate } from './context.js';
 import { Downloads } from './downloads.js';
 import { InputResolver, type JobOutput, LocalInputError } from './inputs.js';
 import { LockWriter } from './lock-writer.js';
-import { DEFAULT_TUNING, type ExecuteOptions, type ExecuteResult } from './options.js';
+import { DEFAULT_TUNING, MIN_POLL_FLOOR_MS, type ExecuteOptions, type ExecuteResult } from './options.js';
 import { outcomeOfError } from './outcome.js';
 import { Poller } from './poller.js';
 import { runPostSteps } from './post.js';
@@ -61,7 +61,7 @@ class Executor {
     const poller = new Poller({
       api: o.api,
       clock,
-      minIntervalMs: scaled(tuning.minPollMs),
+      minIntervalMs: scaled(Math.max(MIN_POLL_FLOOR_MS, tuning.minPollMs)),
       maxIntervalMs: scaled(tuning.maxPollMs) * (o.callbacks ? 4 : 1),
       ...(o.callbacks ? { expectedFactor: 1.5 } : {}),
       ...(o.signal ? { signal: o.signal } : {}),

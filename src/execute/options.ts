@@ -12,18 +12,22 @@ export interface Tuning {
   maxUnknownOutcomes: number;
   /** Lookups of an unknown outcome in one run before it is left for a later run. */
   reconcileAttempts: number;
+  /** Shortest time between scheduler ticks against the real API (never below MIN_POLL_FLOOR_MS); the time scale shortens it for the simulator. */
   minPollMs: number;
   maxPollMs: number;
   downloadConcurrency: number;
   downloadAttempts: number;
 }
 
+/** useapi's own scripts poll every 15 s; below 5 s a real token would hammer GET scheduler/available. */
+export const MIN_POLL_FLOOR_MS = 5_000;
+
 export const DEFAULT_TUNING: Tuning = {
   busyBackoffMs: 10_000,
   busyBackoffMaxMs: 60_000,
   maxUnknownOutcomes: 5,
   reconcileAttempts: 6,
-  minPollMs: 1_000,
+  minPollMs: 10_000,
   maxPollMs: 30_000,
   downloadConcurrency: 8,
   downloadAttempts: 12,

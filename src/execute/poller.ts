@@ -1,12 +1,12 @@
 /**
  * Watches many in-flight jobs with few requests. One GET scheduler/available lists every executing job
  * of the token, so each tick costs one request for all jobs; a job that has left the executing list is
- * fetched once with GET videos/{id}. Ticks are paced by when the soonest job is expected to finish
- * (catalog timing), not by a fixed interval.
+ * fetched once with GET videos/{id}. The first tick comes when the soonest job is expected to finish
+ * (catalog timing); ticks are then at least `minIntervalMs` apart however late the jobs run.
  */
 import type { PixverseApi } from '../api/api.js';
 import { isApiError } from '../api/errors.js';
-import { videoOutcome, type VideoObject } from '../api/protocol.js';
+import { schedulerItemId, videoOutcome, type VideoObject } from '../api/protocol.js';
 import type { Clock } from '../clock.js';
 
 interface Watched {
@@ -40,6 +40,7 @@ export class Poller {
   private wake: (() => void) | undefined;
   private sleepUntil = Infinity;
   private tick = 0;
+  private lastTickAt = -Infinity;
   consecutiveErrors = 0;
 
   constructor(private readonly options: PollerOptions) {}
@@ -68,14 +69,16 @@ export class Poller {
     return this.watched.size;
   }
 
-  private nextDelay(): number {
+  /**
+   * Time until the next tick may start: never sooner than `minIntervalMs` after the last one (a late job or
+   * a new submission never speeds polling up), at the soonest expected completion, at the latest `maxIntervalMs`.
+   */
+  private dueIn(): number {
     const { clock, minIntervalMs, maxIntervalMs } = this.options;
     const now = clock.now();
     let soonest = Infinity;
     for (const w of this.watched.values()) soonest = Math.min(soonest, w.expectedAt, w.deadline);
-    // Past the expected time, check at the minimum interval scaled by how late the job is.
-    const wait = soonest - now;
-    return Math.min(maxIntervalMs, Math.max(minIntervalMs, wait));
+    return Math.max(this.lastTickAt + minIntervalMs - now, Math.min(maxIntervalMs, soonest - now));
   }
 
   private async loop(): Promise<void> {
@@ -88,15 +91,20 @@ export class Poller {
           this.watched.clear();
           break;
         }
-        await this.sleep(this.nextDelay());
-        if (this.watched.size === 0) break;
+        const wait = this.dueIn();
+        if (wait > 0) {
+          // A wake (earlier job) only recomputes the wait; the loop re-checks abort and size first.
+          await this.sleep(wait);
+          continue;
+        }
         const tickStart = clock.now();
+        this.lastTickAt = tickStart;
         const tick = ++this.tick;
         let executing: Set<string>;
         try {
           this.options.onRequest?.('scheduler/available');
           const available = await api.getSchedulerAvailable();
-          executing = new Set(available.executing.map((e) => e.video_id));
+          executing = new Set(available.executing.flatMap((e) => schedulerItemId(e) ?? []));
           this.consecutiveErrors = 0;
         } catch (error) {
           if (isApiError(error, 'unauthorized')) {

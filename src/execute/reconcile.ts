@@ -11,7 +11,7 @@
  */
 import type { PixverseApi } from '../api/api.js';
 import { isApiError } from '../api/errors.js';
-import type { VideoObject } from '../api/protocol.js';
+import { schedulerItemId, type VideoObject } from '../api/protocol.js';
 
 export type ReconcileAnswer =
   | { kind: 'found'; videoId: string }
@@ -58,7 +58,7 @@ export async function reconcile(api: PixverseApi, attempt: AttemptRequest, optio
   const get = <T>(what: string, call: () => Promise<T>) => withRetries(what, call, options);
   const running = await get('scheduler', () => api.getScheduler());
   const hit = running.find((item) => item.replyRef === attempt.replyRef);
-  const hitId = hit?.videoId ?? hit?.id;
+  const hitId = hit ? schedulerItemId(hit) : undefined;
   if (hitId) return { kind: 'found', videoId: hitId };
   const emails = Object.keys(await get('accounts', () => api.getAccounts()));
   const videos = new Map<string, VideoObject>();

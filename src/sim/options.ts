@@ -39,6 +39,8 @@ export interface SimulatorOptions {
   offPeakDiscount?: number;
   /** Report `off_peak`/`off_peak_discount` in GET features even without `offPeakDiscount`. @default false */
   offPeakFeatureFields?: boolean;
+  /** Shape of executing items in GET scheduler*: `{id, type}` (since 2026-03-09) or the 2025 `videoId` / `video_id`. @default '2026' */
+  schedulerShape?: '2026' | '2025';
   /** Seconds an off-peak job waits before it is queued (scaled by timeScale). @default catalog timing.off_peak_wait_s */
   offPeakWaitSeconds?: number;
   /** The plan's concurrent-generation limit reported by GET features. @default 8 */
@@ -72,6 +74,7 @@ export interface ResolvedOptions {
   offPeakDiscount?: number;
   offPeakFeatureFields: boolean;
   offPeakWaitSeconds: number;
+  schedulerShape: '2026' | '2025';
   genSimultaneously: number;
   catalog: Catalog;
   clock: Clock;
@@ -124,6 +127,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     offPeakFeatureFields: o.offPeakFeatureFields ?? o.offPeakDiscount !== undefined,
     offPeakWaitSeconds: o.offPeakWaitSeconds ?? catalog.timing.off_peak_wait_s,
     genSimultaneously: o.genSimultaneously ?? 8,
+    schedulerShape: o.schedulerShape ?? '2026',
     catalog,
     clock: o.clock ?? systemClock,
     mediaDir: o.mediaDir ?? defaultMediaDir(),

@@ -240,13 +240,19 @@ function getRestyles(ctx: SimContext, req: RouteRequest): Reply {
 
 // ---- scheduler -----------------------------------------------------------------------------------
 
+/** Today's `{id, type}` items, or the 2025 shape (`videoId` in scheduler, `video_id` in available). */
+function schedulerItem(ctx: SimContext, j: SimJob, legacyKey: 'videoId' | 'video_id') {
+  const id = ctx.options.schedulerShape === '2025' ? { [legacyKey]: j.videoId } : { id: j.videoId, type: 'video' };
+  return { ...id, ...running(ctx, j) };
+}
+
 function getScheduler(ctx: SimContext): Reply {
-  return json(200, ctx.jobs.scheduled().map((j) => ({ videoId: j.videoId, ...running(ctx, j) })));
+  return json(200, ctx.jobs.scheduled().map((j) => schedulerItem(ctx, j, 'videoId')));
 }
 
 function getSchedulerAvailable(ctx: SimContext): Reply {
   return json(200, {
-    executing: ctx.jobs.scheduled().map((j) => ({ video_id: j.videoId, ...running(ctx, j) })),
+    executing: ctx.jobs.scheduled().map((j) => schedulerItem(ctx, j, 'video_id')),
     available: ctx.accounts.list().map((a) => ({ email: a.email, maxJobs: a.maxJobs, executing: a.executing, available: Math.max(0, a.maxJobs - a.executing) })),
   });
 }

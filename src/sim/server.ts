@@ -34,7 +34,13 @@ export function startServer(ctx: SimContext): Promise<{ server: Server; origin: 
   });
 }
 
+/** Response header that identifies the simulator and its time scale. */
+export const SIMULATOR_HEADER = 'x-pixrender-simulator';
+
 async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Names the simulator on every answer: a client given only its URL paces polling by this scale
+  // and records its renders as simulated, never as paid ones.
+  res.setHeader(SIMULATOR_HEADER, `time-scale=${ctx.options.timeScale}`);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);

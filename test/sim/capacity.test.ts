@@ -91,7 +91,7 @@ describe('capacity', () => {
 });
 
 describe('scheduler', () => {
-  test('GET scheduler lists running jobs with videoId, started, elapsed, replyUrl, replyRef', async () => {
+  test('GET scheduler lists running jobs with {id, type}, started, elapsed, replyUrl, replyRef', async () => {
     const clock = new ManualClock();
     sim = await startSimulator({ clock });
     // 720p 8 s: 5 s queued + 96 s generating, so still running after 72 s.
@@ -100,7 +100,7 @@ describe('scheduler', () => {
     const r = await get(sim, 'scheduler');
     expect(r.status).toBe(200);
     expect(r.body).toEqual([
-      { videoId: body.video_id, started: new Date(clock.now() - 72_000).toISOString(), elapsed: '01:12', replyUrl: 'http://127.0.0.1:9/hook', replyRef: 'shot-0042' },
+      { id: body.video_id, type: 'video', started: new Date(clock.now() - 72_000).toISOString(), elapsed: '01:12', replyUrl: 'http://127.0.0.1:9/hook', replyRef: 'shot-0042' },
     ]);
   });
 
@@ -108,7 +108,7 @@ describe('scheduler', () => {
     sim = await startSimulator({ accounts: [{ email: 'a@example.com', maxJobs: 8 }, { email: 'b@example.com', maxJobs: 5 }], clock: new ManualClock() });
     const { body } = await post(sim, 'videos/create', { prompt: 'a', email: 'a@example.com', replyRef: 'r1' });
     const r = await get(sim, 'scheduler/available');
-    expect(r.body.executing).toEqual([{ video_id: body.video_id, started: expect.any(String), elapsed: '00:00', replyRef: 'r1' }]);
+    expect(r.body.executing).toEqual([{ id: body.video_id, type: 'video', started: expect.any(String), elapsed: '00:00', replyRef: 'r1' }]);
     expect(r.body.available).toEqual([
       { email: 'a@example.com', maxJobs: 8, executing: 1, available: 7 },
       { email: 'b@example.com', maxJobs: 5, executing: 0, available: 5 },

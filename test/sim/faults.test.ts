@@ -67,7 +67,7 @@ describe('faults', () => {
     expect(stats.faults.resetAfter).toBe(1);
     // What a careful client does: look for the job in the scheduler before resubmitting.
     const scheduler = await get(sim, 'scheduler');
-    expect(scheduler.body).toEqual([expect.objectContaining({ videoId: stats.jobs[0]!.video_id, replyRef: 'shot-7' })]);
+    expect(scheduler.body).toEqual([expect.objectContaining({ id: stats.jobs[0]!.video_id, replyRef: 'shot-7' })]);
   });
 
   test('truncated media announces the full length but is cut', async () => {

@@ -28,7 +28,7 @@ describe('state file', () => {
       expect((await get(second, 'features')).body.credit_monthly).toBe(1000 - 30 - 40);
       expect((await get(second, `videos/${done}`)).body).toMatchObject({ video_status: 1, prompt: 'finished' });
       expect((await get(second, `videos/${running}`)).status).toBe(404);
-      expect((await get(second, 'scheduler')).body).toEqual([expect.objectContaining({ videoId: running, replyRef: 'r-9' })]);
+      expect((await get(second, 'scheduler')).body).toEqual([expect.objectContaining({ id: running, replyRef: 'r-9' })]);
       expect((await get(second, 'scheduler/available')).body.available[0].executing).toBe(1);
 
       const reused = await post(second, 'videos/create', { prompt: 'again', first_frame_path: image });

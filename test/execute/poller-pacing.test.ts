@@ -1,0 +1,43 @@
+/** Polite polling: one scheduler call per tick, ticks never closer than the interval, late jobs never speed it up. */
+import { describe, expect, it } from 'vitest';
+import type { PixverseApi } from '../../src/api/api.js';
+import type { Clock } from '../../src/clock.js';
+import { Poller } from '../../src/execute/poller.js';
+
+/** Time moves only when the poller sleeps: a sleep ends by moving the clock to its end (never backwards). */
+function jumpingClock(): Clock {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: (ms) => {
+      const until = now + ms;
+      return new Promise<void>((resolve) => setTimeout(() => { now = Math.max(now, until); resolve(); }, 1));
+    },
+  };
+}
+
+describe('poller pacing', () => {
+  it('6 jobs that run far longer than expected cost at most one scheduler call per tick', async () => {
+    const clock = jumpingClock();
+    const ids = Array.from({ length: 6 }, (_, i) => `user:1-pixverse:a@b.c-video:${i + 1}`);
+    const calls: { what: string; at: number }[] = [];
+    const api = {
+      getSchedulerAvailable: async () => ({ executing: ids.map((id) => ({ id, type: 'video', started: '', elapsed: '' })), available: [] }),
+      getVideo: async () => undefined,
+    } as unknown as PixverseApi;
+    const poller = new Poller({ api, clock, minIntervalMs: 10_000, maxIntervalMs: 30_000, onRequest: (what) => calls.push({ what, at: clock.now() }) });
+    const results: Promise<unknown>[] = [];
+    let lastWatchAt = 0;
+    for (const id of ids) {
+      lastWatchAt = clock.now();
+      results.push(poller.watch(id, 1_000, 120_000));
+      await new Promise((r) => setTimeout(r, 5)); // submissions trickle in while the loop runs
+    }
+    expect(await Promise.all(results)).toEqual(ids.map(() => 'timeout'));
+    const ticks = calls.filter((c) => c.what === 'scheduler/available');
+    expect(calls.filter((c) => c.what === 'videos/{id}')).toEqual([]);
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]!.at - ticks[i - 1]!.at).toBeGreaterThanOrEqual(10_000);
+    // The clock runs on while jobs trickle in: the last deadline bounds the number of ticks.
+    expect(ticks.length).toBeLessThanOrEqual(Math.ceil((lastWatchAt + 120_000 - ticks[0]!.at) / 10_000) + 1);
+  }, 30_000);
+});
