@@ -75,7 +75,7 @@ describe('pixrender plan', () => {
       ['bridge', 'transition', 'render', 30, 30, 15, false, ['intro.1', 'pour']],
     ]);
     expect(Object.keys(json.jobs[0]).sort()).toEqual(
-      ['action', 'credits', 'creditsOffPeak', 'creditsStandard', 'dependsOn', 'duration', 'endpoint', 'fingerprint', 'id', 'kind', 'model', 'offPeak', 'quality', 'reason'].sort(),
+      ['action', 'credits', 'creditsOffPeak', 'creditsStandard', 'dependsOn', 'duration', 'endpoint', 'fingerprint', 'id', 'inFlight', 'kind', 'model', 'offPeak', 'quality', 'reason'].sort(),
     );
     expect(json.jobs[0]).toMatchObject({ endpoint: 'videos/create', model: 'v4.5', quality: '540p', duration: 5, reason: 'no lock entry' });
     expect(json.jobs[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
