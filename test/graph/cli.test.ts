@@ -79,7 +79,7 @@ describe('pixrender plan', () => {
     );
     expect(json.jobs[0]).toMatchObject({ endpoint: 'videos/create', model: 'v4.5', quality: '540p', duration: 5, reason: 'no lock entry' });
     expect(json.jobs[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    expect(json.totals).toEqual({ credits: 120, creditsStandard: 150, jobs: 4, render: 4, cached: 0, download: 0 });
+    expect(json.totals).toEqual({ credits: 120, creditsStandard: 150, jobs: 4, render: 4, inFlight: 0, creditsCommitted: 0, cached: 0, download: 0 });
     expect([json.budget, json.overBudget]).toEqual([1000, false]);
   });
 
