@@ -88,7 +88,6 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
   // A bug's stack is what a report needs; it names code, never the token.
   for (const f of s.failures)
     if (f.outcome?.kind === 'bug') process.stderr.write(`pixrender: internal error in ${printable(f.id)}: ${printable(f.outcome.stack ?? f.outcome.message)}\n`);
-  if (s.pending > 0) process.stdout.write(`${s.pending} job${s.pending === 1 ? '' : 's'} still pending: run \`pixrender status\` to collect\n`);
 }
 
 /**
