@@ -117,8 +117,13 @@ export interface PlannedJob {
   credits: { standard: number; offPeak: number | null };
   /** The chosen mode. */
   offPeak: boolean;
-  /** What this job will spend in this run: 0 for cached/download. */
+  /** What this job will spend in this run: 0 for cached/download and for a job in flight. */
   cost: number;
+  /**
+   * Submitted earlier with this fingerprint and given a video id, not yet completed: already paid for
+   * (`credits` as journaled). The run collects it and submits nothing for it.
+   */
+  inFlight?: { videoId: string; credits: number };
   /** Expected seconds of work (catalog timing, no time scale), for scheduling and polling. */
   expectedSeconds: number;
   /** Longest expected path (seconds) from this job to the end of the graph, itself included. */
@@ -131,13 +136,18 @@ export interface Plan {
   jobs: PlannedJob[];
   totals: {
     jobs: number;
+    /** Jobs to submit in this run (in-flight jobs excluded). */
     render: number;
+    /** Jobs submitted earlier and still rendering: collected, not submitted again. */
+    inFlight: number;
     cached: number;
     download: number;
     /** Credits this run will spend with the chosen modes. */
     credits: number;
     /** What the same renders would cost at the standard rate. */
     creditsStandard: number;
+    /** Credits already committed to the in-flight jobs (not spent again). */
+    creditsCommitted: number;
   };
   budgetCredits?: number;
   overBudget: boolean;

@@ -14,7 +14,7 @@ import type { Diagnostic } from './diagnostic.js';
 import type { EventSink, RunSummary } from './events.js';
 import { execute, type Tuning } from './execute/index.js';
 import type { LockFile, Plan } from './model.js';
-import { plan as makePlan } from './plan.js';
+import { plan as makePlan, type PlanInput } from './plan.js';
 import { backendKindFor, loadGraph, presentOutputs, type GraphOutcome } from './plan-inputs.js';
 import { startSimulator, type Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
@@ -53,7 +53,7 @@ export type LoadOutcome = GraphOutcome;
 /** Config, catalog, manifest, asset hashes and graph: everything a plan needs but the lock. */
 export const loadProject = loadGraph;
 
-export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number | 'unknown', backend?: 'sim' | 'useapi'): Plan {
+export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number | 'unknown', backend?: 'sim' | 'useapi', open?: PlanInput['open']): Plan {
   const budget = loaded.graph.manifest.budgetCredits;
   return makePlan({
     graph: loaded.graph,
@@ -63,6 +63,7 @@ export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, of
     media: loaded.media,
     now: new Date(),
     ...(backend ? { backend } : {}),
+    ...(open ? { open } : {}),
     ...(offPeakMultiplier !== undefined ? { offPeakMultiplier } : {}),
     ...(budget !== undefined ? { budgetCredits: budget } : {}),
   });
@@ -205,7 +206,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
     backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: join(dirname(resolve(manifestFile)), '.pixrender') }));
     options.onBackend?.(backend);
     const present = await presentOutputs(graph, snapshot.lock);
-    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind);
+    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind, snapshot.pending);
     if (plan.overBudget && options.mode === 'render') return { kind: 'over-budget', plan };
     if (options.onPlan?.(plan, snapshot) === false) return { kind: 'refused', plan };
     const result = await execute({

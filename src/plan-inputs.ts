@@ -106,14 +106,15 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
     media: loaded.media,
     now: options.now ?? new Date(),
     backend: options.backend ?? backendKindFor(loaded.config, process.env),
+    open: pending,
     ...(options.offPeakMultiplier !== undefined ? { offPeakMultiplier: options.offPeakMultiplier } : {}),
     ...(options.budgetCredits !== undefined ? { budgetCredits: options.budgetCredits } : {}),
   });
-  // A submission still open with the same fingerprint is collected by render, not submitted again.
+  // An intent without a video id may or may not have created a job: render looks it up before submitting.
   for (const job of result.jobs) {
     const open = pending.get(job.id);
-    if ((job.action === 'render' || job.action === 'stale') && open?.fingerprint === job.fingerprint)
-      job.reason = `${job.reason ?? 'no lock entry'}; submitted earlier${open.videoId ? ` as ${open.videoId}` : ''}, render collects it`;
+    if ((job.action === 'render' || job.action === 'stale') && !job.inFlight && open?.fingerprint === job.fingerprint)
+      job.reason = `${job.reason ?? 'no lock entry'}; an earlier submission may exist, render looks it up first`;
   }
   return { ok: true, plan: result, graph, diagnostics, sources };
 }

@@ -35,6 +35,11 @@ export interface PlanInput {
    * clip is a test pattern); a real render is never replaced by a simulated one of the same fingerprint.
    */
   backend?: 'sim' | 'useapi';
+  /**
+   * Open attempts by job id (the journal's snapshot). One with a video id and the job's fingerprint is
+   * already paid for: the job is in flight, with nothing left to spend.
+   */
+  open?: ReadonlyMap<string, { fingerprint: string; videoId?: string; credits: number }>;
 }
 
 /** A lock entry as read from disk; newer writers may also record the fingerprint record's inputs. */
@@ -67,6 +72,8 @@ export function plan(input: PlanInput): Plan {
     const { action, reason } = decideAction(node, entry, actions, input.outputsPresent, records?.get(job.id)?.inputs, input.backend);
     actions.set(job.id, action);
     const renders = action === 'render' || action === 'stale';
+    const open = renders ? input.open?.get(job.id) : undefined;
+    const inFlight = open?.videoId !== undefined && open.fingerprint === node.fingerprint ? { videoId: open.videoId, credits: open.credits } : undefined;
 
     const start = maxOf(node.dependsOn.map((d) => readyAt.get(d) ?? 0));
     const offPeak = renders && chooseOffPeak(job.offPeak, credits, start, tailNormal.get(job.id) ?? 0, secondsLeft, catalog);
@@ -83,7 +90,8 @@ export function plan(input: PlanInput): Plan {
       ...(reason !== undefined ? { reason } : {}),
       credits,
       offPeak,
-      cost: !renders ? 0 : offPeak ? credits.offPeak! : credits.standard,
+      cost: !renders || inFlight ? 0 : offPeak ? credits.offPeak! : credits.standard,
+      ...(inFlight ? { inFlight } : {}),
       expectedSeconds: !renders ? 0 : expectedRenderSeconds(catalog, spec) + (offPeak ? catalog.timing.off_peak_wait_s : 0),
       remainingPathSeconds: 0,
       job,
@@ -91,14 +99,18 @@ export function plan(input: PlanInput): Plan {
   }
   fillRemainingPath(jobs, graph);
 
-  const rendering = jobs.filter((j) => j.action === 'render' || j.action === 'stale');
+  const renderingAll = jobs.filter((j) => j.action === 'render' || j.action === 'stale');
+  const rendering = renderingAll.filter((j) => !j.inFlight);
+  const inFlight = renderingAll.filter((j) => j.inFlight);
   const totals = {
     jobs: jobs.length,
     render: rendering.length,
+    inFlight: inFlight.length,
     cached: jobs.filter((j) => j.action === 'cached').length,
     download: jobs.filter((j) => j.action === 'download').length,
     credits: rendering.reduce((sum, j) => sum + j.cost, 0),
     creditsStandard: rendering.reduce((sum, j) => sum + j.credits.standard, 0),
+    creditsCommitted: inFlight.reduce((sum, j) => sum + j.inFlight!.credits, 0),
   };
   const budgetCredits = input.budgetCredits ?? graph.manifest.budgetCredits;
   return {

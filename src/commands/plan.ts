@@ -40,6 +40,7 @@ export function planJson(plan: Plan) {
       endpoint: j.endpoint,
       action: j.action,
       reason: j.reason ?? null,
+      inFlight: j.inFlight ?? null,
       credits: j.cost,
       creditsStandard: j.credits.standard,
       creditsOffPeak: j.credits.offPeak,
@@ -55,6 +56,8 @@ export function planJson(plan: Plan) {
       creditsStandard: plan.totals.creditsStandard,
       jobs: plan.totals.jobs,
       render: plan.totals.render,
+      inFlight: plan.totals.inFlight,
+      creditsCommitted: plan.totals.creditsCommitted,
       cached: plan.totals.cached,
       download: plan.totals.download,
     },
@@ -92,12 +95,12 @@ export function formatPlan(plan: Plan): string {
       stringParam(j, 'model') ?? '-',
       stringParam(j, 'quality') ?? '-',
       duration === null ? '-' : `${duration}s`,
-      ACTION_LABEL[j.action],
+      j.inFlight ? 'in-flight' : ACTION_LABEL[j.action],
       String(j.credits.standard),
       j.credits.offPeak === null ? '-' : String(j.credits.offPeak),
       renders ? (j.offPeak ? 'off-peak' : 'standard') : '-',
       String(j.cost),
-      j.reason ?? '',
+      j.inFlight ? `submitted earlier as ${j.inFlight.videoId} (${j.inFlight.credits} credits already committed), render collects it` : (j.reason ?? ''),
     ].map(printable);
   });
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -109,9 +112,9 @@ export function formatPlan(plan: Plan): string {
       .trimEnd();
   const t = plan.totals;
   const out = [line(header), ...rows.map(line), ''];
-  const stale = plan.jobs.filter((j) => j.action === 'stale').length;
+  const stale = plan.jobs.filter((j) => j.action === 'stale' && !j.inFlight).length;
   out.push(
-    `${t.jobs} job${t.jobs === 1 ? '' : 's'}: ${t.render} to render${stale > 0 ? ` (${stale} stale)` : ''}, ${t.cached} cached, ${t.download} to download`,
+    `${t.jobs} job${t.jobs === 1 ? '' : 's'}: ${t.render} to render${stale > 0 ? ` (${stale} stale)` : ''}, ${t.inFlight > 0 ? `${t.inFlight} in flight (${t.creditsCommitted} credits already committed), ` : ''}${t.cached} cached, ${t.download} to download`,
   );
   for (const note of plan.notes ?? []) out.push(formatPlanNote(note));
   const saved = t.creditsStandard - t.credits;

@@ -89,7 +89,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
         if (json) return;
         const t = plan.totals;
         if (mode === 'collect') process.stderr.write(`Collecting ${state.pending.size} submitted job(s); nothing new is submitted.\n`);
-        else process.stderr.write(`Plan: ${t.render} to render (${t.credits} credits), ${t.cached} cached, ${t.download} to restore.\n`);
+        else process.stderr.write(`Plan: ${t.render} to render (${t.credits} credits), ${t.inFlight > 0 ? `${t.inFlight} in flight (${t.creditsCommitted} credits already committed), ` : ''}${t.cached} cached, ${t.download} to restore.\n`);
         for (const note of plan.notes ?? []) process.stderr.write(`${formatPlanNote(note)}\n`);
       },
     });

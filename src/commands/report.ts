@@ -47,7 +47,10 @@ export function chooseView(json: boolean, plain: boolean): ProgressView {
   return plainView(write);
 }
 
-/** Exit codes: 0 ok, 1 jobs failed, 2 invalid input, 3 credits/budget, 130 interrupted. */
+/**
+ * Exit codes: 0 ok (jobs still pending included), 1 jobs failed, 2 invalid input, 3 credits/budget,
+ * 70 an internal error inside a job, 130 interrupted.
+ */
 export function exitCodeOf(outcome: RunOutcome): number {
   switch (outcome.kind) {
     case 'invalid':
@@ -60,6 +63,7 @@ export function exitCodeOf(outcome: RunOutcome): number {
       const s = outcome.summary;
       if (s.stopReason === 'interrupted') return 130;
       if (s.stopReason === 'insufficient-credits') return 3;
+      if (s.failures.some((f) => f.outcome?.kind === 'bug')) return 70;
       return s.failed > 0 || s.skipped > 0 ? 1 : 0;
     }
   }
@@ -78,7 +82,12 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
     }
     return;
   }
-  if (outcome.kind === 'ran' && !json) process.stdout.write(`${formatSummary(outcome.summary)}\n`);
+  if (outcome.kind !== 'ran' || json) return;
+  const s = outcome.summary;
+  process.stdout.write(`${formatSummary(s)}\n`);
+  // A bug's stack is what a report needs; it names code, never the token.
+  for (const f of s.failures)
+    if (f.outcome?.kind === 'bug') process.stderr.write(`pixrender: internal error in ${printable(f.id)}: ${printable(f.outcome.stack ?? f.outcome.message)}\n`);
 }
 
 /**

@@ -60,8 +60,9 @@ export class Downloads {
       output: planned.job.output.split(sep).join('/'),
       sha256,
       size,
-      credits: run.charged ?? planned.cost,
-      plannedCredits: planned.cost,
+      // A job collected from an earlier run was paid for then: its cost is the journaled one.
+      credits: run.charged ?? planned.inFlight?.credits ?? planned.cost,
+      plannedCredits: planned.inFlight?.credits ?? planned.cost,
       offPeak: planned.offPeak,
       ...(o.backendKind ? { backend: o.backendKind } : {}),
       submittedAt: video.created_at ?? this.c.nowIso(),

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { Plan } from '../model.js';
 import type { Backend, Loaded, LoadOutcome, RunOptions, RunOutcome } from '../pipeline.js';
 import { StateBusyError } from '../state/errors.js';
+import { isDiskError } from '../state/fs.js';
 import { isStateError, type StateSnapshot } from '../state/store.js';
 import { changeCost, type SessionBudget } from './budget.js';
 import type { SessionSink, WatchEvent } from './events.js';
@@ -92,7 +93,9 @@ export function createCycle(ctx: CycleContext): Cycle {
 
   async function render(loaded: Loaded, signal: AbortSignal): Promise<void> {
     const backend = await ctx.runtime.backend(loaded);
-    const outcome = await runWhenUnlocked(signal, () =>
+    let outcome: RunOutcome | undefined;
+    try {
+      outcome = await runWhenUnlocked(signal, () =>
       ctx.runtime.run(ctx.file, {
         mode: 'render',
         project: loaded,
@@ -102,7 +105,13 @@ export function createCycle(ctx: CycleContext): Cycle {
         onPlan: (plan, state) => guard(plan, state, signal),
         ...ctx.runOptions,
       }),
-    );
+      );
+    } catch (error) {
+      // The state could not be written (a full disk): what was journaled stays, the next save tries again.
+      if (!isDiskError(error)) throw error;
+      ctx.emit({ type: 'warning', at: at(), message: `${error.message}: waiting for the next save` });
+      return;
+    }
     if (!outcome) return; // a newer change or stop came while waiting for the lock: nothing ran
     switch (outcome.kind) {
       case 'ran':

@@ -75,11 +75,11 @@ describe('pixrender plan', () => {
       ['bridge', 'transition', 'render', 30, 30, 15, false, ['intro.1', 'pour']],
     ]);
     expect(Object.keys(json.jobs[0]).sort()).toEqual(
-      ['action', 'credits', 'creditsOffPeak', 'creditsStandard', 'dependsOn', 'duration', 'endpoint', 'fingerprint', 'id', 'kind', 'model', 'offPeak', 'quality', 'reason'].sort(),
+      ['action', 'credits', 'creditsOffPeak', 'creditsStandard', 'dependsOn', 'duration', 'endpoint', 'fingerprint', 'id', 'inFlight', 'kind', 'model', 'offPeak', 'quality', 'reason'].sort(),
     );
     expect(json.jobs[0]).toMatchObject({ endpoint: 'videos/create', model: 'v4.5', quality: '540p', duration: 5, reason: 'no lock entry' });
     expect(json.jobs[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    expect(json.totals).toEqual({ credits: 120, creditsStandard: 150, jobs: 4, render: 4, cached: 0, download: 0 });
+    expect(json.totals).toEqual({ credits: 120, creditsStandard: 150, jobs: 4, render: 4, inFlight: 0, creditsCommitted: 0, cached: 0, download: 0 });
     expect([json.budget, json.overBudget]).toEqual([1000, false]);
   });
 

@@ -66,6 +66,7 @@ describe('plan output', () => {
       endpoint: 'videos/create-transition',
       action: 'render',
       reason: 'no lock entry',
+      inFlight: null,
       credits: 30,
       creditsStandard: 30,
       creditsOffPeak: 15,
@@ -76,7 +77,7 @@ describe('plan output', () => {
       fingerprint: graph.byId.get(jobId('bridge'))!.fingerprint,
       dependsOn: ['intro.1', 'pour'],
     });
-    expect(json.totals).toEqual({ credits: 120, creditsStandard: 120, jobs: 4, render: 4, cached: 0, download: 0 });
+    expect(json.totals).toEqual({ credits: 120, creditsStandard: 120, jobs: 4, render: 4, inFlight: 0, creditsCommitted: 0, cached: 0, download: 0 });
     expect([json.budget, json.overBudget]).toEqual([100, true]);
   });
 
