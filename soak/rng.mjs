@@ -1,20 +1,10 @@
 // Seeded randomness for the soak campaign: one seed gives the same manifest, faults and kill plan.
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The streams are the simulator's own (built into dist/, which the campaign runs anyway).
+import { rngStream } from '../dist/sim/rng.js';
 
 /** A small toolbox over one stream; each concern of a seed (manifest, faults, kills) gets its own. */
 export function rng(seed, name) {
-  let h = 2166136261 ^ (seed >>> 0);
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  const next = mulberry32(h >>> 0);
+  const next = rngStream(seed, name);
   const r = {
     next,
     chance: (p) => next() < p,
