@@ -12,7 +12,7 @@ import { loadProject, planFor, type Loaded } from '../pipeline.js';
 import { backendKindFor, presentOutputs } from '../plan-inputs.js';
 import { readStateSnapshot } from '../state/store.js';
 import { previewManifest, previewState } from '../watch/preview.js';
-import { anchorOf, type AsideClip, type GalleryInput } from './model.js';
+import { anchorOf, renderVersion, type AsideClip, type GalleryInput } from './model.js';
 
 export interface CollectOptions {
   /** Where index.html goes; default: the manifest's output folder. */
@@ -45,7 +45,7 @@ export async function collectGallery(manifestFile: string, options: CollectOptio
   const galleryDir = resolve(options.out ?? loaded.graph.manifest.outputDir);
   const aside = await asideClips(manifestDir, plan.jobs.map((j) => j.id));
   const clips = [
-    ...plan.jobs.flatMap((j) => (present.has(j.id) && Object.hasOwn(snapshot.lock.jobs, j.id) ? [{ id: j.id, file: snapshot.lock.jobs[j.id]!.output, version: snapshot.lock.jobs[j.id]!.sha256.slice(0, 12) }] : [])),
+    ...plan.jobs.flatMap((j) => (present.has(j.id) && Object.hasOwn(snapshot.lock.jobs, j.id) ? [{ id: j.id, file: snapshot.lock.jobs[j.id]!.output, version: renderVersion(snapshot.lock.jobs[j.id]!) }] : [])),
     ...aside.map((a) => ({ id: a.job, file: a.file, version: a.fingerprint })),
   ];
   const posters = await makePosters(manifestDir, galleryDir, clips);

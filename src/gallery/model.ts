@@ -58,7 +58,7 @@ export interface Clip {
   /** Relative to the gallery directory, with a `?v=` version so a new render is fetched again. */
   src: string;
   poster?: string;
-  /** First 12 hex digits of the clip's sha256 (or of the fingerprint, for an aside clip). */
+  /** 12 hex digits naming the render: see renderVersion (an aside clip: its fingerprint's first 12). */
   version: string;
   label: string;
 }
@@ -179,7 +179,7 @@ function cardOf(job: PlannedJob, input: GalleryInput, event: Extract<RunEvent, {
   const duration = spec.segments ? spec.segments.reduce((a, b) => a + b, 0) : (spec.duration ?? num(p['duration']));
   const seed = entry?.seed ?? num(p['seed']);
   const onDisk = input.present.has(job.id) && entry !== undefined;
-  const clip: Clip | undefined = onDisk ? clipOf(entry.output, entry.sha256.slice(0, 12), `current render of ${job.id}`, input, href) : undefined;
+  const clip: Clip | undefined = onDisk ? clipOf(entry.output, renderVersion(entry), `current render of ${job.id}`, input, href) : undefined;
   const aside = input.aside
     .filter((a) => a.job === job.id)
     .map((a) => clipOf(a.file, a.fingerprint, `earlier version of ${job.id} (${a.fingerprint})`, input, href));
@@ -204,6 +204,12 @@ function cardOf(job: PlannedJob, input: GalleryInput, event: Extract<RunEvent, {
     ...(job.job.matrix ? { matrix: job.job.matrix } : {}),
   };
 }
+
+/**
+ * A render is what was asked (fingerprint) and what came back (sha256): two renders of different requests can
+ * be byte-identical (the simulator's test patterns are), and the page must still load the new one.
+ */
+export const renderVersion = (entry: Pick<LockEntry, 'fingerprint' | 'sha256'>): string => `${entry.fingerprint.slice(0, 6)}${entry.sha256.slice(0, 6)}`;
 
 function clipOf(file: string, version: string, label: string, input: GalleryInput, href: (p: string) => string): Clip {
   const poster = input.posters.get(file);

@@ -14,7 +14,7 @@ import type { FailedJob, JournalRecord, PendingJob, StateSnapshot, UploadedFile 
 export interface Replay extends StateSnapshot {
   /** Journal completions by job (the last one per job), before merging into the lock. */
   completions: Map<string, LockEntry>;
-  /** Indices of the records a compacted journal must keep: open attempts and the latest upload per hash. */
+  /** Indices of the records a compacted journal must keep: open attempts, the latest upload per hash and each job's last failure. */
   keep: number[];
 }
 
@@ -28,6 +28,7 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
   const superseded: Attempt[] = [];
   const completions = new Map<string, LockEntry>();
   const failed = new Map<string, FailedJob>();
+  const failedAt = new Map<string, number>();
   const uploads = new Map<string, { value: UploadedFile; index: number }>();
   const claimedVideoIds = new Set<string>();
 
@@ -80,6 +81,7 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
       case 'failed':
         settle(find(record.job, record.replyRef, record.fingerprint));
         failed.set(record.job, { fingerprint: record.fingerprint, reason: record.reason, at: record.at, ...(record.status !== undefined ? { status: record.status } : {}) });
+        failedAt.set(record.job, index);
         return;
       case 'abandoned':
         settle(find(record.job, record.replyRef, record.fingerprint));
@@ -93,7 +95,11 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
   });
 
   const openAttempts = [...current.values(), ...superseded];
-  const keep = [...openAttempts.flatMap((a) => a.records), ...[...uploads.values()].map((u) => u.index)].sort((a, b) => a - b);
+  // A failure stays (so `status` and the gallery still show the API's message) until the job is tried again;
+  // alone in the compacted journal it settles nothing, since its job then has no open attempt.
+  const openJobs = new Set<string>(openAttempts.map((a) => a.pending.job));
+  const failures = [...failed.keys()].filter((job) => !openJobs.has(job)).map((job) => failedAt.get(job)!);
+  const keep = [...openAttempts.flatMap((a) => a.records), ...[...uploads.values()].map((u) => u.index), ...failures].sort((a, b) => a - b);
   return {
     lock: mergeCompletions(lockOnDisk, completions),
     pending: new Map([...current].map(([job, attempt]) => [job, attempt.pending])),

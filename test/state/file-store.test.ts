@@ -99,7 +99,7 @@ describe('openFileStore', () => {
     expect(Object.keys(state.lock.jobs)).toEqual(['a', 'b']);
   });
 
-  it('compacts: completions move into the lock, open attempts and uploads stay in the journal', async () => {
+  it('compacts: completions move into the lock, open attempts, uploads and the last failure stay in the journal', async () => {
     const store = await openStore();
     await store.append(upload('d'.repeat(64), 'upload/old.png'));
     await store.append(intent('a', 'ra'));
@@ -113,11 +113,13 @@ describe('openFileStore', () => {
     const before = await store.load();
     await store.compact();
     expect(JSON.parse(await lockText()).jobs.a.videoId).toBe('va');
-    expect((await journalText()).trimEnd().split('\n').map((line) => JSON.parse(line).type)).toEqual(['intent', 'submitted', 'upload']);
+    expect((await journalText()).trimEnd().split('\n').map((line) => JSON.parse(line).type)).toEqual(['intent', 'submitted', 'failed', 'upload']);
     const after = await store.load();
     expect(after.lock).toEqual(before.lock);
     expect(after.pending).toEqual(before.pending);
     expect(after.uploads).toEqual(before.uploads);
+    expect(after.failed).toEqual(before.failed);
+    expect(after.failed.get('c')?.reason).toBe('moderation');
     // Appends after compaction go to the new journal file.
     await store.append(completed('b', entry({ videoId: 'vb' })));
     expect((await store.load()).pending.size).toBe(0);
