@@ -108,6 +108,8 @@ export async function submitOnce(
         continue;
       }
       if (error.kind === 'insufficient-credits') return { kind: 'no-credits', error };
+      // Refused for good (400, 422…): the API's reason is journaled as the job's failure, which compaction keeps.
+      await ctx.store.append({ type: 'failed', job: job.id, fingerprint: job.fingerprint, reason: `${error.kind}: ${error.apiMessage ?? error.message}`, replyRef, at: now(ctx) });
       return { kind: 'rejected', error };
     } finally {
       ctx.claims?.closed(replyRef);
