@@ -8,7 +8,7 @@ header{padding:12px 20px;border-bottom:1px solid var(--line);position:sticky;top
 h1{margin:0;font-size:1.3em}h1 small,h2 small{color:var(--muted);font-weight:normal;font-size:.7em}
 #status{margin:4px 0;color:var(--muted)}form#filters{display:flex;gap:8px;align-items:center;flex-wrap:wrap}.hint{color:var(--muted);font-size:.85em}
 main{padding:16px 20px;display:flex;flex-direction:column;gap:20px}
-.group.single{display:contents}.steps{list-style:none;display:flex;gap:12px;padding:0;margin:0;overflow-x:auto}
+.singles{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px;align-items:start}.singles .card{max-width:none}.steps{list-style:none;display:flex;gap:12px;padding:0;margin:0;overflow-x:auto}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px;max-width:380px;min-width:260px}
 .card:focus,.card:target{outline:3px solid var(--accent);outline-offset:2px}
 .card h3{margin:0 0 6px;font-size:1em;word-break:break-all}.card h3 a{color:inherit}
@@ -22,7 +22,7 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:0 10px;margin:6px 0;font-size
 .lineage{font-size:.85em;margin:4px 0}a{color:var(--accent)}
 .notice{border:1px solid var(--bad);color:var(--bad);padding:8px;border-radius:6px;margin:0}
 .scroll{overflow-x:auto}table{border-collapse:collapse}th{text-align:left;color:var(--muted);font-weight:normal;padding:4px 8px}td{vertical-align:top;padding:4px}
-.cost .tables{display:flex;gap:24px;flex-wrap:wrap}.cost table td{padding:2px 8px}.cost caption{text-align:left;font-weight:600}
+.cost .tables{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}.cost table td{padding:2px 8px}.cost caption{text-align:left;font-weight:600}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:10px}figure{margin:0}figcaption{font-size:.85em;color:var(--muted)}
 dialog{width:min(1100px,95vw);background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:8px}.pickers{display:flex;gap:10px;margin-bottom:8px;flex-wrap:wrap}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}

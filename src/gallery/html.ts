@@ -48,7 +48,9 @@ export function renderMain(model: PageModel): string {
   return [
     model.notice !== undefined ? `<p class="notice" role="alert">${esc(model.notice)}</p>` : '',
     costPanel(model.cost),
-    ...model.sections.map((s) => section(s, model)),
+    ...runsOfSingles(model.sections).map((run) =>
+      Array.isArray(run) ? `<section class="group singles" aria-label="jobs">${run.map((s) => renderCard(model.cards.get(s.card)!)).join('')}</section>` : section(run, model),
+    ),
     compares(model.compares),
   ].join('\n');
 }
@@ -74,6 +76,18 @@ const STATE_LABEL: Record<CardState['kind'], string> = {
 const STATE_OPTIONS = Object.entries(STATE_LABEL)
   .map(([v, l]) => `<option value="${v}">${l}</option>`)
   .join('');
+
+/** Consecutive single jobs share one grid; chains and matrices keep their own sections. */
+function runsOfSingles(sections: readonly Section[]): (Section | Extract<Section, { kind: 'single' }>[])[] {
+  const out: (Section | Extract<Section, { kind: 'single' }>[])[] = [];
+  for (const s of sections) {
+    const last = out[out.length - 1];
+    if (s.kind !== 'single') out.push(s);
+    else if (Array.isArray(last)) last.push(s);
+    else out.push([s]);
+  }
+  return out;
+}
 
 function section(s: Section, model: PageModel): string {
   const card = (id: string) => renderCard(model.cards.get(id as Card['id'])!);
