@@ -3,7 +3,7 @@
 export const STYLE = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1b1b1f;--muted:#5d5d66;--line:#d5d5dc;--card:#f6f6f8;--accent:#0b57d0;--bad:#b3261e;--warn:#8a5a00;--ok:#146c2e}
 @media (prefers-color-scheme:dark){:root{--bg:#131316;--fg:#e6e6ea;--muted:#a4a4ae;--line:#3a3a42;--card:#1e1e23;--accent:#8ab4f8;--bad:#f2b8b5;--warn:#f5c46b;--ok:#8fd19e}}
-*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,sans-serif;background:var(--bg);color:var(--fg)}
+*{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:15px/1.45 system-ui,sans-serif;background:var(--bg);color:var(--fg)}
 header{padding:12px 20px;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--bg);z-index:1}
 h1{margin:0;font-size:1.3em}h1 small,h2 small{color:var(--muted);font-weight:normal;font-size:.7em}
 #status{margin:4px 0;color:var(--muted)}form#filters{display:flex;gap:8px;align-items:center;flex-wrap:wrap}.hint{color:var(--muted);font-size:.85em}
@@ -73,7 +73,8 @@ export const CLIENT_JS = `
     if (typing || e.ctrlKey || e.metaKey || e.altKey || dialog.open) return;
     if (e.key === 'j' || (e.key === 'ArrowDown' && t.matches('article.card'))) { e.preventDefault(); move(1); }
     else if (e.key === 'k' || (e.key === 'ArrowUp' && t.matches('article.card'))) { e.preventDefault(); move(-1); }
-    else if (e.key === 'c') compare(t.closest && t.closest('article.card'));
+    // preventDefault: the dialog focuses its first picker, which would take the same key as a type-ahead.
+    else if (e.key === 'c') { e.preventDefault(); compare(t.closest && t.closest('article.card')); }
   });
   const follow = () => { const el = location.hash && document.getElementById(location.hash.slice(1)); if (el && el.matches('article.card')) el.focus(); };
   addEventListener('hashchange', follow); follow();
