@@ -15,6 +15,7 @@ export function renderPage(model: PageModel): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${esc(model.title)} · pixrender gallery</title>
 <style>${STYLE}</style>
 </head>
@@ -166,9 +167,11 @@ function meta(c: Card): string {
     .join('');
 }
 
-function links(title: string, list: Card['lineage']): string {
+/** `from: extends intro` on the job that uses another; `used by: night (extends)` on the one used. */
+function links(title: 'from' | 'used by', list: Card['lineage']): string {
   if (list.length === 0) return '';
-  return `<p class="lineage">${esc(title)}: ${list.map((l) => `${esc(l.relation)} <a class="lineage-link" href="#${l.anchor}" data-target="${esc(l.target)}">${esc(l.target)}</a>`).join(', ')}</p>`;
+  const link = (l: Card['lineage'][number]) => `<a class="lineage-link" href="#${l.anchor}" data-target="${esc(l.target)}">${esc(l.target)}</a>`;
+  return `<p class="lineage">${esc(title)}: ${list.map((l) => (title === 'from' ? `${esc(l.relation)} ${link(l)}` : `${link(l)} (${esc(l.relation)})`)).join(', ')}</p>`;
 }
 
 function asideList(c: Card): string {
@@ -177,10 +180,11 @@ function asideList(c: Card): string {
 }
 
 function costPanel(cost: CostPanel): string {
+  // One row of names over one row of credits: the panel stays a few lines high however many models there are.
   const table = (title: string, rows: CostPanel['byModel']) =>
-    `<table><caption>${esc(title)}</caption><thead><tr><th scope="col">${esc(title.replace('by ', ''))}</th><th scope="col">credits</th></tr></thead><tbody>${rows
-      .map((r) => `<tr><td>${esc(r.name)}</td><td>${esc(r.credits)}</td></tr>`)
-      .join('')}</tbody></table>`;
+    `<table><caption>${esc(title)}</caption><tbody><tr><th scope="row">${esc(title.replace('by ', ''))}</th>${rows.map((r) => `<th scope="col">${esc(r.name)}</th>`).join('')}</tr><tr><th scope="row">credits</th>${rows
+      .map((r) => `<td>${esc(r.credits)}</td>`)
+      .join('')}</tr></tbody></table>`;
   return `<section class="cost" aria-labelledby="cost-h"><h2 id="cost-h">Credits</h2>
 <p><strong data-cost="charged">${esc(cost.charged)}</strong> charged for the clips in the lock${cost.simulated > 0 ? ` (${esc(cost.simulated)} of them on the simulator, not billed)` : ''} · <strong data-cost="saved">${esc(cost.offPeakSaved)}</strong> saved off-peak · <strong data-cost="to-spend">${esc(cost.toSpend)}</strong> still to spend for what is not rendered or stale</p>
 <div class="tables">${table('by model', cost.byModel)}${table('by kind', cost.byKind)}</div></section>`;

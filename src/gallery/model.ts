@@ -90,6 +90,7 @@ export interface Card {
   /** Earlier versions kept aside, newest name last. */
   aside: Clip[];
   lineage: Lineage[];
+  /** The jobs whose lineage names this one, with their relation (e.g. `bridge`, `last frame from`). */
   usedBy: Lineage[];
   matrix?: Record<string, string | number>;
 }
@@ -149,7 +150,7 @@ export function buildPageModel(input: GalleryInput): PageModel {
   const cards = new Map<JobId, Card>();
   for (const job of input.plan.jobs) cards.set(job.id, cardOf(job, input, live.get(job.id), href));
   for (const card of cards.values())
-    for (const link of card.lineage) cards.get(link.target)?.usedBy.push({ relation: `${link.relation} ←`, target: card.id, anchor: card.anchor });
+    for (const link of card.lineage) cards.get(link.target)?.usedBy.push({ relation: link.relation, target: card.id, anchor: card.anchor });
   return {
     title: input.manifestName,
     generatedAt: input.generatedAt,
@@ -333,7 +334,7 @@ function costOf(plan: Plan, lock: LockFile): CostPanel {
     if (!entry) continue;
     charged += entry.credits;
     if (entry.backend === 'sim') simulated += entry.credits;
-    const model = str(entry.params['model']) ?? (job.kind === 'upscale' || job.kind === 'lipsync' ? job.kind : 'default');
+    const model = str(entry.params['model']) ?? (job.kind === 'upscale' || job.kind === 'lipsync' ? job.kind : 'API default');
     byModel.set(model, (byModel.get(model) ?? 0) + entry.credits);
     byKind.set(entry.kind, (byKind.get(entry.kind) ?? 0) + entry.credits);
     // The standard price is today's plan price, known for the version the lock holds when it is cached.
