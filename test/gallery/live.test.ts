@@ -32,7 +32,7 @@ interface VideoInfo {
   prompt: string | null;
   state: string | null;
 }
-type PageWindow = { __loaded?: number; document: { querySelectorAll(s: string): ArrayLike<Element> } };
+type PageWindow = { __loaded?: number; document: { querySelector(s: string): unknown; querySelectorAll(s: string): ArrayLike<Element> } };
 interface Element {
   getAttribute(n: string): string | null;
   querySelector(s: string): (Element & { duration?: number; textContent: string | null }) | null;
@@ -56,7 +56,7 @@ describe('watch --serve in Chromium', () => {
     const g = gallery;
     session = await startWatch(file, {
       backend: 'sim',
-      simTimeScale: 0.002,
+      simTimeScale: 0.01,
       debounceMs: 50,
       onEvent: (e) => {
         events.sink(e);
@@ -69,6 +69,10 @@ describe('watch --serve in Chromium', () => {
     const { context, close } = await launch();
     try {
       const page = await context.newPage();
+      const broken: string[] = [];
+      page.on('response', (r) => void (r.status() >= 400 && broken.push(`${r.status()} ${r.url()}`)));
+      page.on('console', (m) => void (m.type() === 'error' && broken.push(m.text())));
+      page.on('pageerror', (e) => broken.push(e.message));
       await page.goto(gallery.url);
       const cards = () =>
         page.evaluate(() => {
@@ -88,8 +92,19 @@ describe('watch --serve in Chromium', () => {
       const byJob = async () => new Map((await cards()).map((c) => [c.job, c]));
       await expect.poll(async () => (await cards()).map((c) => c.duration > 0), { timeout: 30_000 }).toEqual([true, true, true]);
       const before = await byJob();
-      // Set once; a reload would lose it.
-      await page.evaluate(() => void ((globalThis as unknown as PageWindow).__loaded = 1));
+      // Set once; a reload would lose it. The observer notes every state a card is shown in.
+      await page.evaluate(() => {
+        const w = globalThis as unknown as PageWindow & { __seen: string[]; MutationObserver: new (f: () => void) => { observe(n: unknown, o: unknown): void } };
+        w.__loaded = 1;
+        w.__seen = [];
+        const note = () => {
+          for (const c of Array.from(w.document.querySelectorAll('main article.card'))) {
+            const seen = `${c.getAttribute('data-job')}:${c.getAttribute('data-state')}`;
+            if (!w.__seen.includes(seen)) w.__seen.push(seen);
+          }
+        };
+        new w.MutationObserver(note).observe(w.document.querySelector('main'), { childList: true, subtree: true });
+      });
 
       let mark = events.mark();
       await writeFile(file, manifest('A lighthouse at dawn, fog rolling in'));
@@ -103,6 +118,9 @@ describe('watch --serve in Chromium', () => {
         }, { timeout: 30_000 })
         .toEqual([true, true, false]);
       await expect.poll(async () => [...(await byJob()).values()].map((c) => c.state === 'cached' && c.duration > 0), { timeout: 30_000 }).toEqual([true, true, true]);
+      // On the way, the edited job was shown as stale or rendering (the save, then the run), never only at the end.
+      const seen = await page.evaluate(() => (globalThis as unknown as { __seen: string[] }).__seen);
+      expect(seen.filter((x) => /^intro:(stale|rendering)$/.test(x)).length, seen.join(' ')).toBeGreaterThan(0);
 
       mark = events.mark();
       await writeFile(file, manifest('A lighthouse sim:reject'));
@@ -111,6 +129,7 @@ describe('watch --serve in Chromium', () => {
       const failed = await page.locator('article[data-job="intro"] .state').textContent();
       expect(failed).toMatch(/^failed: .*rejected by content moderation/);
       expect(await page.evaluate(() => (globalThis as unknown as PageWindow).__loaded)).toBe(1);
+      expect(broken).toEqual([]);
     } finally {
       await close();
     }
