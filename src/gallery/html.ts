@@ -3,6 +3,7 @@
  * shows every clip and its metadata without JavaScript; the script only adds filtering, keyboard
  * navigation, the compare view and (live) updates over server-sent events.
  */
+import { unreachable } from '../diagnostic.js';
 import { CLIENT_JS, STYLE } from './assets.js';
 import { anchorOf, type Card, type CardState, Clip, ComparePair, CostPanel, PageModel, Section } from './model.js';
 
@@ -204,8 +205,4 @@ function revOf(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16);
-}
-
-function unreachable(x: never): never {
-  throw new Error(`unreachable: ${JSON.stringify(x)}`);
 }

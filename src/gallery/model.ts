@@ -3,6 +3,7 @@
  * seen so far (watch mode) → typed cards, sections (single jobs, `then:` chains, matrix grids), compare
  * pairs and the cost panel. No I/O here: collect.ts gathers the inputs, html.ts renders the result.
  */
+import { unreachable } from '../diagnostic.js';
 import { posix, relative, sep } from 'node:path';
 import type { JobState, RunEvent } from '../events.js';
 import type { JobId, JobKind, LockEntry, LockFile, Plan, PlannedJob } from '../model.js';
@@ -353,7 +354,3 @@ export function toHref(manifestDir: string, galleryDir: string, manifestRelative
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-
-function unreachable(x: never): never {
-  throw new Error(`unreachable: ${JSON.stringify(x)}`);
-}
