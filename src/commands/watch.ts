@@ -99,7 +99,11 @@ async function runWatch(argv: string[]): Promise<number> {
   if (flags.values.preview && !json)
     err('Preview: each save renders at 360p and 5 s where the model allows; clips go to <output dir>/preview/ and state to .pixrender/preview/ (the real lock and outputs are left alone).\n');
   const gallery = flags.values.serve
-    ? await (await import('../gallery/server.js')).startGalleryServer(file, { ...(port !== undefined ? { port } : {}), ...(flags.values.preview ? { preview: true } : {}) })
+    ? await import('../gallery/server.js').then(({ startGalleryServer, GalleryServerError }) =>
+        startGalleryServer(file, { ...(port !== undefined ? { port } : {}), ...(flags.values.preview ? { preview: true } : {}) }).catch((e: unknown) => {
+          throw e instanceof GalleryServerError ? new UsageError(e.message) : e;
+        }),
+      )
     : undefined;
   if (gallery) err(`Gallery: ${gallery.url}\n`);
   const interrupt = interruptSignal();

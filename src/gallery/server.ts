@@ -32,6 +32,21 @@ export interface GalleryServer {
   close(): Promise<void>;
 }
 
+/** The gallery could not listen on its port: a value the CLI turns into one line and exit 2, not a crash. */
+export class GalleryServerError extends Error {
+  constructor(
+    readonly code: 'port-in-use' | 'port-not-permitted' | 'listen-failed',
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
+    const why = code === 'port-in-use' ? 'is in use' : code === 'port-not-permitted' ? 'is not permitted' : 'cannot be opened';
+    super(`the gallery's port 127.0.0.1:${port} ${why}; pick another with --port N (0: any free port)`, options);
+    this.name = 'GalleryServerError';
+  }
+}
+
+const listenProblem = (code: string | undefined): GalleryServerError['code'] => (code === 'EADDRINUSE' ? 'port-in-use' : code === 'EACCES' ? 'port-not-permitted' : 'listen-failed');
+
 const MEDIA: Record<string, string> = { '.mp4': 'video/mp4', '.webm': 'video/webm', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.mp3': 'audio/mpeg', '.wav': 'audio/wav' };
 
 export async function startGalleryServer(manifestFile: string, options: GalleryServerOptions = {}): Promise<GalleryServer> {
@@ -131,16 +146,16 @@ export async function startGalleryServer(manifestFile: string, options: GalleryS
       return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(renderPage(model));
     }
     const target = resolve(rootOf(), `.${decodeURIComponent(url.pathname)}`);
-    const inside = relative(rootOf(), target);
     const type = MEDIA[extname(target).toLowerCase()];
-    if (!type || inside.startsWith('..') || isAbsolute(inside)) return void res.writeHead(404).end();
+    // Under the project or the gallery folder only: their common ancestor may be far wider (an outputDir elsewhere).
+    if (!type || !(within(dirname(file), target) || within(galleryDir, target))) return void res.writeHead(404).end();
     const info = await stat(target).catch(() => undefined);
     if (!info?.isFile()) return void res.writeHead(404).end();
     sendFile(req, res, target, info.size, type);
   };
 
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
+    server.once('error', (error: NodeJS.ErrnoException) => fail(new GalleryServerError(listenProblem(error.code), options.port ?? 0, { cause: error })));
     server.listen(options.port ?? 0, '127.0.0.1', () => ok());
   });
   const { port } = server.address() as AddressInfo;
@@ -175,6 +190,11 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string, size:
   res.writeHead(200, { ...headers, 'content-length': size });
   if (req.method === 'HEAD') return void res.end();
   createReadStream(file).pipe(res);
+}
+
+function within(dir: string, target: string): boolean {
+  const inside = relative(dir, target);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
 }
 
 function commonAncestor(a: string, b: string): string {
