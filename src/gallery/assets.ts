@@ -23,6 +23,7 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:0 10px;margin:6px 0;font-size
 .notice{border:1px solid var(--bad);color:var(--bad);padding:8px;border-radius:6px;margin:0}
 .scroll{overflow-x:auto}table{border-collapse:collapse}th{text-align:left;color:var(--muted);font-weight:normal;padding:4px 8px}td{vertical-align:top;padding:4px}
 .cost h2{margin:0 0 4px}.cost p{margin:0 0 6px}.cost .tables{display:flex;gap:28px;flex-wrap:wrap;align-items:flex-start}.cost table{font-size:.9em}.cost th,.cost td{padding:1px 10px 1px 0}.cost td{text-align:left}.cost tr:first-child th[scope=col]{color:var(--fg)}.cost caption{text-align:left;font-weight:600}#q{min-width:17em}
+.post-step{margin:0}.post-step img{width:100%;display:block;border-radius:4px;border:1px solid var(--line)}.post-step figcaption{margin-top:4px;font-size:.85em}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:10px}figure{margin:0}figcaption{font-size:.85em;color:var(--muted)}
 dialog{width:min(1100px,95vw);background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:8px}.pickers{display:flex;gap:10px;margin-bottom:8px;flex-wrap:wrap}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}

@@ -48,7 +48,15 @@ export async function collectGallery(manifestFile: string, options: CollectOptio
     ...plan.jobs.flatMap((j) => (present.has(j.id) && Object.hasOwn(snapshot.lock.jobs, j.id) ? [{ id: j.id, file: snapshot.lock.jobs[j.id]!.output, version: renderVersion(snapshot.lock.jobs[j.id]!) }] : [])),
     ...aside.map((a) => ({ id: a.job, file: a.file, version: a.fingerprint })),
   ];
-  const posters = await makePosters(manifestDir, galleryDir, clips);
+  const post = await Promise.all(
+    loaded.graph.manifest.post.map(async (step) => {
+      const info = await stat(resolve(manifestDir, step.output)).catch(() => undefined);
+      // Size and modification time name the file's version: a post step's output is made again after each run that changes it.
+      return { step, ...(info?.isFile() ? { version: `${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}` } : {}) };
+    }),
+  );
+  const concats = post.flatMap(({ step, version }) => (step.kind === 'concat' && version !== undefined ? [{ id: `post:${step.output}`, file: step.output, version }] : []));
+  const posters = await makePosters(manifestDir, galleryDir, [...clips, ...concats]);
   return {
     ok: true,
     loaded,
@@ -60,6 +68,7 @@ export async function collectGallery(manifestFile: string, options: CollectOptio
       present,
       events: options.events ?? [],
       aside,
+      post,
       posters,
       manifestName: loaded.graph.manifest.name,
       manifestDir,

@@ -5,7 +5,7 @@
  */
 import { unreachable } from '../diagnostic.js';
 import { CLIENT_JS, STYLE } from './assets.js';
-import { anchorOf, type Card, type CardState, Clip, ComparePair, CostPanel, PageModel, Section } from './model.js';
+import { anchorOf, type Card, type CardState, Clip, ComparePair, CostPanel, PageModel, PostOutput, Section } from './model.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (value: string | number): string => String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
@@ -53,6 +53,7 @@ export function renderMain(model: PageModel): string {
     ...runsOfSingles(model.sections).map((run) =>
       Array.isArray(run) ? `<section class="group singles" aria-label="jobs">${run.map((s) => renderCard(model.cards.get(s.card)!)).join('')}</section>` : section(run, model),
     ),
+    postOutputs(model.post),
     compares(model.compares),
   ].join('\n');
 }
@@ -168,10 +169,11 @@ function meta(c: Card): string {
     .join('');
 }
 
-/** `from: extends intro` on the job that uses another; `used by: night (extends)` on the one used. */
-function links(title: 'from' | 'used by', list: Card['lineage']): string {
+/** `from: extends intro` on the job that uses another; `used by: night (extends)` on the one used; `of` a post step: the links alone. */
+function links(title: 'from' | 'used by' | 'of', list: Card['lineage']): string {
   if (list.length === 0) return '';
   const link = (l: Card['lineage'][number]) => `<a class="lineage-link" href="#${l.anchor}" data-target="${esc(l.target)}">${esc(l.target)}</a>`;
+  if (title === 'of') return list.map(link).join(', ');
   return `<p class="lineage">${esc(title)}: ${list.map((l) => (title === 'from' ? `${esc(l.relation)} ${link(l)}` : `${link(l)} (${esc(l.relation)})`)).join(', ')}</p>`;
 }
 
@@ -189,6 +191,18 @@ function costPanel(cost: CostPanel): string {
   return `<section class="cost" aria-labelledby="cost-h"><h2 id="cost-h">Credits</h2>
 <p><strong data-cost="charged">${esc(cost.charged)}</strong> charged for the clips in the lock${cost.simulated > 0 ? ` (${esc(cost.simulated)} of them on the simulator, not billed)` : ''} · <strong data-cost="saved">${esc(cost.offPeakSaved)}</strong> saved off-peak · <strong data-cost="to-spend">${esc(cost.toSpend)}</strong> still to spend for what is not rendered or stale</p>
 <div class="tables">${table('by model', cost.byModel)}${table('by kind', cost.byKind)}</div></section>`;
+}
+
+function postOutputs(steps: PostOutput[]): string {
+  if (steps.length === 0) return '';
+  const media = (p: PostOutput) => {
+    if (!p.media) return `<div class="noclip" role="img" aria-label="${esc(p.name)} is not made yet">not made yet</div>`;
+    if (p.media.type === 'image') return `<a href="${esc(p.media.src)}"><img src="${esc(p.media.src)}" alt="${esc(p.media.label)}"></a>`;
+    return video({ src: p.media.src, ...(p.media.poster ? { poster: p.media.poster } : {}), version: p.media.version, label: p.media.label }, p.name);
+  };
+  return `<section class="group post" aria-labelledby="post-h"><h2 id="post-h">Post steps</h2><div class="singles">${steps
+    .map((p) => `<figure class="post-step">${media(p)}<figcaption><strong>${esc(p.name)}</strong> ${p.kind === 'concat' ? 'concat' : 'contact sheet'} of ${links('of', p.inputs)}</figcaption></figure>`)
+    .join('')}</div></section>`;
 }
 
 function compares(pairs: ComparePair[]): string {

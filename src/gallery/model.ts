@@ -6,7 +6,7 @@
 import { unreachable } from '../diagnostic.js';
 import { posix, relative, sep } from 'node:path';
 import type { JobState, RunEvent } from '../events.js';
-import type { JobId, JobKind, LockEntry, LockFile, Plan, PlannedJob } from '../model.js';
+import type { JobId, JobKind, LockEntry, LockFile, Plan, PlannedJob, PostStep } from '../model.js';
 import { renderSpecOf } from '../plan.js';
 
 /** A render kept aside (paid for, superseded by a newer version): `.pixrender/aside/<job>@<fp12>.mp4`. */
@@ -30,6 +30,8 @@ export interface GalleryInput {
   /** The run events of the session so far, oldest first (watch mode); empty for a static gallery. */
   events: readonly RunEvent[];
   aside: readonly AsideClip[];
+  /** The manifest's post steps; `version` names the file on disk (absent: not made yet). */
+  post: readonly { step: PostStep; version?: string }[];
   /** Manifest-relative clip path → manifest-relative poster path (absent: no poster could be made). */
   posters: ReadonlyMap<string, string>;
   manifestName: string;
@@ -101,6 +103,15 @@ export type Section =
   | { kind: 'chain'; name: string; steps: JobId[] }
   | { kind: 'matrix'; name: string; rowAxes: string[]; colAxis: string; cols: string[]; rows: { label: string; cells: (JobId | null)[] }[] };
 
+/** A post step's output: the concatenated video or the contact sheet, with the jobs it was made of. */
+export interface PostOutput {
+  kind: PostStep['kind'];
+  /** The output's file name. */
+  name: string;
+  inputs: Lineage[];
+  media?: { type: 'video' | 'image'; src: string; poster?: string; label: string; version: string };
+}
+
 export interface ComparePair {
   label: string;
   left: Clip & { job: JobId };
@@ -125,6 +136,7 @@ export interface PageModel {
   notice?: string;
   cards: ReadonlyMap<JobId, Card>;
   sections: Section[];
+  post: PostOutput[];
   compares: ComparePair[];
   cost: CostPanel;
 }
@@ -159,9 +171,20 @@ export function buildPageModel(input: GalleryInput): PageModel {
     ...(input.notice !== undefined ? { notice: input.notice } : {}),
     cards,
     sections: sectionsOf(input.plan),
+    post: input.post.map(({ step, version }) => postOutputOf(step, version, input.posters.get(step.output), href)),
     compares: comparesOf(cards),
     cost: costOf(input.plan, input.lock),
   };
+}
+
+function postOutputOf(step: PostStep, version: string | undefined, poster: string | undefined, href: (p: string) => string): PostOutput {
+  const name = step.output.slice(step.output.lastIndexOf('/') + 1);
+  const inputs = step.inputs.map((target) => ({ relation: step.kind === 'concat' ? 'joins' : 'shows', target, anchor: anchorOf(target) }));
+  const shown = step.inputs.length > 8 ? `${step.inputs.slice(0, 8).join(', ')}, …` : step.inputs.join(', ');
+  const label = step.kind === 'concat' ? `${name}: ${step.inputs.length} clips joined (${shown})` : `contact sheet of ${step.inputs.length} clips (${shown})`;
+  const type: 'video' | 'image' = step.kind === 'concat' ? 'video' : 'image';
+  const media = version === undefined ? undefined : { type, src: `${href(step.output)}?v=${version}`, ...(poster ? { poster: `${href(poster)}?v=${version}` } : {}), label, version };
+  return { kind: step.kind, name, inputs, ...(media ? { media } : {}) };
 }
 
 /** The last job event per id since the latest run started: older runs' states are history. */

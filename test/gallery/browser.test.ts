@@ -32,6 +32,10 @@ jobs:
     matrix:
       look: [clay, ink]
       seed: [1, 2]
+post:
+  - contactSheet: [intro, night, looks]
+  - contactSheet: all
+    output: everything.png
 `;
 const CLIPS = 6;
 
@@ -95,6 +99,13 @@ describe.skipIf(!hasChromium)('static gallery in Chromium', () => {
     // The failed job has no clip and says why.
     expect(await page.locator('article[data-job="storm"] .state').textContent()).toMatch(/^failed: moderated: .*rejected by content moderation/);
     expect(await page.locator('article[data-job="storm"] video').count()).toBe(0);
+    // The post step's image, with its alt text naming what it shows.
+    const sheet = page.locator('figure.post-step img');
+    expect(await sheet.count()).toBe(1);
+    expect(await sheet.getAttribute('alt')).toMatch(/^contact sheet of 6 clips \(intro, night, looks/);
+    // The sheet of every job waits for the failed one.
+    expect(await page.locator('figure.post-step').nth(1).innerText()).toMatch(/not made yet\s+everything\.png contact sheet of intro, night, storm/);
+    await expect.poll(() => sheet.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
     // The manifest's markup-like text is shown as text.
     expect(await page.locator('article[data-job="night"] .prompt').textContent()).toBe('Night falls & the <beam> sweeps');
     await mkdir(ARTIFACTS, { recursive: true });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events.js';
 import { renderCard } from '../../src/gallery/html.js';
 import { anchorOf, buildPageModel, renderVersion, type Card, type GalleryInput, type PageModel, type Section } from '../../src/gallery/model.js';
-import type { JobId, LockEntry, LockFile, Plan, PlannedJob } from '../../src/model.js';
+import type { JobId, LockEntry, LockFile, Plan, PlannedJob, PostStep } from '../../src/model.js';
 import { loadProject, planFor } from '../../src/pipeline.js';
 
 let dir = '';
@@ -22,6 +22,8 @@ afterAll(async () => {
 
 const EMPTY: LockFile = { version: 1, jobs: {} };
 let counter = 0;
+/** The post steps of the manifest planOf read last. */
+let lastPost: PostStep[] = [];
 
 /** The planner's plan for a manifest, against a lock; `present`: job ids whose output is on disk. */
 async function planOf(yaml: string, lock: LockFile = EMPTY, present: readonly string[] = []): Promise<Plan> {
@@ -29,6 +31,7 @@ async function planOf(yaml: string, lock: LockFile = EMPTY, present: readonly st
   await writeFile(file, yaml);
   const loaded = await loadProject(file);
   if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  lastPost = loaded.graph.manifest.post;
   return planFor(loaded, lock, new Set(present));
 }
 
@@ -66,6 +69,7 @@ function model(plan: Plan, over: Partial<GalleryInput> = {}): PageModel {
     present: new Set(),
     events: [],
     aside: [],
+    post: [],
     posters: new Map(),
     manifestName: 't',
     manifestDir: dir,
@@ -350,5 +354,42 @@ jobs:
     const html = renderCard(card(model(plan), 'a'));
     expect(html).toContain('&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more');
     expect(html).not.toContain('<script>');
+  });
+});
+
+describe('post steps', () => {
+  it('shows each post output with the jobs it is made of, or that it is not made yet', async () => {
+    const plan = await planOf(`version: 1
+name: t
+defaults: { quality: 360p, duration: 5 }
+jobs:
+  a:
+    prompt: First
+  b:
+    prompt: Second
+post:
+  - concat: [a, b]
+    output: teaser.mp4
+  - contactSheet: all
+output:
+  dir: renders/t
+`);
+    expect(lastPost.map((p) => p.kind)).toEqual(['concat', 'contactSheet']);
+    const m = model(plan, { post: [{ step: lastPost[0]!, version: '1f-abc' }, { step: lastPost[1]! }] });
+    const [teaser, sheet] = m.post;
+    expect(teaser).toEqual({
+      kind: 'concat',
+      name: 'teaser.mp4',
+      inputs: [
+        { relation: 'joins', target: 'a', anchor: 'job-a' },
+        { relation: 'joins', target: 'b', anchor: 'job-b' },
+      ],
+      media: { type: 'video', src: 'teaser.mp4?v=1f-abc', label: 'teaser.mp4: 2 clips joined (a, b)', version: '1f-abc' },
+    });
+    expect(sheet!.kind).toBe('contactSheet');
+    expect(sheet!.inputs.map((l) => l.target)).toEqual(['a', 'b']);
+    expect(sheet!.media).toBeUndefined();
+    const sheetMade = model(plan, { post: [{ step: lastPost[1]!, version: '2' }] }).post[0]!;
+    expect(sheetMade.media).toMatchObject({ type: 'image', label: 'contact sheet of 2 clips (a, b)' });
   });
 });
