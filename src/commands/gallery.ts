@@ -8,8 +8,9 @@ const usage = `Usage: pixrender gallery FILE [--out DIR] [--open]
 
 Writes DIR/index.html: every job's clip (with a poster frame, made by ffmpeg), its prompt, model,
 quality, duration, seed, credits planned and charged, off-peak or not, backend (simulator renders are
-marked), state (cached, stale and why, failed, pending) and lineage; matrix cells in a grid, \`then:\`
-steps in order, versions kept aside in .pixrender/aside/ beside the current one, and a cost panel.
+marked), state (cached, stale and why, failed with the API's message, pending) and lineage; matrix
+cells in a grid, \`then:\` steps in order, post steps (concat, contact sheet), versions kept aside in
+.pixrender/aside/ beside the current one, and a cost panel.
 Clips are linked by relative paths, so the folder can be zipped, committed or served as it is.
 Nothing is rendered or submitted. For a page that updates as jobs finish: pixrender watch FILE --serve.
 
