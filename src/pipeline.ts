@@ -18,7 +18,9 @@ import { plan as makePlan, type PlanInput } from './plan.js';
 import { backendKindFor, loadGraph, presentOutputs, type GraphOutcome } from './plan-inputs.js';
 import { startSimulator, type Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
-import { openFileStore, type StateSnapshot, type StateStore } from './state/store.js';
+import { defaultStateDir, runLayout } from './state/layout.js';
+import { openStore } from './state/open-store.js';
+import type { StateSnapshot, StateStore } from './state/store.js';
 
 export type BackendChoice = 'auto' | 'sim' | 'useapi';
 
@@ -197,13 +199,13 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
   const { config, catalog, graph } = loaded;
   // The store refuses to write the token, as a last line of defence.
   const token = (options.env ?? process.env)[config.tokenEnv ?? 'USEAPI_TOKEN'];
-  const store: StateStore = await openFileStore(resolve(manifestFile), { ...options.state, ...(token ? { secrets: [token] } : {}) });
+  const store: StateStore = await openStore(resolve(manifestFile), { ...(options.state ? { state: options.state } : {}), ...(token ? { secrets: [token] } : {}) });
   let backend: Backend | undefined;
   try {
     const snapshot: StateSnapshot = await store.load();
     const claimed = await claimOutputs(graph.manifest);
     if (claimed.length > 0) return { kind: 'invalid', diagnostics: claimed, sources: loaded.sources };
-    backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: join(dirname(resolve(manifestFile)), '.pixrender') }));
+    backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: defaultStateDir(manifestFile) }));
     options.onBackend?.(backend);
     const present = await presentOutputs(graph, snapshot.lock);
     const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind, snapshot.pending);
@@ -214,6 +216,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
       manifest: graph.manifest,
       api: backend.api,
       store,
+      layout: runLayout(resolve(manifestFile), options.state),
       snapshot,
       catalog,
       slots: backend.slots,

@@ -13,7 +13,8 @@ import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan } from './plan.js';
 import { claimConflicts } from './state/output-claim.js';
 import { verifiedOutputs } from './state/output-index.js';
-import { isStateError, readStateSnapshot, type StateSnapshot } from './state/store.js';
+import { readState as readStoreState } from './state/open-store.js';
+import { isStateError, type StateSnapshot } from './state/store.js';
 
 export interface Sources {
   /** File name → text, for formatting diagnostics. */
@@ -125,7 +126,7 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
  */
 async function readState(manifestFile: string): Promise<{ ok: true; snapshot: StateSnapshot } | { ok: false; diagnostic: Diagnostic }> {
   try {
-    return { ok: true, snapshot: await readStateSnapshot(resolve(manifestFile)) };
+    return { ok: true, snapshot: await readStoreState(resolve(manifestFile)) };
   } catch (error) {
     if (!isStateError(error)) throw error;
     return { ok: false, diagnostic: { severity: 'error', code: error.code, message: error.message } };

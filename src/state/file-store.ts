@@ -5,7 +5,6 @@
  *   .pixrender/<manifest name>.pid           the run lock (process-lock.ts)
  * Every write goes through one queue, so appends, lock writes and compaction never interleave.
  */
-import { basename, dirname, join, resolve } from 'node:path';
 import type { LockFile } from '../model.js';
 import { fsyncDirectory, removeStaleTemps, writeFileAtomic } from './atomic.js';
 import { StateError } from './errors.js';
@@ -14,7 +13,10 @@ import { decodeRecord, encodeRecord, parseJournal, recordProblem } from './journ
 import { emptyLock, parseLock, portableOutputPath, serializeLock, withPortablePaths } from './lock-file.js';
 import { acquireProcessLock, type ProcessLock } from './process-lock.js';
 import { replay, type Replay } from './replay.js';
+import { statePaths, type StatePaths } from './layout.js';
 import type { JournalRecord, StateSnapshot, StateStore } from './store.js';
+
+export { statePaths, type StatePaths } from './layout.js';
 
 export interface FileStoreOptions {
   /** @default node:fs/promises */
@@ -29,24 +31,6 @@ export interface FileStoreOptions {
   isProcessAlive?: (pid: number) => boolean;
   hostname?: string;
   pid?: number;
-}
-
-export interface StatePaths {
-  manifest: string;
-  manifestDir: string;
-  lock: string;
-  stateDir: string;
-  journal: string;
-  pid: string;
-}
-
-export function statePaths(manifestFile: string, stateDir?: string, lockFile?: string): StatePaths {
-  const manifest = resolve(manifestFile);
-  const manifestDir = dirname(manifest);
-  const dir = stateDir ? resolve(stateDir) : join(manifestDir, '.pixrender');
-  const name = basename(manifest);
-  const lock = lockFile ? resolve(lockFile) : `${manifest}.lock`;
-  return { manifest, manifestDir, lock, stateDir: dir, journal: join(dir, `${name}.journal`), pid: join(dir, `${name}.pid`) };
 }
 
 /** Opens the store for a run: takes the run lock (StateBusyError if another live run holds it). */

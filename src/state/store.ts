@@ -101,5 +101,4 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
-export { openFileStore, readStateSnapshot, statePaths, type FileStoreOptions, type StatePaths } from './file-store.js';
 export { StateError, isStateError, type StateErrorCode } from './errors.js';
