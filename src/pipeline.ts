@@ -199,7 +199,12 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
   const { config, catalog, graph } = loaded;
   // The store refuses to write the token, as a last line of defence.
   const token = (options.env ?? process.env)[config.tokenEnv ?? 'USEAPI_TOKEN'];
-  const store: StateStore = await openStore(resolve(manifestFile), { ...(options.state ? { state: options.state } : {}), ...(token ? { secrets: [token] } : {}) });
+  const store: StateStore = await openStore(resolve(manifestFile), {
+    ...(options.state ? { state: options.state } : {}),
+    ...(token ? { secrets: [token] } : {}),
+    ...(config.store ? { configured: config.store } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   let backend: Backend | undefined;
   try {
     const snapshot: StateSnapshot = await store.load();
