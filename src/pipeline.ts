@@ -47,6 +47,8 @@ export interface Backend {
   offPeakMultiplier?: number | 'unknown';
   /** An account for requests that need one when several are configured (POST files). */
   email?: string;
+  /** The accounts and their maxJobs, when known: a shared store divides these slots among runners. */
+  accounts?: { email: string; maxJobs: number }[];
   close(): Promise<void>;
 }
 
@@ -82,11 +84,12 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
     const api = new PixverseClient({ baseUrl, token });
     const retry = options.readRetry ?? {};
-    let slots: number, email: string | undefined, multiplier: number | 'unknown';
+    let slots: number, email: string | undefined, multiplier: number | 'unknown', accounts: { email: string; maxJobs: number }[];
     try {
-      slots = config.accounts?.length
-        ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
-        : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
+      accounts = config.accounts?.length
+        ? config.accounts.map(({ email, maxJobs }) => ({ email, maxJobs }))
+        : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.map(({ email, maxJobs }) => ({ email, maxJobs })));
+      slots = accounts.reduce((sum, a) => sum + a.maxJobs, 0);
       email = await firstAccount(api, config, retry);
       multiplier = await readOffPeakMultiplier(api, catalog, email, retry);
     } catch (error) {
@@ -101,6 +104,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
       offPeakMultiplier: multiplier,
+      accounts,
       ...(email ? { email } : {}),
       close: () => api.close(),
     };
@@ -124,6 +128,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     description: `embedded simulator at ${sim.url}`,
     api,
     slots: accounts * maxJobs,
+    accounts: sim.emails.map((email) => ({ email, maxJobs })),
     timeScale,
     ...(sim.emails[0] ? { email: sim.emails[0] } : {}),
     close: async () => {
@@ -212,6 +217,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
     if (claimed.length > 0) return { kind: 'invalid', diagnostics: claimed, sources: loaded.sources };
     backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: defaultStateDir(manifestFile) }));
     options.onBackend?.(backend);
+    if (backend.accounts) await store.shared?.useAccounts(backend.accounts);
     const present = await presentOutputs(graph, snapshot.lock);
     const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind, snapshot.pending);
     if (plan.overBudget && options.mode === 'render') return { kind: 'over-budget', plan };

@@ -63,7 +63,7 @@ export interface SharedState {
   claim(job: string, fingerprint: string): Promise<ClaimResult>;
   /** Waits until the holder of a fingerprint's claim settles it, or loses it. */
   waitForClaim(job: string, fingerprint: string, signal?: AbortSignal): Promise<ClaimWait>;
-  release(fingerprint: string): Promise<void>;
+  release(job: string, fingerprint: string): Promise<void>;
   /** Waits for a free account slot. */
   takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined>;
   /** How long a taken-over intent (no video id yet) is left before it is reconciled: a POST may still be in flight. */

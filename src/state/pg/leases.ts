@@ -154,8 +154,8 @@ export class PgLeases implements SharedState {
     }
   }
 
-  async release(fingerprint: string): Promise<void> {
-    await this.pool.query('DELETE FROM claims WHERE scope = $1 AND fingerprint = $2 AND runner_id = $3', [this.scope, fingerprint, this.runner]);
+  async release(job: string, fingerprint: string): Promise<void> {
+    await this.pool.query('DELETE FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND runner_id = $4', [this.scope, fingerprint, job, this.runner]);
     await this.notify();
   }
 
