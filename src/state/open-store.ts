@@ -5,7 +5,8 @@
  */
 import { StateError } from './errors.js';
 import { openFileStore, readStateSnapshot } from './file-store.js';
-import { openPgStore, readPgSnapshot, type PgStoreOptions } from './pg/pg-store.js';
+import { openPgStore, readPgSnapshot, readRunners, shownUrl, type PgStoreOptions } from './pg/pg-store.js';
+import type { RunnerView } from './shared.js';
 import type { StateSnapshot, StateStore } from './store.js';
 
 export type StoreChoice = { kind: 'file' } | { kind: 'postgres'; url: string };
@@ -63,5 +64,16 @@ export function readState(manifestFile: string, options: StoreOptions = {}): Pro
       return readStateSnapshot(manifestFile, { ...options.state });
     case 'postgres':
       return readPgSnapshot(manifestFile, { url: choice.url });
+  }
+}
+
+/** The runners sharing the state, or undefined for the file store (one checkout, no runners to show). */
+export async function sharedRunners(options: StoreOptions = {}): Promise<{ store: string; runners: RunnerView[] } | undefined> {
+  const choice = chosen(options);
+  switch (choice.kind) {
+    case 'file':
+      return undefined;
+    case 'postgres':
+      return { store: shownUrl(choice.url), runners: await readRunners(choice.url, leaseTiming(options.env ?? process.env).leaseMs) };
   }
 }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatRunners } from '../../src/commands/runners.js';
+import { sharedRunners } from '../../src/state/open-store.js';
 import { openPgStore } from '../../src/state/pg/pg-store.js';
 import { isStateError, type StateStore } from '../../src/state/store.js';
 import { fp, intent } from '../state/builders.js';
@@ -117,6 +119,20 @@ describe.skipIf(missing !== undefined)('leases in PostgreSQL', () => {
     await db.query(`INSERT INTO runners (id, host, pid, manifest, heartbeat_at) VALUES ('dead', 'gone', 1, 'show.yaml', now() - interval '1 minute')`);
     await db.query(`UPDATE slots SET runner_id = 'dead', job = 'old'`);
     expect((await a.shared!.takeSlot('j4'))?.account).toBeDefined();
+  });
+
+  it('status lists every runner with the jobs it renders, the slots it holds and its heartbeat; never the password', async () => {
+    const a = await runner('a');
+    await a.shared!.useAccounts([{ email: 'one@x', maxJobs: 2 }]);
+    await a.shared!.claim('intro', fp(1));
+    await a.shared!.takeSlot('intro');
+    await db.query(`INSERT INTO runners (id, host, pid, manifest, heartbeat_at) VALUES ('ci-7:99:dead', 'ci-7', 99, 'show.yaml', now() - interval '5 minutes')`);
+    const secretUrl = url.replace('postgres@', 'postgres:hunter2secret@');
+    const shared = await sharedRunners({ env: { PIXRENDER_STORE: secretUrl } });
+    const text = formatRunners(shared!.store, shared!.runners);
+    expect(text).toContain(`${a.shared!.runner}  show.yaml: renders intro; slots one@x (intro); heartbeat`);
+    expect(text).toMatch(/ci-7:99:dead {2}show\.yaml: renders nothing; no heartbeat for \d+(\.\d)? s: presumed dead/);
+    expect(text).not.toContain('hunter2secret');
   });
 
   it('migrations run once, recorded in schema_version, however many runners open the database at once', async () => {

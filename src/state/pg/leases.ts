@@ -11,6 +11,7 @@ import { emptyLock } from '../lock-file.js';
 import { replay } from '../replay.js';
 import type { Account, ClaimResult, ClaimWait, RunnerView, SharedState, SlotLease } from '../shared.js';
 import type { JournalRecord } from '../store.js';
+import { runnerViews } from './runners.js';
 
 export interface LeaseTiming {
   /** A lease lapses when its runner's heartbeat is older than this. */
@@ -185,26 +186,8 @@ export class PgLeases implements SharedState {
     }
   }
 
-  async runners(): Promise<RunnerView[]> {
-    const { rows } = await this.pool.query<{ id: string; host: string; pid: number; manifest: string; started_at: Date; age: number; live: boolean }>(
-      `SELECT id, host, pid, manifest, started_at, extract(epoch FROM now() - heartbeat_at)::float8 AS age,
-              (stopped_at IS NULL AND heartbeat_at > now() - $1 * interval '1 millisecond') AS live
-       FROM runners WHERE stopped_at IS NULL ORDER BY started_at`,
-      [this.timing.leaseMs],
-    );
-    const claims = await this.pool.query<{ runner_id: string; job: string }>('SELECT runner_id, job FROM claims ORDER BY job');
-    const slots = await this.pool.query<{ runner_id: string; account: string; job: string }>('SELECT runner_id, account, job FROM slots WHERE runner_id IS NOT NULL ORDER BY account, n');
-    return rows.map((r) => ({
-      id: r.id,
-      host: r.host,
-      pid: r.pid,
-      manifest: r.manifest,
-      startedAt: r.started_at.toISOString(),
-      heartbeatAgeSeconds: Math.round(r.age * 10) / 10,
-      live: r.live,
-      claims: claims.rows.filter((c) => c.runner_id === r.id).map((c) => c.job),
-      slots: slots.rows.filter((s) => s.runner_id === r.id).map((s) => ({ account: s.account, job: s.job })),
-    }));
+  runners(): Promise<RunnerView[]> {
+    return runnerViews(this.pool, this.timing.leaseMs);
   }
 
   /** Gives back every lease of this runner and marks it stopped. */

@@ -22,6 +22,8 @@ import { replay } from '../replay.js';
 import type { JournalRecord, StateSnapshot, StateStore } from '../store.js';
 import { PgLeases, type LeaseTiming } from './leases.js';
 import { migrate } from './migrations.js';
+import { runnerViews } from './runners.js';
+import type { RunnerView } from '../shared.js';
 
 export interface PgStoreOptions extends Partial<LeaseTiming> {
   url: string;
@@ -219,5 +221,15 @@ class PgStateStore implements StateStore {
     const result = this.lockWrites.then(task);
     this.lockWrites = result.catch(() => undefined);
     return result;
+  }
+}
+
+/** Every runner the database knows that has not stopped (a dead one shows until its rows are reused). */
+export async function readRunners(url: string, leaseMs = DEFAULT_LEASE.leaseMs): Promise<RunnerView[]> {
+  const pool = await connect(url);
+  try {
+    return await runnerViews(pool, leaseMs);
+  } finally {
+    await pool.end();
   }
 }
