@@ -17,11 +17,16 @@ export function formatRunners(store: string, runners: readonly RunnerView[]): st
   return printable(lines.join('\n'));
 }
 
+/** How a render of `file` would choose its store (the project config's `store`, $PIXRENDER_STORE). */
+export async function projectStore(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ configured?: string; env: NodeJS.ProcessEnv }> {
+  const { config } = await loadProjectConfig(dirname(resolve(file)));
+  return { ...(config.store ? { configured: config.store } : {}), env };
+}
+
 /** Prints the runners when the manifest's project shares its state; nothing for the file store. */
 export async function printRunners(file: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { config } = await loadProjectConfig(dirname(resolve(file)));
   try {
-    const shared = await sharedRunners({ ...(config.store ? { configured: config.store } : {}), env });
+    const shared = await sharedRunners(await projectStore(file, env));
     if (shared) process.stderr.write(`${formatRunners(shared.store, shared.runners)}\n`);
   } catch (error) {
     process.stderr.write(`pixrender: cannot list the runners: ${printable((error as Error).message)}\n`);

@@ -4,7 +4,7 @@ import type { Command } from '../cli.js';
 import { settleAttempt, type SettleAction } from '../state/settle.js';
 import { UsageError, withUsage } from './args.js';
 import { runRender } from './render.js';
-import { printRunners } from './runners.js';
+import { printRunners, projectStore } from './runners.js';
 
 const usage = `Usage: pixrender status FILE [options]
 
@@ -37,7 +37,7 @@ export const command: Command = {
       const file = manifestArg(rest);
       if (actions.length > 0 && file) {
         for (const action of actions) {
-          const result = await settleAttempt(resolve(file), action);
+          const result = await settleAttempt(resolve(file), action, await projectStore(file));
           if (!result.ok) throw new UsageError(result.message);
           process.stderr.write(action.kind === 'adopt' ? `${action.job}: recorded ${action.videoId} as its render.\n` : `${action.job}: recorded that its submit created nothing; the next render submits it.\n`);
         }
