@@ -59,12 +59,21 @@ describe.skipIf(missing !== undefined)('kill -9 of one runner of three', () => {
       return child;
     };
     const dirs = await Promise.all(['a', 'b', 'c'].map(checkout));
-    const [victim, ...others] = dirs.map(render);
+    const runs = dirs.map(render);
     // Mid-batch: some jobs accepted, most still to go.
     const deadline = Date.now() + 120_000;
     while (sim.stats().jobs.length < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    victim!.kill('SIGKILL');
-    await exited(victim!);
+    // The victim is a runner that is submitting (runner ids are host:pid:random).
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const submitting = await db.query<{ runner_id: string }>(`SELECT runner_id FROM journal WHERE type = 'intent' ORDER BY id DESC LIMIT 1`);
+    const pid = Number(submitting.rows[0]?.runner_id.split(':')[1]);
+    const index = runs.findIndex((child) => child.pid === pid);
+    expect(index).toBeGreaterThanOrEqual(0);
+    const victim = runs[index]!;
+    const others = runs.filter((child) => child !== victim);
+    victim.kill('SIGKILL');
+    await exited(victim);
     const submittedAtKill = sim.stats().jobs.length;
     expect(submittedAtKill).toBeGreaterThanOrEqual(8);
     expect(submittedAtKill).toBeLessThan(JOBS);
@@ -80,8 +89,6 @@ describe.skipIf(missing !== undefined)('kill -9 of one runner of three', () => {
     expect([...perJob.values()].every((n) => n === 1)).toBe(true);
     for (const account of Object.values(sim.stats().accounts)) expect(account.maxConcurrent).toBeLessThanOrEqual(3);
     // The killed runner's submissions were taken over: completed by another runner, not submitted again.
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
     const takenOver = await db.query(
       `SELECT i.job FROM journal i JOIN journal c ON c.job = i.job AND c.type = 'completed' AND c.runner_id <> i.runner_id
        JOIN runners r ON r.id = i.runner_id WHERE i.type = 'intent' AND r.stopped_at IS NULL`,
@@ -89,12 +96,12 @@ describe.skipIf(missing !== undefined)('kill -9 of one runner of three', () => {
     await db.end();
     expect(takenOver.rowCount).toBeGreaterThan(0);
 
-    const rerun = render(dirs[0]!);
+    const rerun = render(dirs[index]!);
     expect(await exited(rerun)).toBe(0);
     expect(sim.stats().jobs).toHaveLength(JOBS);
     const locks = await Promise.all(dirs.map((dir) => readFile(join(dir, 'fleet.yaml.lock'), 'utf8')));
-    expect(Object.keys(JSON.parse(locks[1]!).jobs)).toHaveLength(JOBS);
-    expect(locks[0]).toBe(locks[1]);
-    expect(locks[2]).toBe(locks[1]);
+    expect(Object.keys(JSON.parse(locks[0]!).jobs)).toHaveLength(JOBS);
+    expect(locks[1]).toBe(locks[0]);
+    expect(locks[2]).toBe(locks[0]);
   });
 });
