@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import postgres from 'pg';
 import { planManifest } from '../dist/plan-inputs.js';
 import { postgresMissing, startPostgres } from '../test/pg/server.mjs';
 import { startSimProcess } from './executor.mjs';
@@ -77,22 +78,29 @@ async function scenario(pg, { runners: count, kill = false, file = false }) {
     const lb = await lowerBound(join(dirs[0], 'fleet.yaml'));
     const runs = dirs.map((dir) => runner(dir, sim, url));
     let killedAt;
+    let victim = -1;
     if (kill) {
       for (;;) {
         const stats = await sim.stats();
         if (stats.jobs.length >= 8) break;
         await new Promise((r) => setTimeout(r, 20));
       }
-      runs[0].child.kill('SIGKILL');
+      // Kill a runner that is submitting: the one that wrote the latest intent (runner ids are host:pid:random).
+      const db = new postgres.Client({ connectionString: url });
+      await db.connect();
+      const { rows } = await db.query(`SELECT runner_id FROM journal WHERE type = 'intent' ORDER BY id DESC LIMIT 1`);
+      await db.end();
+      victim = runs.findIndex((r) => r.child.pid === Number(rows[0]?.runner_id.split(':')[1]));
+      runs[Math.max(0, victim)].child.kill('SIGKILL');
       killedAt = (await sim.stats()).jobs.length;
     }
     const results = await Promise.all(runs.map((r) => r.done));
-    const survivors = kill ? results.slice(1) : results;
+    const survivors = results.filter((_, i) => !kill || i !== Math.max(0, victim));
     for (const r of survivors) if (r.code !== 0) throw new Error(`a runner exited with ${r.code}: ${r.err.slice(-2000)}`);
     const after = await sim.stats();
     let rerunSubmissions;
     if (kill) {
-      const rerun = await runner(dirs[0], sim, url).done;
+      const rerun = await runner(dirs[Math.max(0, victim)], sim, url).done;
       if (rerun.code !== 0) throw new Error(`the rerun exited with ${rerun.code}: ${rerun.err.slice(-2000)}`);
       rerunSubmissions = (await sim.stats()).jobs.length - after.jobs.length;
     }
