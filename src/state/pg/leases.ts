@@ -27,7 +27,8 @@ export const CHANNEL = 'pixrender';
 export class PgLeases implements SharedState {
   private heartbeat: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
-  private readonly wakers = new Set<() => void>();
+  /** Sleeping waiters by what wakes them: `slot`, or `claim <scope> <job>`. */
+  private readonly wakers = new Map<string, Set<() => void>>();
   private hasSlots = false;
   private stopped = false;
 
@@ -64,33 +65,45 @@ export class PgLeases implements SharedState {
     client.on('error', () => {
       this.listener = undefined;
     });
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', (message) => this.wake(message.payload ?? ''));
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.listener = client;
   }
 
   private wakeAll(): void {
-    for (const wake of [...this.wakers]) wake();
+    for (const set of this.wakers.values()) for (const wake of [...set]) wake();
+  }
+
+  private wake(topic: string): void {
+    for (const wake of [...(this.wakers.get(topic) ?? [])]) wake();
+  }
+
+  private claimTopic(job: string): string {
+    return `claim ${this.scope} ${job}`;
   }
 
   /** Sleeps up to `ms`, less when a notification arrives or the signal fires. */
-  private nap(ms: number, signal?: AbortSignal): Promise<void> {
+  private nap(topic: string, ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      const set = this.wakers.get(topic) ?? new Set<() => void>();
+      this.wakers.set(topic, set);
       const done = () => {
         clearTimeout(timer);
-        this.wakers.delete(done);
+        set.delete(done);
+        if (set.size === 0 && this.wakers.get(topic) === set) this.wakers.delete(topic);
         signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wakers.add(done);
+      set.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
   }
 
-  async notify(): Promise<void> {
-    await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, this.scope]).catch(() => undefined);
+  /** Wakes the waiters of a job's claim (`job`), or of a slot (no job). */
+  async notify(job?: string): Promise<void> {
+    await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, job === undefined ? 'slot' : this.claimTopic(job)]).catch(() => undefined);
   }
 
   async useAccounts(accounts: readonly Account[]): Promise<void> {
@@ -151,13 +164,14 @@ export class PgLeases implements SharedState {
       if (record?.type === 'failed') return { kind: 'failed', reason: record.reason, ...(record.status !== undefined ? { status: record.status } : {}) };
       const held = await this.pool.query(`SELECT 1 FROM claims c WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND ${this.live('c', '$4')}`, [this.scope, fingerprint, job, this.timing.leaseMs]);
       if (!held.rowCount) return { kind: 'free' };
-      await this.nap(this.timing.pollMs, signal);
+      // A result or a release is announced; only a runner's death is not, and the lease takes longer than this anyway.
+      await this.nap(this.claimTopic(job), this.timing.leaseMs / 2, signal);
     }
   }
 
   async release(job: string, fingerprint: string): Promise<void> {
     await this.pool.query('DELETE FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND runner_id = $4', [this.scope, fingerprint, job, this.runner]);
-    await this.notify();
+    await this.notify(job);
   }
 
   async takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined> {
@@ -182,7 +196,7 @@ export class PgLeases implements SharedState {
           },
         };
       }
-      await this.nap(this.timing.pollMs, signal);
+      await this.nap('slot', this.timing.pollMs, signal);
     }
   }
 
@@ -195,10 +209,11 @@ export class PgLeases implements SharedState {
     this.stopped = true;
     clearInterval(this.heartbeat);
     this.wakeAll();
-    await this.pool.query('DELETE FROM claims WHERE runner_id = $1', [this.runner]).catch(() => undefined);
     await this.pool.query('UPDATE slots SET runner_id = NULL, job = NULL, taken_at = NULL WHERE runner_id = $1', [this.runner]).catch(() => undefined);
+    const claimed = await this.pool.query<{ job: string }>('DELETE FROM claims WHERE runner_id = $1 RETURNING job', [this.runner]).catch(() => ({ rows: [] as { job: string }[] }));
     await this.pool.query('UPDATE runners SET stopped_at = now() WHERE id = $1', [this.runner]).catch(() => undefined);
     await this.notify();
+    for (const { job } of claimed.rows) await this.notify(job);
     await this.listener?.end().catch(() => undefined);
   }
 }

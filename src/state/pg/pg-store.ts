@@ -162,7 +162,7 @@ class PgStateStore implements StateStore {
     } catch (error) {
       throw databaseError(this.url, error);
     }
-    if (stored.type === 'completed' || stored.type === 'failed') await this.shared.notify();
+    if (stored.type === 'completed' || stored.type === 'failed') await this.shared.notify(stored.job);
   }
 
   /** The intent is written only while the claim is this runner's; the row lock keeps a takeover out until it commits. */
