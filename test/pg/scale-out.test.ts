@@ -29,12 +29,13 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
     await rm(root, { recursive: true, force: true });
   });
 
-  const render = (dir: string, url: string): Promise<RunOutcome> =>
+  /** `viaConfig`: the checkout names the store in its project config instead of $PIXRENDER_STORE. */
+  const render = (dir: string, url: string, viaConfig = false): Promise<RunOutcome> =>
     runManifest(join(dir, 'fleet.yaml'), {
       mode: 'render',
       backend: 'useapi',
       apiUrl: sim.url,
-      env: { USEAPI_TOKEN: sim.token, PIXRENDER_STORE: url, PIXRENDER_LEASE_MS: '3000' },
+      env: { USEAPI_TOKEN: sim.token, ...(viaConfig ? {} : { PIXRENDER_STORE: url }), PIXRENDER_LEASE_MS: '3000' },
       simTimeScale: 0.005,
       tuning: { busyBackoffMs: 200, busyBackoffMaxMs: 800 },
     });
@@ -47,9 +48,10 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
       await rm(dir, { recursive: true, force: true });
       await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
       await writeFile(join(dir, 'fleet.yaml'), manifest);
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `checkout-${name}`, private: true, ...(name === 'c' ? { pixrender: { store: url } } : {}) }));
       return dir;
     }));
-    const outcomes = await Promise.all(dirs.map((dir) => render(dir, url)));
+    const outcomes = await Promise.all(dirs.map((dir, i) => render(dir, url, i === 2)));
     for (const outcome of outcomes) {
       expect(outcome.kind).toBe('ran');
       if (outcome.kind === 'ran') expect(outcome.summary).toMatchObject({ failed: 0, skipped: 0, pending: 0 });
