@@ -2,7 +2,7 @@
  * The library's main entry: manifest file → config → validated manifest → graph → plan → execute.
  * Reads and backend set-up happen here; every stage it calls is a plain function of typed values.
  */
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
 import { isApiError } from './api/errors.js';
