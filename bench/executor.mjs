@@ -15,8 +15,9 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
  * The simulator runs in its own process, as the real API runs elsewhere: the client under test does
  * not share its event loop with the server streaming media.
  */
-async function startSimProcess(options) {
+export async function startSimProcess(options) {
   const args = [cli, 'sim', '--port', '0', '--time-scale', String(options.timeScale), '--max-jobs', String(options.maxJobs), '--credits', String(options.credits), '--seed', String(options.seed)];
+  if (options.accounts) args.push('--accounts', String(options.accounts));
   if (options.faults) args.push('--faults', options.faults);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';

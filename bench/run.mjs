@@ -12,6 +12,13 @@ if (!only || only === 'executor') {
   console.log('\n== executor on the simulator (targets: makespan ≤ 1.10 × lower bound, ≤ 4 requests per job) ==');
   console.table(await benchExecutor());
 }
+if (!only || only === 'scale-out') {
+  const { benchScaleOut } = await import('./scale-out.mjs');
+  console.log('\n== scale-out: 3 runners, one PostgreSQL store, 24 jobs, 2 accounts × maxJobs 3 (targets: 0 duplicates, max_concurrent ≤ 3, few 429s, makespan ≤ 1.15 × lower bound; kill -9: rerun submits 0) ==');
+  const result = await benchScaleOut();
+  if (Array.isArray(result)) console.table(result);
+  else console.log(`skipped: ${result.skipped}`);
+}
 if (!only || only === 'watch') {
   try {
     const { benchWatch } = await import('./watch.mjs');

@@ -25,6 +25,8 @@ export interface ProjectConfig {
   tokenEnv?: string;
   /** Default: useapi when the token variable is set, else sim. */
   backend?: 'sim' | 'useapi';
+  /** Where run state lives: 'file' (default) or a postgres:// URL shared by several machines; $PIXRENDER_STORE overrides. */
+  store?: string;
   accounts?: { email: string; maxJobs: number }[];
   /** Job settings below every manifest's own defaults. */
   defaults?: ManifestDefaults;

@@ -10,7 +10,9 @@ export { loadProjectConfig, DEFAULT_CONFIG, type ProjectConfig } from './config.
 export { buildGraph, hashAssets, dependentsClosure } from './graph.js';
 export { plan, type PlanInput } from './plan.js';
 export { execute, DEFAULT_TUNING, type ExecuteOptions, type Tuning } from './execute/index.js';
-export { openFileStore, readStateSnapshot, type StateStore, type StateSnapshot, type JournalRecord } from './state/store.js';
+export type { StateStore, StateSnapshot, JournalRecord } from './state/store.js';
+export { openFileStore, readStateSnapshot } from './state/file-store.js';
+export { openStore, readState } from './state/open-store.js';
 export { loadCatalog, priceOf, checkCombination, expectedRenderSeconds, type Catalog, type CatalogOverrides } from './catalog.js';
 export { PixverseClient } from './api/client.js';
 export { ApiError, isApiError, type ApiErrorKind } from './api/errors.js';

@@ -2,7 +2,7 @@
  * The library's main entry: manifest file → config → validated manifest → graph → plan → execute.
  * Reads and backend set-up happen here; every stage it calls is a plain function of typed values.
  */
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
 import { isApiError } from './api/errors.js';
@@ -18,7 +18,9 @@ import { plan as makePlan, type PlanInput } from './plan.js';
 import { backendKindFor, loadGraph, presentOutputs, type GraphOutcome } from './plan-inputs.js';
 import { startSimulator, type Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
-import { openFileStore, type StateSnapshot, type StateStore } from './state/store.js';
+import { defaultStateDir, runLayout } from './state/layout.js';
+import { openStore } from './state/open-store.js';
+import type { StateSnapshot, StateStore } from './state/store.js';
 
 export type BackendChoice = 'auto' | 'sim' | 'useapi';
 
@@ -45,6 +47,8 @@ export interface Backend {
   offPeakMultiplier?: number | 'unknown';
   /** An account for requests that need one when several are configured (POST files). */
   email?: string;
+  /** The accounts and their maxJobs, when known: a shared store divides these slots among runners. */
+  accounts?: { email: string; maxJobs: number }[];
   close(): Promise<void>;
 }
 
@@ -80,11 +84,12 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
     const api = new PixverseClient({ baseUrl, token });
     const retry = options.readRetry ?? {};
-    let slots: number, email: string | undefined, multiplier: number | 'unknown';
+    let slots: number, email: string | undefined, multiplier: number | 'unknown', accounts: { email: string; maxJobs: number }[];
     try {
-      slots = config.accounts?.length
-        ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
-        : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
+      accounts = config.accounts?.length
+        ? config.accounts.map(({ email, maxJobs }) => ({ email, maxJobs }))
+        : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.map(({ email, maxJobs }) => ({ email, maxJobs })));
+      slots = accounts.reduce((sum, a) => sum + a.maxJobs, 0);
       email = await firstAccount(api, config, retry);
       multiplier = await readOffPeakMultiplier(api, catalog, email, retry);
     } catch (error) {
@@ -99,6 +104,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
       offPeakMultiplier: multiplier,
+      accounts,
       ...(email ? { email } : {}),
       close: () => api.close(),
     };
@@ -122,6 +128,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     description: `embedded simulator at ${sim.url}`,
     api,
     slots: accounts * maxJobs,
+    accounts: sim.emails.map((email) => ({ email, maxJobs })),
     timeScale,
     ...(sim.emails[0] ? { email: sim.emails[0] } : {}),
     close: async () => {
@@ -197,14 +204,20 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
   const { config, catalog, graph } = loaded;
   // The store refuses to write the token, as a last line of defence.
   const token = (options.env ?? process.env)[config.tokenEnv ?? 'USEAPI_TOKEN'];
-  const store: StateStore = await openFileStore(resolve(manifestFile), { ...options.state, ...(token ? { secrets: [token] } : {}) });
+  const store: StateStore = await openStore(resolve(manifestFile), {
+    ...(options.state ? { state: options.state } : {}),
+    ...(token ? { secrets: [token] } : {}),
+    ...(config.store ? { configured: config.store } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   let backend: Backend | undefined;
   try {
     const snapshot: StateSnapshot = await store.load();
     const claimed = await claimOutputs(graph.manifest);
     if (claimed.length > 0) return { kind: 'invalid', diagnostics: claimed, sources: loaded.sources };
-    backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: join(dirname(resolve(manifestFile)), '.pixrender') }));
+    backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: defaultStateDir(manifestFile) }));
     options.onBackend?.(backend);
+    if (backend.accounts) await store.shared?.useAccounts(backend.accounts);
     const present = await presentOutputs(graph, snapshot.lock);
     const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind, snapshot.pending);
     if (plan.overBudget && options.mode === 'render') return { kind: 'over-budget', plan };
@@ -214,6 +227,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
       manifest: graph.manifest,
       api: backend.api,
       store,
+      layout: runLayout(resolve(manifestFile), options.state),
       snapshot,
       catalog,
       slots: backend.slots,

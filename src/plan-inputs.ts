@@ -13,7 +13,8 @@ import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan } from './plan.js';
 import { claimConflicts } from './state/output-claim.js';
 import { verifiedOutputs } from './state/output-index.js';
-import { isStateError, readStateSnapshot, type StateSnapshot } from './state/store.js';
+import { readState as readStoreState } from './state/open-store.js';
+import { isStateError, type StateSnapshot } from './state/store.js';
 
 export interface Sources {
   /** File name → text, for formatting diagnostics. */
@@ -93,7 +94,7 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
   const loaded = await loadGraph(manifestFile);
   if (!loaded.ok) return loaded;
   const { graph, catalog, sources } = loaded;
-  const state = await readState(manifestFile);
+  const state = await readState(manifestFile, loaded.config.store);
   if (!state.ok) return { ok: false, diagnostics: [...loaded.diagnostics, state.diagnostic], sources };
   const { lock, pending } = state.snapshot;
   const diagnostics = [...loaded.diagnostics, ...(await claimConflicts(graph.manifest))];
@@ -123,9 +124,9 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
  * The lock file with the journal's completions replayed (what `render` would see), read without taking
  * the run lock so `plan` works while a render is going on.
  */
-async function readState(manifestFile: string): Promise<{ ok: true; snapshot: StateSnapshot } | { ok: false; diagnostic: Diagnostic }> {
+async function readState(manifestFile: string, configured: string | undefined): Promise<{ ok: true; snapshot: StateSnapshot } | { ok: false; diagnostic: Diagnostic }> {
   try {
-    return { ok: true, snapshot: await readStateSnapshot(resolve(manifestFile)) };
+    return { ok: true, snapshot: await readStoreState(resolve(manifestFile), configured ? { configured } : {}) };
   } catch (error) {
     if (!isStateError(error)) throw error;
     return { ok: false, diagnostic: { severity: 'error', code: error.code, message: error.message } };

@@ -4,6 +4,7 @@ import type { Command } from '../cli.js';
 import { settleAttempt, type SettleAction } from '../state/settle.js';
 import { UsageError, withUsage } from './args.js';
 import { runRender } from './render.js';
+import { printRunners, projectStore } from './runners.js';
 
 const usage = `Usage: pixrender status FILE [options]
 
@@ -15,6 +16,9 @@ A submit whose answer was lost and that the API cannot identify for sure is repo
 outcome with its candidate videos; it is never submitted again until you settle it:
   --adopt JOB=VIDEO_ID   that video is the job's render (it is collected like any submitted job)
   --abandon JOB          the submit created nothing: the next render submits the job again
+
+With a shared store (config \`store: postgres://…\` or $PIXRENDER_STORE) it first lists every runner:
+the jobs it renders, the account slots it holds and how fresh its heartbeat is.
 
 Options:
   --backend sim|useapi   force a backend (default: useapi when a token is set, else sim)
@@ -33,11 +37,12 @@ export const command: Command = {
       const file = manifestArg(rest);
       if (actions.length > 0 && file) {
         for (const action of actions) {
-          const result = await settleAttempt(resolve(file), action);
+          const result = await settleAttempt(resolve(file), action, await projectStore(file));
           if (!result.ok) throw new UsageError(result.message);
           process.stderr.write(action.kind === 'adopt' ? `${action.job}: recorded ${action.videoId} as its render.\n` : `${action.job}: recorded that its submit created nothing; the next render submits it.\n`);
         }
       }
+      if (file && !rest.includes('--json')) await printRunners(file);
       return runRender(rest, 'collect', usage);
     }),
 };

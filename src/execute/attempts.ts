@@ -21,6 +21,8 @@ export interface AttemptContext extends LookUpContext {
   queue: PQueue;
   poller: Poller;
   manifestDir: string;
+  /** Where a superseded render is kept, relative to the manifest folder. */
+  asidePath(job: string, fingerprint: string): string;
   firstLookMs: number;
   maxWaitMs: number;
   now(): string;
@@ -77,7 +79,7 @@ export function supersededAttempts(snapshot: StateSnapshot, runs: ReadonlyMap<Jo
   return [...open, ...snapshot.superseded];
 }
 
-/** Waits for a superseded attempt and keeps its video in .pixrender/aside/ (never recorded as current). */
+/** Waits for a superseded attempt and keeps its video aside (never recorded as current). */
 export async function collectAside(ctx: AttemptContext, pending: PendingJob): Promise<void> {
   const job = pending.job as JobId;
   const fingerprint = pending.fingerprint as Fingerprint;
@@ -92,7 +94,7 @@ export async function collectAside(ctx: AttemptContext, pending: PendingJob): Pr
     if (video === 'timeout' || !video) return;
     let reason = `superseded by a newer version; ${videoOutcome(video)}`;
     if (videoOutcome(video) === 'completed' && video.url) {
-      const aside = `.pixrender/aside/${job.replace(/[^\w.\-[\]=,]/g, '_')}@${fingerprint.slice(0, 12)}.mp4`;
+      const aside = ctx.asidePath(job, fingerprint);
       const file = join(ctx.manifestDir, aside);
       await mkdir(dirname(file), { recursive: true });
       await ctx.api.download(video.url, file);

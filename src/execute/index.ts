@@ -84,6 +84,7 @@ class Executor {
       queue,
       poller,
       manifestDir,
+      asidePath: o.layout.asidePath,
       firstLookMs: tuning.minPollMs * o.timeScale,
       maxWaitMs: o.catalog.timing.max_wait_off_peak_s * 1000 * o.timeScale,
       now: nowIso,
@@ -98,7 +99,7 @@ class Executor {
       ...(o.uploadEmail ? { uploadEmail: o.uploadEmail } : {}),
       retryDelayMs: scaled(tuning.busyBackoffMs) / 2,
       sleep: (ms) => clock.sleep(ms),
-      workDir: join(manifestDir, '.pixrender', 'frames'),
+      workDir: o.layout.framesDir,
       output: (job, needFile) => this.outputOf(job, needFile),
       now: nowIso,
     });

@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import type { EventSink, RunSummary } from '../events.js';
 import type { LockFile, Plan, ResolvedManifest } from '../model.js';
+import type { RunLayout } from '../state/layout.js';
 import type { StateSnapshot, StateStore } from '../state/store.js';
 
 export interface Tuning {
@@ -38,6 +39,8 @@ export interface ExecuteOptions {
   manifest: ResolvedManifest;
   api: PixverseApi;
   store: StateStore;
+  /** The folders the run writes to besides outputs (frames, renders kept aside). */
+  layout: RunLayout;
   snapshot: StateSnapshot;
   catalog: Catalog;
   /** Generation slots: the accounts' total maxJobs. */

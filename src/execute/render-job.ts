@@ -10,6 +10,8 @@ import type { RunContext } from './context.js';
 import type { Downloads } from './downloads.js';
 import { outcomeOfError, unreachable } from './outcome.js';
 import type { JobRun } from './registry.js';
+import { claimJob, withSlot } from './shared.js';
+import type { PendingJob } from '../state/store.js';
 import { submitOnce } from './submit.js';
 
 export class JobRenderer {
@@ -19,9 +21,21 @@ export class JobRenderer {
   ) {}
 
   async render(run: JobRun): Promise<void> {
+    const { o } = this.c;
+    const shared = o.mode === 'render' ? o.store.shared : undefined;
+    if (!shared) return this.renderFrom(run, o.snapshot.pending.get(run.planned.id));
+    // Shared state: only the holder of the job's claim renders it; the journal it returns is the truth.
+    try {
+      const start = await claimJob(this.c, this.downloads, shared, run);
+      if (start.kind === 'render') await this.renderFrom(run, start.pending);
+    } finally {
+      await shared.release(run.planned.id, run.planned.fingerprint).catch(() => undefined);
+    }
+  }
+
+  private async renderFrom(run: JobRun, pending: PendingJob | undefined): Promise<void> {
     const { planned } = run;
     const { o, registry, gate } = this.c;
-    const pending = o.snapshot.pending.get(planned.id);
     if (pending && pending.fingerprint === planned.fingerprint) {
       const resumed = await resumeAttempt(this.c.attempts, pending, planned.job.params, Object.keys(planned.job.inputs).length);
       switch (resumed.kind) {
@@ -45,13 +59,13 @@ export class JobRenderer {
     if (planned.offPeak) body.off_peak_mode = true;
     if (gate.replyUrl) body.replyUrl = gate.replyUrl;
     registry.setState(run, 'queued');
-    const video = await this.c.queue.add(() => this.submitAndWait(run, body), { priority: planned.remainingPathSeconds });
+    const video = await this.c.queue.add(() => withSlot(this.c, run, () => this.submitAndWait(run, body)), { priority: planned.remainingPathSeconds });
     if (video) await this.downloads.finish(run, video);
   }
 
   /** A job submitted earlier: wait for it in a slot (it holds one at the API), then download it. */
   private async collect(run: JobRun, videoId: string): Promise<void> {
-    const video = await this.c.queue.add(() => this.waitFinal(run, videoId), { priority: run.planned.remainingPathSeconds });
+    const video = await this.c.queue.add(() => withSlot(this.c, run, () => this.waitFinal(run, videoId)), { priority: run.planned.remainingPathSeconds });
     if (video) await this.downloads.finish(run, video);
   }
 

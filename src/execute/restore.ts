@@ -1,5 +1,4 @@
 /** Jobs the lock already holds: cached ones are handed to their dependents; a missing file is downloaded again. */
-import { basename } from 'node:path';
 import { isDiskError } from '../state/fs.js';
 import type { RunContext } from './context.js';
 import type { Downloads } from './downloads.js';
@@ -18,7 +17,7 @@ export async function restore(c: RunContext, downloads: Downloads, run: JobRun):
     // A full or read-only disk is fixed on the disk; rendering again would not help.
     if (isDiskError(error)) return c.registry.settle(run, { kind: 'download-failed', message: `download: ${error.message}`, recorded: true });
     const why = error instanceof Error ? error.message : String(error);
-    const message = `cannot download its recorded output again (${why}); remove "${run.planned.id}" from ${basename(c.o.manifest.file)}.lock to render it again`;
+    const message = `cannot download its recorded output again (${why}); remove "${run.planned.id}" from ${c.o.layout.lockName} to render it again`;
     return c.registry.settle(run, { kind: 'download-failed', message, recorded: true });
   }
   c.touched.add(run.planned.id);

@@ -10,7 +10,7 @@ import type { RunEvent } from '../events.js';
 import { runFfmpeg } from '../ffmpeg.js';
 import { loadProject, planFor, type Loaded } from '../pipeline.js';
 import { backendKindFor, presentOutputs } from '../plan-inputs.js';
-import { readStateSnapshot } from '../state/store.js';
+import { readStateSnapshot } from '../state/file-store.js';
 import { previewManifest, previewState } from '../watch/preview.js';
 import { anchorOf, renderVersion, type AsideClip, type GalleryInput } from './model.js';
 

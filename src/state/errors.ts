@@ -11,7 +11,13 @@ export type StateErrorCode =
   /** An earlier write failed; the journal can no longer be trusted to be complete in this process. */
   | 'io'
   /** The store was closed. */
-  | 'closed';
+  | 'closed'
+  /** A shared store: this runner's lease on a job was lost (its heartbeat lapsed), so it must not submit. */
+  | 'lease-lost'
+  /** A shared store could not be reached or refused a query. */
+  | 'database'
+  /** The store setting is not one pixrender understands. */
+  | 'store-config';
 
 export class StateError extends Error {
   constructor(

@@ -5,7 +5,6 @@
  *   .pixrender/<manifest name>.pid           the run lock (process-lock.ts)
  * Every write goes through one queue, so appends, lock writes and compaction never interleave.
  */
-import { basename, dirname, join, resolve } from 'node:path';
 import type { LockFile } from '../model.js';
 import { fsyncDirectory, removeStaleTemps, writeFileAtomic } from './atomic.js';
 import { StateError } from './errors.js';
@@ -14,7 +13,10 @@ import { decodeRecord, encodeRecord, parseJournal, recordProblem } from './journ
 import { emptyLock, parseLock, portableOutputPath, serializeLock, withPortablePaths } from './lock-file.js';
 import { acquireProcessLock, type ProcessLock } from './process-lock.js';
 import { replay, type Replay } from './replay.js';
+import { statePaths, type StatePaths } from './layout.js';
 import type { JournalRecord, StateSnapshot, StateStore } from './store.js';
+
+export { statePaths, type StatePaths } from './layout.js';
 
 export interface FileStoreOptions {
   /** @default node:fs/promises */
@@ -29,24 +31,6 @@ export interface FileStoreOptions {
   isProcessAlive?: (pid: number) => boolean;
   hostname?: string;
   pid?: number;
-}
-
-export interface StatePaths {
-  manifest: string;
-  manifestDir: string;
-  lock: string;
-  stateDir: string;
-  journal: string;
-  pid: string;
-}
-
-export function statePaths(manifestFile: string, stateDir?: string, lockFile?: string): StatePaths {
-  const manifest = resolve(manifestFile);
-  const manifestDir = dirname(manifest);
-  const dir = stateDir ? resolve(stateDir) : join(manifestDir, '.pixrender');
-  const name = basename(manifest);
-  const lock = lockFile ? resolve(lockFile) : `${manifest}.lock`;
-  return { manifest, manifestDir, lock, stateDir: dir, journal: join(dir, `${name}.journal`), pid: join(dir, `${name}.pid`) };
 }
 
 /** Opens the store for a run: takes the run lock (StateBusyError if another live run holds it). */
@@ -76,14 +60,27 @@ export async function readStateSnapshot(manifestFile: string, options: Pick<File
   return snapshotOf(await loadState(options.fs ?? nodeStateFs, statePaths(manifestFile, options.stateDir, options.lockFile)));
 }
 
-async function loadState(fs: StateFs, paths: StatePaths): Promise<Replay & { records: JournalRecord[] }> {
+/** The checkout's lock file (empty when there is none), output paths relative to the manifest. */
+export async function readLockFile(fs: StateFs, paths: StatePaths): Promise<LockFile> {
   const lockText = await readTextIfExists(fs, paths.lock);
-  let lock = emptyLock();
-  if (lockText !== undefined) {
-    const parsed = parseLock(lockText);
-    if (!parsed.ok) throw new StateError('lock-corrupt', `${paths.lock}: ${parsed.problems.join('; ')}`, paths.lock);
-    lock = withPortablePaths(parsed.lock, paths.manifestDir);
+  if (lockText === undefined) return emptyLock();
+  const parsed = parseLock(lockText);
+  if (!parsed.ok) throw new StateError('lock-corrupt', `${paths.lock}: ${parsed.problems.join('; ')}`, paths.lock);
+  return withPortablePaths(parsed.lock, paths.manifestDir);
+}
+
+/** Throws when `text` holds a secret (or its JSON-escaped form); secrets shorter than 8 characters are ignored. */
+export function refuseSecrets(text: string, secrets: readonly string[], where: string): void {
+  for (const secret of secrets) {
+    if (secret.length < 8) continue;
+    if (text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))) {
+      throw new StateError('secret', `refusing to write a secret (the API token) into ${where}`, where);
+    }
   }
+}
+
+async function loadState(fs: StateFs, paths: StatePaths): Promise<Replay & { records: JournalRecord[] }> {
+  const lock = await readLockFile(fs, paths);
   const journal = parseJournal((await readTextIfExists(fs, paths.journal)) ?? '');
   if (journal.problems.length > 0) {
     const lines = journal.problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`);
@@ -216,12 +213,7 @@ class FileStateStore implements StateStore {
   }
 
   private refuseSecrets(text: string, file: string): void {
-    for (const secret of this.secrets) {
-      if (secret.length < 8) continue;
-      if (text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))) {
-        throw new StateError('secret', `refusing to write a secret (the API token) into ${file}`, file);
-      }
-    }
+    refuseSecrets(text, this.secrets, file);
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {

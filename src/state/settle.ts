@@ -5,7 +5,7 @@
  * so the next render submits the job again).
  */
 import { jobId, type Fingerprint } from '../model.js';
-import { openFileStore, type FileStoreOptions } from './file-store.js';
+import { openStore, type StoreOptions } from './open-store.js';
 
 export type SettleAction = { kind: 'adopt'; job: string; videoId: string } | { kind: 'abandon'; job: string };
 
@@ -18,8 +18,9 @@ export type SettleResult =
       message: string;
     };
 
-export async function settleAttempt(manifestFile: string, action: SettleAction, options: FileStoreOptions = {}): Promise<SettleResult> {
-  const store = await openFileStore(manifestFile, options);
+/** `options` choose the store as a render would (the config's `store`, $PIXRENDER_STORE). */
+export async function settleAttempt(manifestFile: string, action: SettleAction, options: StoreOptions = {}): Promise<SettleResult> {
+  const store = await openStore(manifestFile, options);
   try {
     const snapshot = await store.load();
     const pending = snapshot.pending.get(action.job);

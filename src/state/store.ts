@@ -16,6 +16,7 @@
  * an attempt replaced while still open is kept in `superseded` so it is never forgotten.
  */
 import type { Fingerprint, JobId, LockEntry, LockFile } from '../model.js';
+import type { SharedState } from './shared.js';
 
 export type JournalRecord =
   | {
@@ -99,7 +100,8 @@ export interface StateStore {
   compact(): Promise<void>;
   /** Waits for pending writes and releases the run lock. */
   close(): Promise<void>;
+  /** Present when several runners share the state (shared.ts): claims and account slots. */
+  readonly shared?: SharedState;
 }
 
-export { openFileStore, readStateSnapshot, statePaths, type FileStoreOptions, type StatePaths } from './file-store.js';
 export { StateError, isStateError, type StateErrorCode } from './errors.js';

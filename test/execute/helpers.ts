@@ -3,7 +3,7 @@ import { PixverseClient } from '../../src/api/client.js';
 import { newReplyRef } from '../../src/execute/submit.js';
 import type { PlannedJob } from '../../src/model.js';
 import { planManifest } from '../../src/plan-inputs.js';
-import { openFileStore } from '../../src/state/store.js';
+import { openFileStore } from '../../src/state/file-store.js';
 import type { Rig } from '../render/helpers.js';
 
 export function clientOf(rig: Rig): PixverseClient {

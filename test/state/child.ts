@@ -19,7 +19,7 @@ export async function compileStateModules(dir: string): Promise<string> {
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
     await writeFile(join(out, name.replace(/\.ts$/, '.js')), outputText);
   }
-  return join(out, 'store.js');
+  return join(out, 'file-store.js');
 }
 
 export interface RunningChild {

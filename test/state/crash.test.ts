@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeLock } from '../../src/state/lock-file.js';
-import { openFileStore } from '../../src/state/store.js';
+import { openFileStore } from '../../src/state/file-store.js';
 import { entry, intent } from './builders.js';
 import { compileStateModules, runChild } from './child.js';
 

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobId } from '../../src/model.js';
 import { encodeRecord } from '../../src/state/journal.js';
 import { serializeLock } from '../../src/state/lock-file.js';
-import { isStateError, openFileStore, readStateSnapshot, StateError, statePaths, type JournalRecord, type StateStore } from '../../src/state/store.js';
+import { openFileStore, readStateSnapshot, statePaths } from '../../src/state/file-store.js';
+import { isStateError, StateError, type JournalRecord, type StateStore } from '../../src/state/store.js';
 import { StateBusyError } from '../../src/state/errors.js';
 import { completed, entry, failed, intent, submitted, upload } from './builders.js';
 

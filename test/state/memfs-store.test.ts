@@ -3,7 +3,7 @@ import { memfs } from 'memfs';
 import { describe, expect, it } from 'vitest';
 import type { StateFs } from '../../src/state/fs.js';
 import { encodeRecord } from '../../src/state/journal.js';
-import { openFileStore, readStateSnapshot } from '../../src/state/store.js';
+import { openFileStore, readStateSnapshot } from '../../src/state/file-store.js';
 import { completed, entry, intent, submitted, upload } from './builders.js';
 
 function memoryFs(files: Record<string, string> = {}) {

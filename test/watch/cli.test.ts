@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../../src/commands/watch.js';
 import { runManifest } from '../../src/pipeline.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { readStateSnapshot } from '../../src/state/store.js';
+import { readStateSnapshot } from '../../src/state/file-store.js';
 import { tempProject } from './helpers.js';
 
 const MANIFEST = `version: 1

@@ -1,0 +1,79 @@
+/**
+ * Chooses the state store at the edge: the file store (journal + lock beside the manifest) unless
+ * $PIXRENDER_STORE or the project config's `store` names a PostgreSQL database shared by several runners.
+ * A state folder of its own (watch --preview) always stays in files: it is one checkout's scratch state.
+ */
+import { StateError } from './errors.js';
+import { openFileStore, readStateSnapshot } from './file-store.js';
+import { openPgStore, readPgSnapshot, readRunners, shownUrl, type PgStoreOptions } from './pg/pg-store.js';
+import type { RunnerView } from './shared.js';
+import type { StateSnapshot, StateStore } from './store.js';
+
+export type StoreChoice = { kind: 'file' } | { kind: 'postgres'; url: string };
+
+export interface StoreOptions {
+  /** Where the lock and the journal live (watch --preview keeps its own); default: FILE.lock and .pixrender/. */
+  state?: { stateDir?: string; lockFile?: string };
+  /** Strings that must never reach the state (the API token). */
+  secrets?: readonly string[];
+  /** The project config's `store`. */
+  configured?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** $PIXRENDER_STORE over the config's `store`; `file` or nothing → the file store. */
+export function storeChoice(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): StoreChoice {
+  const setting = env.PIXRENDER_STORE || configured || 'file';
+  if (setting === 'file') return { kind: 'file' };
+  if (/^postgres(ql)?:\/\//.test(setting)) return { kind: 'postgres', url: setting };
+  throw new StateError('store-config', `unknown state store "${setting.replace(/:\/\/.*/, '://…')}": use "file" or a postgres:// URL (${env.PIXRENDER_STORE ? '$PIXRENDER_STORE' : 'config store'})`);
+}
+
+/** Lease timings from the environment (PIXRENDER_LEASE_MS, PIXRENDER_POST_GRACE_MS), for tests and tuning. */
+function leaseTiming(env: NodeJS.ProcessEnv): Pick<PgStoreOptions, 'leaseMs' | 'postGraceMs'> {
+  const ms = (name: string) => {
+    const value = Number(env[name]);
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  const leaseMs = ms('PIXRENDER_LEASE_MS');
+  const postGraceMs = ms('PIXRENDER_POST_GRACE_MS');
+  return { ...(leaseMs ? { leaseMs } : {}), ...(postGraceMs ? { postGraceMs } : {}) };
+}
+
+function chosen(options: StoreOptions): StoreChoice {
+  if (options.state?.stateDir || options.state?.lockFile) return { kind: 'file' };
+  return storeChoice(options.configured, options.env);
+}
+
+export function openStore(manifestFile: string, options: StoreOptions = {}): Promise<StateStore> {
+  const choice = chosen(options);
+  const secrets = options.secrets ? { secrets: options.secrets } : {};
+  switch (choice.kind) {
+    case 'file':
+      return openFileStore(manifestFile, { ...options.state, ...secrets });
+    case 'postgres':
+      return openPgStore(manifestFile, { url: choice.url, ...secrets, ...leaseTiming(options.env ?? process.env) });
+  }
+}
+
+/** The state without taking the run lock (for `plan` and `status` while a run may be going on). */
+export function readState(manifestFile: string, options: StoreOptions = {}): Promise<StateSnapshot> {
+  const choice = chosen(options);
+  switch (choice.kind) {
+    case 'file':
+      return readStateSnapshot(manifestFile, { ...options.state });
+    case 'postgres':
+      return readPgSnapshot(manifestFile, { url: choice.url });
+  }
+}
+
+/** The runners sharing the state, or undefined for the file store (one checkout, no runners to show). */
+export async function sharedRunners(options: StoreOptions = {}): Promise<{ store: string; runners: RunnerView[] } | undefined> {
+  const choice = chosen(options);
+  switch (choice.kind) {
+    case 'file':
+      return undefined;
+    case 'postgres':
+      return { store: shownUrl(choice.url), runners: await readRunners(choice.url, leaseTiming(options.env ?? process.env).leaseMs) };
+  }
+}

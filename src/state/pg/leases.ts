@@ -1,0 +1,219 @@
+/**
+ * Claims and account slots as leases in PostgreSQL (see ../shared.ts). A lease is a row naming a runner;
+ * it is live while that runner's heartbeat (runners.heartbeat_at, the database's clock) is younger than
+ * the lease time, so a runner killed -9 loses every lease at once when its heartbeat stops. Taking one
+ * over is a single conditional write; slots are taken with FOR UPDATE SKIP LOCKED so runners never wait
+ * on each other's row locks. A NOTIFY on every release wakes waiters; polling is the fallback.
+ */
+import pg from 'pg';
+import type { LockEntry } from '../../model.js';
+import { emptyLock } from '../lock-file.js';
+import { replay } from '../replay.js';
+import type { Account, ClaimResult, ClaimWait, RunnerView, SharedState, SlotLease } from '../shared.js';
+import type { JournalRecord } from '../store.js';
+import { runnerViews } from './runners.js';
+
+export interface LeaseTiming {
+  /** A lease lapses when its runner's heartbeat is older than this. */
+  leaseMs: number;
+  /** See SharedState.postGraceMs. */
+  postGraceMs: number;
+  /** Longest wait between looks when no notification comes. */
+  pollMs: number;
+}
+
+export const CHANNEL = 'pixrender';
+
+export class PgLeases implements SharedState {
+  private heartbeat: NodeJS.Timeout | undefined;
+  private listener: pg.Client | undefined;
+  /** Sleeping waiters by what wakes them: `slot`, or `claim <scope> <job>`. */
+  private readonly wakers = new Map<string, Set<() => void>>();
+  private hasSlots = false;
+  private stopped = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly scope: string,
+    readonly runner: string,
+    private readonly timing: LeaseTiming,
+    private readonly connection: pg.ClientConfig,
+  ) {}
+
+  get postGraceMs(): number {
+    return this.timing.postGraceMs;
+  }
+
+  /** SQL: the runner of `alias`.runner_id is alive. Parameter $ttl is the lease time in ms. */
+  private live(alias: string, ttl: string): string {
+    return `EXISTS (SELECT 1 FROM runners r WHERE r.id = ${alias}.runner_id AND r.stopped_at IS NULL AND r.heartbeat_at > now() - ${ttl} * interval '1 millisecond')`;
+  }
+
+  async start(info: { host: string; pid: number; manifest: string }): Promise<void> {
+    await this.pool.query('INSERT INTO runners (id, host, pid, manifest) VALUES ($1, $2, $3, $4)', [this.runner, info.host, info.pid, info.manifest]);
+    this.heartbeat = setInterval(() => void this.beat(), Math.max(50, Math.floor(this.timing.leaseMs / 3)));
+    this.heartbeat.unref();
+    await this.listen().catch(() => undefined); // without notifications, waiters poll
+  }
+
+  private async beat(): Promise<void> {
+    await this.pool.query('UPDATE runners SET heartbeat_at = now() WHERE id = $1 AND stopped_at IS NULL', [this.runner]).catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client(this.connection);
+    client.on('error', () => {
+      this.listener = undefined;
+    });
+    client.on('notification', (message) => this.wake(message.payload ?? ''));
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.listener = client;
+  }
+
+  private wakeAll(): void {
+    for (const set of this.wakers.values()) for (const wake of [...set]) wake();
+  }
+
+  private wake(topic: string): void {
+    for (const wake of [...(this.wakers.get(topic) ?? [])]) wake();
+  }
+
+  private claimTopic(job: string): string {
+    return `claim ${this.scope} ${job}`;
+  }
+
+  /** Sleeps up to `ms`, less when a notification arrives or the signal fires. */
+  private nap(topic: string, ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.wakers.get(topic) ?? new Set<() => void>();
+      this.wakers.set(topic, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0 && this.wakers.get(topic) === set) this.wakers.delete(topic);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Wakes the waiters of a job's claim (`job`), or of a slot (no job). */
+  async notify(job?: string): Promise<void> {
+    await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, job === undefined ? 'slot' : this.claimTopic(job)]).catch(() => undefined);
+  }
+
+  async useAccounts(accounts: readonly Account[]): Promise<void> {
+    for (const { email, maxJobs } of accounts) {
+      await this.pool.query('INSERT INTO slots (account, n) SELECT $1, g FROM generate_series(0, $2::int - 1) g ON CONFLICT DO NOTHING', [email, maxJobs]);
+      // An account whose maxJobs went down: drop the rows above it that nobody live holds.
+      await this.pool.query(`DELETE FROM slots s WHERE account = $1 AND n >= $2 AND (runner_id IS NULL OR NOT ${this.live('s', '$3')})`, [email, maxJobs, this.timing.leaseMs]);
+    }
+    this.hasSlots = accounts.some((a) => a.maxJobs > 0);
+  }
+
+  async claim(job: string, fingerprint: string): Promise<ClaimResult> {
+    for (;;) {
+      const taken = await this.pool.query<{ runner_id: string }>(
+        `INSERT INTO claims AS c (scope, fingerprint, job, runner_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (scope, fingerprint, job) DO UPDATE SET runner_id = EXCLUDED.runner_id, claimed_at = now()
+         WHERE c.runner_id = EXCLUDED.runner_id OR NOT ${this.live('c', '$5')}
+         RETURNING runner_id`,
+        [this.scope, fingerprint, job, this.runner, this.timing.leaseMs],
+      );
+      if (taken.rowCount) return { kind: 'mine', ...(await this.jobState(job, fingerprint)) };
+      const holder = await this.pool.query<{ runner_id: string }>('SELECT runner_id FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3', [this.scope, fingerprint, job]);
+      const runner = holder.rows[0]?.runner_id;
+      if (runner) return { kind: 'held', runner };
+      // Released between the two statements: try again.
+    }
+  }
+
+  /** The job's attempts in the shared journal, as replay sees them (ours or a dead runner's). */
+  private async jobState(job: string, fingerprint: string): Promise<Omit<Extract<ClaimResult, { kind: 'mine' }>, 'kind'>> {
+    const { rows } = await this.pool.query<{ record: JournalRecord }>('SELECT record FROM journal WHERE scope = $1 AND job = $2 ORDER BY id', [this.scope, job]);
+    const state = replay(rows.map((r) => r.record), emptyLock());
+    const ids = await this.pool.query<{ v: string }>(
+      `SELECT DISTINCT coalesce(record->>'videoId', record->'entry'->>'videoId') AS v FROM journal WHERE scope = $1 AND type IN ('submitted', 'completed')`,
+      [this.scope],
+    );
+    const pending = state.pending.get(job);
+    const completed = state.completions.get(job);
+    return {
+      ...(pending?.fingerprint === fingerprint ? { pending } : {}),
+      ...(completed?.fingerprint === fingerprint ? { completed } : {}),
+      claimedVideoIds: new Set(ids.rows.map((r) => r.v).filter((v): v is string => typeof v === 'string')),
+    };
+  }
+
+  async waitForClaim(job: string, fingerprint: string, signal?: AbortSignal): Promise<ClaimWait> {
+    const since = await this.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM journal WHERE scope = $1', [this.scope]);
+    const after = since.rows[0]?.id ?? '0';
+    for (;;) {
+      if (signal?.aborted || this.stopped) return { kind: 'stopped' };
+      const result = await this.pool.query<{ record: JournalRecord }>(
+        `SELECT record FROM journal WHERE scope = $1 AND job = $2 AND fingerprint = $3 AND (type = 'completed' OR (type = 'failed' AND id > $4))
+         ORDER BY id DESC LIMIT 1`,
+        [this.scope, job, fingerprint, after],
+      );
+      const record = result.rows[0]?.record;
+      if (record?.type === 'completed') return { kind: 'completed', entry: record.entry as LockEntry };
+      if (record?.type === 'failed') return { kind: 'failed', reason: record.reason, ...(record.status !== undefined ? { status: record.status } : {}) };
+      const held = await this.pool.query(`SELECT 1 FROM claims c WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND ${this.live('c', '$4')}`, [this.scope, fingerprint, job, this.timing.leaseMs]);
+      if (!held.rowCount) return { kind: 'free' };
+      // A result or a release is announced; only a runner's death is not, and the lease takes longer than this anyway.
+      await this.nap(this.claimTopic(job), this.timing.leaseMs / 2, signal);
+    }
+  }
+
+  async release(job: string, fingerprint: string): Promise<void> {
+    await this.pool.query('DELETE FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND runner_id = $4', [this.scope, fingerprint, job, this.runner]);
+    await this.notify(job);
+  }
+
+  async takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined> {
+    if (!this.hasSlots) return undefined;
+    for (;;) {
+      if (signal?.aborted || this.stopped) return undefined;
+      const { rows } = await this.pool.query<{ account: string; n: number }>(
+        `UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
+         WHERE (s.account, s.n) = (
+           SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${this.live('f', '$3')}
+           ORDER BY f.n, f.account LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING s.account, s.n`,
+        [this.runner, job, this.timing.leaseMs],
+      );
+      const slot = rows[0];
+      if (slot) {
+        return {
+          account: slot.account,
+          release: async () => {
+            await this.pool.query('UPDATE slots SET runner_id = NULL, job = NULL, taken_at = NULL WHERE account = $1 AND n = $2 AND runner_id = $3', [slot.account, slot.n, this.runner]);
+            await this.notify();
+          },
+        };
+      }
+      await this.nap('slot', this.timing.pollMs, signal);
+    }
+  }
+
+  runners(): Promise<RunnerView[]> {
+    return runnerViews(this.pool, this.timing.leaseMs);
+  }
+
+  /** Gives back every lease of this runner and marks it stopped. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    this.wakeAll();
+    await this.pool.query('UPDATE slots SET runner_id = NULL, job = NULL, taken_at = NULL WHERE runner_id = $1', [this.runner]).catch(() => undefined);
+    const claimed = await this.pool.query<{ job: string }>('DELETE FROM claims WHERE runner_id = $1 RETURNING job', [this.runner]).catch(() => ({ rows: [] as { job: string }[] }));
+    await this.pool.query('UPDATE runners SET stopped_at = now() WHERE id = $1', [this.runner]).catch(() => undefined);
+    await this.notify();
+    for (const { job } of claimed.rows) await this.notify(job);
+    await this.listener?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The shared state store: the journal lives in PostgreSQL (one row per record, in the file journal's
+ * shape, keyed by the manifest's scope), so every runner sees every attempt; claims and account slots
+ * are leases (leases.ts). Each checkout keeps its own lock file and run lock, as with the file store.
+ * An intent is written only while this runner holds the job's claim (checked under a row lock in the
+ * same transaction), so a runner that lost its lease never starts a POST.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import pg from 'pg';
+import type { LockFile } from '../../model.js';
+import { writeFileAtomic } from '../atomic.js';
+import { StateError } from '../errors.js';
+import { readLockFile, refuseSecrets } from '../file-store.js';
+import { nodeStateFs, readTextIfExists } from '../fs.js';
+import { recordProblem } from '../journal.js';
+import { statePaths, type StatePaths } from '../layout.js';
+import { portableOutputPath, serializeLock, withPortablePaths } from '../lock-file.js';
+import { acquireProcessLock, type ProcessLock } from '../process-lock.js';
+import { replay } from '../replay.js';
+import type { JournalRecord, StateSnapshot, StateStore } from '../store.js';
+import { PgLeases, type LeaseTiming } from './leases.js';
+import { migrate } from './migrations.js';
+import { runnerViews } from './runners.js';
+import type { RunnerView } from '../shared.js';
+
+export interface PgStoreOptions extends Partial<LeaseTiming> {
+  url: string;
+  stateDir?: string;
+  lockFile?: string;
+  secrets?: readonly string[];
+  /** Which manifest's records these are. @default the manifest's file name */
+  scope?: string;
+}
+
+export const DEFAULT_LEASE: LeaseTiming = { leaseMs: 30_000, postGraceMs: 60_000, pollMs: 1_000 };
+
+/** The URL without its password, for messages. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'the configured database';
+  }
+}
+
+function databaseError(url: string, error: unknown): StateError {
+  if (error instanceof StateError) return error;
+  return new StateError('database', `the state database ${shownUrl(url)} failed: ${(error as Error).message}`, undefined, { cause: error });
+}
+
+async function connect(url: string): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: 6, connectionTimeoutMillis: 10_000 });
+  // An idle client whose server went away must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw databaseError(url, error);
+  }
+  return pool;
+}
+
+async function loadRecords(pool: pg.Pool, scope: string, url: string): Promise<JournalRecord[]> {
+  const { rows } = await pool.query<{ id: string; record: unknown }>('SELECT id, record FROM journal WHERE scope = $1 ORDER BY id', [scope]).catch((e: unknown) => {
+    throw databaseError(url, e);
+  });
+  const problems = rows.flatMap((r) => {
+    const problem = recordProblem(r.record);
+    return problem ? [`row ${r.id}: ${problem}`] : [];
+  });
+  if (problems.length > 0) throw new StateError('journal-corrupt', `the shared journal of ${scope} in ${shownUrl(url)} is damaged: ${problems.slice(0, 5).join('; ')}`);
+  return rows.map((r) => r.record as JournalRecord);
+}
+
+async function snapshot(pool: pg.Pool, paths: StatePaths, scope: string, url: string): Promise<StateSnapshot> {
+  const lock = await readLockFile(nodeStateFs, paths);
+  const { pending, uploads, failed, superseded, claimedVideoIds, lock: merged } = replay(await loadRecords(pool, scope, url), lock);
+  return { lock: merged, pending, uploads, failed, superseded, claimedVideoIds };
+}
+
+/** Reads the shared state without taking the run lock (for `plan` and `status`). */
+export async function readPgSnapshot(manifestFile: string, options: PgStoreOptions): Promise<StateSnapshot> {
+  const paths = statePaths(manifestFile, options.stateDir, options.lockFile);
+  const pool = await connect(options.url);
+  try {
+    return await snapshot(pool, paths, options.scope ?? basename(paths.manifest), options.url);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Opens the shared store for a run: the checkout's run lock, the database (migrated), a runner row and its heartbeat. */
+export async function openPgStore(manifestFile: string, options: PgStoreOptions): Promise<StateStore> {
+  const paths = statePaths(manifestFile, options.stateDir, options.lockFile);
+  await nodeStateFs.mkdir(paths.stateDir, { recursive: true });
+  const runLock = await acquireProcessLock(paths.pid, { fs: nodeStateFs });
+  let pool: pg.Pool | undefined;
+  try {
+    pool = await connect(options.url);
+    const scope = options.scope ?? basename(paths.manifest);
+    const host = hostname();
+    const runner = `${host}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    const timing: LeaseTiming = {
+      leaseMs: options.leaseMs ?? DEFAULT_LEASE.leaseMs,
+      postGraceMs: options.postGraceMs ?? DEFAULT_LEASE.postGraceMs,
+      pollMs: options.pollMs ?? Math.min(DEFAULT_LEASE.pollMs, Math.max(20, Math.floor((options.leaseMs ?? DEFAULT_LEASE.leaseMs) / 4))),
+    };
+    const leases = new PgLeases(pool, scope, runner, timing, { connectionString: options.url });
+    await leases.start({ host, pid: process.pid, manifest: scope });
+    return new PgStateStore(paths, pool, scope, options.url, leases, runLock, options.secrets ?? []);
+  } catch (error) {
+    await pool?.end().catch(() => undefined);
+    await runLock.release();
+    throw databaseError(options.url, error);
+  }
+}
+
+class PgStateStore implements StateStore {
+  private lockWrites: Promise<unknown> = Promise.resolve();
+  private closing?: Promise<void>;
+
+  constructor(
+    private readonly paths: StatePaths,
+    private readonly pool: pg.Pool,
+    private readonly scope: string,
+    private readonly url: string,
+    readonly shared: PgLeases,
+    private readonly runLock: ProcessLock,
+    private readonly secrets: readonly string[],
+  ) {}
+
+  load(): Promise<StateSnapshot> {
+    return snapshot(this.pool, this.paths, this.scope, this.url);
+  }
+
+  async append(record: JournalRecord): Promise<void> {
+    if (this.closing) throw new StateError('closed', 'the state store is closed');
+    const stored: JournalRecord =
+      record.type === 'completed' ? { ...record, entry: { ...record.entry, output: portableOutputPath(record.entry.output, this.paths.manifestDir) } } : record;
+    const problem = recordProblem(stored);
+    if (problem) throw new TypeError(`not a journal record: ${problem}`);
+    const json = JSON.stringify(stored);
+    refuseSecrets(json, this.secrets, `the state database ${shownUrl(this.url)}`);
+    const job = stored.type === 'upload' ? null : stored.job;
+    const fingerprint = stored.type === 'upload' ? null : stored.fingerprint;
+    const replyRef = 'replyRef' in stored ? (stored.replyRef ?? null) : null;
+    const values = [this.scope, stored.type, job, fingerprint, replyRef, json, this.shared.runner];
+    const insert = 'INSERT INTO journal (scope, type, job, fingerprint, reply_ref, record, runner_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)';
+    try {
+      if (stored.type === 'intent') await this.appendIntent(insert, values, stored.job, stored.fingerprint);
+      else await this.pool.query(insert, values);
+    } catch (error) {
+      throw databaseError(this.url, error);
+    }
+    if (stored.type === 'completed' || stored.type === 'failed') await this.shared.notify(stored.job);
+  }
+
+  /** The intent is written only while the claim is this runner's; the row lock keeps a takeover out until it commits. */
+  private async appendIntent(insert: string, values: unknown[], job: string, fingerprint: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const held = await client.query('SELECT 1 FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND runner_id = $4 FOR UPDATE', [this.scope, fingerprint, job, this.shared.runner]);
+      if (!held.rowCount) {
+        await client.query('ROLLBACK');
+        throw new StateError('lease-lost', `${job}: this runner no longer holds its claim (its lease lapsed and another runner may render it); not submitting`);
+      }
+      await client.query('UPDATE runners SET heartbeat_at = now() WHERE id = $1', [this.shared.runner]);
+      await client.query(insert, values);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  writeLock(lock: LockFile): Promise<void> {
+    if (this.closing) return Promise.reject(new StateError('closed', 'the state store is closed'));
+    let text: string;
+    try {
+      text = serializeLock(withPortablePaths(lock, this.paths.manifestDir));
+      refuseSecrets(text, this.secrets, this.paths.lock);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.serialLock(() => writeFileAtomic(this.paths.lock, text, nodeStateFs));
+  }
+
+  /** Folds the shared completions into this checkout's lock; the shared journal stays whole for the other runners. */
+  compact(): Promise<void> {
+    if (this.closing) return Promise.reject(new StateError('closed', 'the state store is closed'));
+    return this.serialLock(async () => {
+      const text = serializeLock((await this.load()).lock);
+      if ((await readTextIfExists(nodeStateFs, this.paths.lock)) !== text) await writeFileAtomic(this.paths.lock, text, nodeStateFs);
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.lockWrites.catch(() => undefined);
+      await this.shared.stop();
+      await this.pool.end().catch(() => undefined);
+      await this.runLock.release();
+    })();
+    return this.closing;
+  }
+
+  private serialLock<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.lockWrites.then(task);
+    this.lockWrites = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Every runner the database knows that has not stopped (a dead one shows until its rows are reused). */
+export async function readRunners(url: string, leaseMs = DEFAULT_LEASE.leaseMs): Promise<RunnerView[]> {
+  const pool = await connect(url);
+  try {
+    return await runnerViews(pool, leaseMs);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * What a store shared by several runners (machines, CI jobs, checkouts) adds to the StateStore: leases.
+ * A lease belongs to a runner and lives while the runner's heartbeat is fresh; a runner killed -9 loses
+ * them when its heartbeat is older than the lease time, and whoever takes one over finds the attempt
+ * that runner recorded in the shared journal, so it reconciles instead of submitting again.
+ *   claim   one per job fingerprint: only its holder submits that render; the others wait for its result.
+ *   slot    one per account slot (maxJobs rows per account): held from before the POST until the job is
+ *           final, so all runners together never start more jobs than the accounts allow.
+ */
+import type { LockEntry } from '../model.js';
+import type { PendingJob } from './store.js';
+
+/** What became of a claim request. */
+export type ClaimResult =
+  | {
+      kind: 'mine';
+      /** The job's open attempt for this fingerprint in the shared journal (a dead runner's, or an earlier run's). */
+      pending?: PendingJob;
+      /** Already rendered (by anyone) with this fingerprint: download it, submit nothing. */
+      completed?: LockEntry;
+      /** Every video id the shared journal gives to some job, for reconcile. */
+      claimedVideoIds: ReadonlySet<string>;
+    }
+  | { kind: 'held'; runner: string };
+
+/** What a runner waiting on another's claim learns. */
+export type ClaimWait =
+  | { kind: 'completed'; entry: LockEntry }
+  | { kind: 'failed'; reason: string; status?: number }
+  /** The claim was released or its lease expired without a result: claim again. */
+  | { kind: 'free' }
+  | { kind: 'stopped' };
+
+export interface SlotLease {
+  account: string;
+  release(): Promise<void>;
+}
+
+export interface Account {
+  email: string;
+  maxJobs: number;
+}
+
+export interface RunnerView {
+  id: string;
+  host: string;
+  pid: number;
+  manifest: string;
+  startedAt: string;
+  /** Seconds since its last heartbeat. */
+  heartbeatAgeSeconds: number;
+  /** Live: the heartbeat is younger than the lease time. */
+  live: boolean;
+  claims: string[];
+  slots: { account: string; job: string }[];
+}
+
+export interface SharedState {
+  /** The runner this store speaks for. */
+  readonly runner: string;
+  /** Creates the account slot rows (maxJobs per account). */
+  useAccounts(accounts: readonly Account[]): Promise<void>;
+  claim(job: string, fingerprint: string): Promise<ClaimResult>;
+  /** Waits until the holder of a fingerprint's claim settles it, or loses it. */
+  waitForClaim(job: string, fingerprint: string, signal?: AbortSignal): Promise<ClaimWait>;
+  release(job: string, fingerprint: string): Promise<void>;
+  /** Waits for a free account slot. */
+  takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined>;
+  /** How long a taken-over intent (no video id yet) is left before it is reconciled: a POST may still be in flight. */
+  readonly postGraceMs: number;
+  runners(): Promise<RunnerView[]>;
+}

@@ -1,0 +1,78 @@
+// Several checkouts rendering the same manifest through one shared PostgreSQL store against one API.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runManifest, type RunOutcome } from '../../src/pipeline.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { postgresMissing, startPostgres, type TestPostgres } from './server.mjs';
+
+const missing = postgresMissing();
+if (missing) console.warn(`skipping the shared-store render tests: ${missing}`);
+
+const JOBS = 12;
+const manifest = ['version: 1', 'name: fleet', 'defaults:', '  model: v4.5', '  quality: 360p', '  duration: 5', 'jobs:']
+  .concat(Array.from({ length: JOBS }, (_, i) => `  clip${i}:\n    prompt: "A paper boat number ${i} on a rainy street"\n    seed: ${i + 1}`))
+  .join('\n');
+
+describe.skipIf(missing !== undefined)('three checkouts, one shared store', () => {
+  let server: TestPostgres;
+  let sim: Simulator;
+  let root: string;
+  beforeAll(async () => {
+    server = await startPostgres();
+    root = await mkdtemp(join(tmpdir(), 'pixrender-fleet-'));
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await server?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** `viaConfig`: the checkout names the store in its project config instead of $PIXRENDER_STORE. */
+  const render = (dir: string, url: string, viaConfig = false): Promise<RunOutcome> =>
+    runManifest(join(dir, 'fleet.yaml'), {
+      mode: 'render',
+      backend: 'useapi',
+      apiUrl: sim.url,
+      env: { USEAPI_TOKEN: sim.token, ...(viaConfig ? {} : { PIXRENDER_STORE: url }), PIXRENDER_LEASE_MS: '3000' },
+      simTimeScale: 0.005,
+      tuning: { busyBackoffMs: 200, busyBackoffMaxMs: 800 },
+    });
+
+  it('submits each job once, never runs an account over maxJobs, and ends with identical locks', async () => {
+    sim = await startSimulator({ timeScale: 0.005, accounts: 2, maxJobs: 3, seed: 7 });
+    const url = await server.createDatabase();
+    const dirs = await Promise.all(['a', 'b', 'c'].map(async (name) => {
+      const dir = join(root, name);
+      await rm(dir, { recursive: true, force: true });
+      await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+      await writeFile(join(dir, 'fleet.yaml'), manifest);
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `checkout-${name}`, private: true, ...(name === 'c' ? { pixrender: { store: url } } : {}) }));
+      return dir;
+    }));
+    const outcomes = await Promise.all(dirs.map((dir, i) => render(dir, url, i === 2)));
+    for (const outcome of outcomes) {
+      expect(outcome.kind).toBe('ran');
+      if (outcome.kind === 'ran') expect(outcome.summary).toMatchObject({ failed: 0, skipped: 0, pending: 0 });
+    }
+    const stats = sim.stats();
+    expect(stats.jobs).toHaveLength(JOBS);
+    expect(new Set(stats.jobs.map((j) => j.replyRef?.replace(/#.*/, ''))).size).toBe(JOBS);
+    for (const account of Object.values(stats.accounts)) expect(account.maxConcurrent).toBeLessThanOrEqual(3);
+    expect(stats.sent429).toBeLessThanOrEqual(2);
+    const locks = await Promise.all(dirs.map((dir) => readFile(join(dir, 'fleet.yaml.lock'), 'utf8')));
+    expect(Object.keys(JSON.parse(locks[0]!).jobs)).toHaveLength(JOBS);
+    expect(locks[1]).toBe(locks[0]);
+    expect(locks[2]).toBe(locks[0]);
+
+    // A fourth checkout, later: everything is in the shared journal, so it only downloads.
+    const late = join(root, 'd');
+    await import('node:fs/promises').then((fs) => fs.mkdir(late, { recursive: true }));
+    await writeFile(join(late, 'fleet.yaml'), manifest);
+    const again = await render(late, url);
+    expect(again.kind === 'ran' && again.summary).toMatchObject({ failed: 0, downloaded: JOBS });
+    expect(sim.stats().jobs).toHaveLength(JOBS);
+    expect(await readFile(join(late, 'fleet.yaml.lock'), 'utf8')).toBe(locks[0]);
+  });
+});
