@@ -119,6 +119,8 @@ describe('callbacks', () => {
       const last = receiver.received[2];
       expect(last).toMatchObject({ video_id: body.video_id, video_status_final: true, video_status_name: 'COMPLETED', replyRef: 'shot-0042' });
       expect(last.url).toMatch(/\.mp4$/);
+      // The receiver answers before the simulator counts the delivery: wait for the count too.
+      await waitFor(() => (sim!.stats().callbacks.sent >= 3 ? true : undefined));
       expect(sim.stats().callbacks).toEqual({ sent: 3, failed: 0 });
     } finally {
       await receiver.close();
