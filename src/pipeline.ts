@@ -17,7 +17,7 @@ import type { LockFile, Plan } from './model.js';
 import { plan as makePlan, type PlanInput } from './plan.js';
 import { backendKindFor, loadGraph, onlyJobsOf, presentOutputs, type GraphOutcome } from './plan-inputs.js';
 import type { Selection, SelectionSummary } from './select.js';
-import { startSimulator, type Simulator } from './sim/index.js';
+import type { Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
 import { openFileStore, type StateSnapshot, type StateStore } from './state/store.js';
 
@@ -107,6 +107,8 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
   const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 0.02;
   const accounts = config.sim?.accounts ?? 1;
   const maxJobs = config.sim?.maxJobs ?? 8;
+  // The simulator (and its media generation) loads only when a run uses it.
+  const { startSimulator } = await import('./sim/index.js');
   const sim: Simulator = await startSimulator({
     timeScale,
     accounts,
