@@ -6,9 +6,9 @@
  * 2 invalid input, 3 credits/budget, 130 interrupted; 70 is an internal error (a bug).
  */
 import { relative } from 'node:path';
-import { Command as Commander, CommanderError } from 'commander';
+import type { Command as Commander } from 'commander';
 import { printable, printableText } from './diagnostic.js';
-import { commanderMessage, EXIT_CODES, helpText, type AnyCommand } from './commands/args.js';
+import { commander, commanderMessage, EXIT_CODES, helpText, type AnyCommand } from './commands/args.js';
 import { COMMANDS, version } from './commands/table.js';
 
 /** A command that carries its own usage text; commands with a declared spec use DeclaredCommand. */
@@ -18,7 +18,7 @@ const HELP_AFTER = `\nRun \`pixrender <command> --help\` for a command's options
 
 /** The top level: commander lists the commands, prints the version and suggests a command for a typo. */
 function program(): Commander {
-  const top = new Commander('pixrender')
+  const top = new (commander().Command)('pixrender')
     .description('pixrender: render AI video batches from YAML manifests through the PixVerse API v2 (useapi.net)')
     .usage('<command> [options]')
     .version(version(), '-V, --version', 'print the version')
@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       program().parse(argv, { from: 'user' });
       return 0;
     } catch (error) {
-      if (!(error instanceof CommanderError)) throw error;
+      if (!(error instanceof commander().CommanderError)) throw error;
       return error.code === 'commander.version' || error.code === 'commander.helpDisplayed' ? 0 : 2;
     }
   }

@@ -3,7 +3,8 @@
  * writes `--help`, answers did-you-mean for a mistyped flag and feeds shell completion. Bad flags are
  * usage errors (exit 2).
  */
-import { Command as Commander, CommanderError, Option } from 'commander';
+import type { Command as Commander } from 'commander';
+import { createRequire } from 'node:module';
 import type { ParseArgsConfig } from 'node:util';
 import { printableText } from '../diagnostic.js';
 import type { Selection } from '../select.js';
@@ -73,6 +74,9 @@ export const SELECT_OPTIONS: readonly OptionSpec[] = [
 /** SELECT_OPTIONS in the parseArgs shape, for commands that declare their flags that way. */
 export const SELECT_FLAGS: FlagSpec = { only: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true } };
 
+/** commander, loaded when a command line has flags or help is asked for (a plain `validate FILE` needs none). */
+export const commander = (): typeof import('commander') => createRequire(import.meta.url)('commander') as typeof import('commander');
+
 const specOf = (options: FlagSpec): OptionSpec[] =>
   Object.entries(options).map(([name, o]) => ({
     name,
@@ -84,7 +88,8 @@ const specOf = (options: FlagSpec): OptionSpec[] =>
   }));
 
 function commanderOf(name: string, options: readonly OptionSpec[]): { cmd: Commander; read: (opts: Record<string, unknown>) => ParsedFlags['values'] } {
-  const cmd = new Commander('pixrender').command(name);
+  const { Command, Option } = commander();
+  const cmd = new Command('pixrender').command(name);
   const readers: ((opts: Record<string, unknown>, values: ParsedFlags['values']) => void)[] = [];
   for (const o of options) {
     const option = new Option(`${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` <${o.value}>` : ''}`, o.description);
@@ -127,7 +132,11 @@ export function parseFlags(argv: string[], options: FlagSpec, usage: string): Pa
 export function parseFlags(argv: string[], spec: CommandSpec | FlagSpec, usage?: string): ParsedFlags {
   const declared = usage === undefined ? (spec as CommandSpec) : undefined;
   const name = declared?.name ?? /^Usage: pixrender (\S+)/.exec(usage ?? '')?.[1] ?? 'command';
-  const { cmd, read } = commanderOf(name, declared ? declared.options : specOf(spec as FlagSpec));
+  const options = declared ? declared.options : specOf(spec as FlagSpec);
+  // Only operands: nothing for a parser to do but the defaults.
+  if (argv.every((a) => !a.startsWith('-')))
+    return { values: Object.fromEntries(options.filter((o) => o.default !== undefined).map((o) => [o.name, o.default])), positionals: [...argv] };
+  const { cmd, read } = commanderOf(name, options);
   cmd
     .argument('[args...]')
     .helpOption(false)
@@ -136,7 +145,7 @@ export function parseFlags(argv: string[], spec: CommandSpec | FlagSpec, usage?:
   try {
     cmd.parse(argv, { from: 'user' });
   } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
+    if (!(error instanceof commander().CommanderError)) throw error;
     throw new UsageError(`${commanderMessage(error.message)}\nRun \`pixrender ${name} --help\` for its options.`);
   }
   return { values: read(cmd.opts()), positionals: cmd.args };

@@ -22,26 +22,26 @@ const schemaDir = fileURLToPath(new URL('../../schemas/', import.meta.url));
 export type SchemaName = 'manifest' | 'config';
 
 let ajv: Ajv2020 | undefined;
-let compiled: Partial<Record<SchemaName, ValidateFunction>> | undefined | null;
+const compiled: Partial<Record<SchemaName, ValidateFunction | null>> = {};
 
 export function loadSchemaJson(name: SchemaName): Record<string, unknown> {
   return JSON.parse(readFileSync(`${schemaDir}${name}.schema.json`, 'utf8')) as Record<string, unknown>;
 }
 
 /**
- * The validator of a schema: the build's standalone code (dist/manifest/validators.cjs, made by
+ * The validator of a schema: the build's standalone code (dist/manifest/<name>.validator.cjs, made by
  * scripts/compile-schemas.mjs) when it is there, else compiled now from the JSON (running from src/).
  */
 export function schemaValidator(name: SchemaName): ValidateFunction {
-  if (compiled === undefined) {
+  if (compiled[name] === undefined) {
     try {
-      compiled = require('./validators.cjs') as Record<SchemaName, ValidateFunction>;
+      compiled[name] = require(`./${name}.validator.cjs`) as ValidateFunction;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-      compiled = null;
+      compiled[name] = null;
     }
   }
-  return compiled?.[name] ?? compileValidator(name);
+  return compiled[name] ?? compileValidator(name);
 }
 
 /** Compiles the schemas with ajv (about 0.4 s): what the build does ahead of time. */
