@@ -53,8 +53,9 @@ const CONFIG = `# yaml-language-server: $schema=${PUBLISHED_SCHEMA_DIR}/config.s
 # Project settings for every manifest in this folder and below. The token itself never goes here:
 # put it in the environment variable named by tokenEnv (without one, renders use the simulator).
 tokenEnv: USEAPI_TOKEN
-defaults:
-  offPeak: auto
+# Job settings for every manifest of the project, e.g. off-peak (cheaper, can wait hours):
+# defaults:
+#   offPeak: auto
 `;
 
 const GITIGNORE = `# pixrender: state (journals, run locks, set-aside copies) and rendered media.
