@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * The command-line entry: a thin router. Each command lives in src/commands/<name>.ts, is loaded
- * lazily (only the one that runs), parses its own flags (commander, src/commands/args.ts) and returns
- * an exit code. Exit codes: 0 ok, 1 jobs failed,
- * 2 invalid input, 3 credits/budget, 130 interrupted; 70 is an internal error (a bug).
+ * The command-line entry: a thin router. Commands are listed in src/commands/table.ts; only the one
+ * that runs is loaded, parses its own flags (commander, src/commands/args.ts) and returns an exit code.
+ * Exit codes: 0 ok, 1 jobs failed, 2 invalid input, 3 credits/budget, 130 interrupted; 70 is an
+ * internal error (a bug).
  */
 import { relative } from 'node:path';
 import type { Command as Commander } from 'commander';

@@ -48,7 +48,7 @@ function parseCell(id: string): CellId | undefined {
 }
 
 /** A test for job ids, from one pattern. */
-export function matcher(pattern: string): (id: JobId) => boolean {
+export function matcher(pattern: string): (id: string) => boolean {
   const cellPattern = parseCell(pattern);
   if (!cellPattern) {
     const re = globRegExp(pattern);
