@@ -1,9 +1,14 @@
 // `npm run bench`: every benchmark, figures printed with the targets they are held to.
 import { benchExecutor } from './executor.mjs';
 import { benchManifest } from './manifest.mjs';
+import { benchStartup } from './startup.mjs';
 
 const only = process.argv[2];
 
+if (!only || only === 'startup') {
+  console.log('\n== cold start: validate and plan of the quickstart (target ≤ 2.5 × node -e 0) ==');
+  console.table(benchStartup());
+}
 if (!only || only === 'manifest') {
   console.log('\n== validate + plan of a generated 10,000-job manifest (target < 2 s, < 300 MB) ==');
   console.log(await benchManifest({ jobs: 10_000 }));

@@ -1,76 +1,65 @@
 #!/usr/bin/env node
 /**
- * The command-line entry: a thin router. Each command lives in src/commands/<name>.ts, is loaded
- * lazily, parses its own flags and returns an exit code. Exit codes: 0 ok, 1 jobs failed,
- * 2 invalid input, 3 credits/budget, 130 interrupted; 70 is an internal error (a bug).
+ * The command-line entry: a thin router. Commands are listed in src/commands/table.ts; only the one
+ * that runs is loaded, parses its own flags (commander, src/commands/args.ts) and returns an exit code.
+ * Exit codes: 0 ok, 1 jobs failed, 2 invalid input, 3 credits/budget, 130 interrupted; 70 is an
+ * internal error (a bug).
  */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import type { Command as Commander } from 'commander';
 import { printable, printableText } from './diagnostic.js';
+import { commander, commanderMessage, EXIT_CODES, helpText, type AnyCommand } from './commands/args.js';
+import { COMMANDS, version } from './commands/table.js';
 
-export interface Command {
-  summary: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
+/** A command that carries its own usage text; commands with a declared spec use DeclaredCommand. */
+export type { UsageCommand as Command } from './commands/args.js';
+
+const HELP_AFTER = `\nRun \`pixrender <command> --help\` for a command's options.\n${EXIT_CODES}`;
+
+/** The top level: commander lists the commands, prints the version and suggests a command for a typo. */
+function program(): Commander {
+  const top = new (commander().Command)('pixrender')
+    .description('pixrender: render AI video batches from YAML manifests through the PixVerse API v2 (useapi.net)')
+    .usage('<command> [options]')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', HELP_AFTER)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`pixrender: ${commanderMessage(text)}\n`) });
+  for (const [name, entry] of Object.entries(COMMANDS)) top.command(name).summary(entry.summary);
+  return top;
 }
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  render: { summary: 'render a manifest: submit what changed, download outputs, write the lock', load: () => import('./commands/render.js').then((m) => m.command) },
-  plan: { summary: 'show what would render, what is cached and what it costs', load: () => import('./commands/plan.js').then((m) => m.command) },
-  validate: { summary: 'check manifests and print diagnostics', load: () => import('./commands/validate.js').then((m) => m.command) },
-  graph: { summary: 'print the job graph as mermaid, dot or json', load: () => import('./commands/graph.js').then((m) => m.command) },
-  status: { summary: 'collect results of submitted jobs (e.g. after render --no-wait)', load: () => import('./commands/status.js').then((m) => m.command) },
-  watch: { summary: 'render, then re-render what changes on every save', load: () => import('./commands/watch.js').then((m) => m.command) },
-  gallery: { summary: 'write a static HTML gallery of the renders', load: () => import('./commands/gallery.js').then((m) => m.command) },
-  models: { summary: 'print the models catalog: capabilities and credit prices', load: () => import('./commands/models.js').then((m) => m.command) },
-  sim: { summary: 'run the PixVerse API simulator as a standalone HTTP server', load: () => import('./commands/sim.js').then((m) => m.command) },
-};
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-function mainHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  return [
-    'pixrender: render AI video batches from YAML manifests through the PixVerse API v2 (useapi.net)',
-    '',
-    'Usage: pixrender <command> [options]',
-    '',
-    'Commands:',
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Run `pixrender <command> --help` for a command\'s options.',
-    'Exit codes: 0 ok, 1 jobs failed, 2 invalid input, 3 credits or budget, 130 interrupted.',
-  ].join('\n');
+/** `--help` of a command: generated from its spec, or its usage text with the exit codes. */
+export function commandHelp(cmd: AnyCommand): string {
+  if ('spec' in cmd) return helpText(cmd.spec);
+  return /Exit codes/.test(cmd.usage) ? cmd.usage : `${cmd.usage}\n\n${EXIT_CODES}`;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? rest[0] : undefined;
-    if (target && COMMANDS[target]) {
-      const cmd = await COMMANDS[target].load();
-      process.stdout.write(`${cmd.usage}\n`);
-    } else process.stdout.write(`${mainHelp()}\n`);
+  if (name === 'help' && rest[0] && Object.hasOwn(COMMANDS, rest[0])) argv = [rest[0], '--help'];
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help') {
+    process.stdout.write(`${program().helpInformation()}${HELP_AFTER}\n`);
     return 0;
   }
-  if (name === '--version' || name === '-v') {
-    process.stdout.write(`${version()}\n`);
+  if (command === '-v') argv = ['--version'];
+  if (!Object.hasOwn(COMMANDS, command)) {
+    try {
+      program().parse(argv, { from: 'user' });
+      return 0;
+    } catch (error) {
+      if (!(error instanceof commander().CommanderError)) throw error;
+      return error.code === 'commander.version' || error.code === 'commander.helpDisplayed' ? 0 : 2;
+    }
+  }
+  const cmd = await COMMANDS[command]!.load();
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${commandHelp(cmd)}\n`);
     return 0;
   }
-  const entry = COMMANDS[name];
-  if (!entry) {
-    process.stderr.write(`pixrender: unknown command "${printable(name)}"\n\n${mainHelp()}\n`);
-    return 2;
-  }
-  const cmd = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${cmd.usage}\n`);
-    return 0;
-  }
-  return cmd.run(rest);
+  return cmd.run(args);
 }
 
 /**

@@ -8,7 +8,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve as resolvePath } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import { DEFAULT_API_URL } from './api/protocol.js';
 import type { CatalogOverrides } from './catalog.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -72,8 +71,11 @@ export async function loadProjectConfig(startDir: string): Promise<ConfigResult>
   // cosmiconfig skips a config it cannot read (a folder, no permission) as if it were not there.
   const unreadable = await unreadableConfigs(startDir);
   if (unreadable.length > 0) return { config: { ...DEFAULT_CONFIG }, file: unreadable[0]!.file, diagnostics: unreadable.map((u) => u.diagnostic) };
+  // Most folders hold no config: finding that out must not cost loading cosmiconfig at every start.
+  if (!(await mayHoldConfig(startDir))) return { config: { ...DEFAULT_CONFIG }, diagnostics: [] };
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
+    const { cosmiconfig } = await import('cosmiconfig');
     // Created inside the try: the constructor already reads package.json of the working directory.
     const explorer = cosmiconfig('pixrender', { searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'project', cache: false });
     found = await explorer.search(startDir);
@@ -149,6 +151,25 @@ async function unreadableConfigs(startDir: string): Promise<{ file: string; diag
     if (dirname(dir) === dir) break;
   }
   return found;
+}
+
+/** Whether cosmiconfig could find a config: a file where it looks, or a package.json with a "pixrender" key. */
+async function mayHoldConfig(startDir: string): Promise<boolean> {
+  for (let dir = resolvePath(startDir); ; dir = dirname(dir)) {
+    const others = CONFIG_SEARCH_PLACES.filter((name) => name !== 'package.json');
+    const present = await Promise.all(others.map((name) => stat(join(dir, name)).then(() => true, () => false)));
+    if (present.some(Boolean)) return true;
+    const pkg = await readFile(join(dir, 'package.json'), 'utf8').catch(() => undefined);
+    if (pkg !== undefined) {
+      try {
+        const data = JSON.parse(pkg) as unknown;
+        return typeof data === 'object' && data !== null && 'pixrender' in data;
+      } catch {
+        return true; // cosmiconfig reports the broken package.json with its line and column
+      }
+    }
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -8,6 +8,8 @@ export { loadGraph, planManifest, backendKindFor, presentOutputs } from './plan-
 export { loadManifest, type LoadOptions, type LoadResult } from './manifest/index.js';
 export { loadProjectConfig, DEFAULT_CONFIG, type ProjectConfig } from './config.js';
 export { buildGraph, hashAssets, dependentsClosure } from './graph.js';
+export { selectJobs, subGraph, matcher, type Selection, type SelectionSummary } from './select.js';
+export { planClean, applyClean, type CleanPlan, type CleanItem } from './clean.js';
 export { plan, type PlanInput } from './plan.js';
 export { execute, DEFAULT_TUNING, type ExecuteOptions, type Tuning } from './execute/index.js';
 export type { StateStore, StateSnapshot, JournalRecord } from './state/store.js';

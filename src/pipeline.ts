@@ -15,8 +15,9 @@ import type { EventSink, RunSummary } from './events.js';
 import { execute, type Tuning } from './execute/index.js';
 import type { LockFile, Plan } from './model.js';
 import { plan as makePlan, type PlanInput } from './plan.js';
-import { backendKindFor, loadGraph, presentOutputs, type GraphOutcome } from './plan-inputs.js';
-import { startSimulator, type Simulator } from './sim/index.js';
+import { backendKindFor, loadGraph, onlyJobsOf, presentOutputs, type GraphOutcome } from './plan-inputs.js';
+import type { Selection, SelectionSummary } from './select.js';
+import type { Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
 import { defaultStateDir, runLayout } from './state/layout.js';
 import { openStore } from './state/open-store.js';
@@ -112,6 +113,8 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
   const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 0.02;
   const accounts = config.sim?.accounts ?? 1;
   const maxJobs = config.sim?.maxJobs ?? 8;
+  // The simulator (and its media generation) loads only when a run uses it.
+  const { startSimulator } = await import('./sim/index.js');
   const sim: Simulator = await startSimulator({
     timeScale,
     accounts,
@@ -189,6 +192,10 @@ export interface RunOptions extends BackendOptions {
   onRequest?: (what: string) => void;
   /** Receive job callbacks on a local listener (see ExecuteOptions.callbacks). */
   callbacks?: { host?: string; port?: number; publicUrl?: string };
+  /** Only these jobs and what they need (--only/--exclude); the other jobs' lock entries and submissions stay. */
+  select?: Selection;
+  /** Called with what the selection kept, before the plan. */
+  onSelection?: (selection: SelectionSummary) => void;
 }
 
 export type RunOutcome =
@@ -199,8 +206,10 @@ export type RunOutcome =
 
 /** Renders (or, with mode 'collect', only collects) one manifest. */
 export async function runManifest(manifestFile: string, options: RunOptions): Promise<RunOutcome> {
-  const loaded = options.project ?? (await loadGraph(manifestFile));
+  const loaded = options.project ?? (await loadGraph(manifestFile, options.select ? { select: options.select } : {}));
   if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.diagnostics, sources: loaded.sources };
+  if (loaded.selection) options.onSelection?.(loaded.selection);
+  const partial = loaded.selection !== undefined;
   const { config, catalog, graph } = loaded;
   // The store refuses to write the token, as a last line of defence.
   const token = (options.env ?? process.env)[config.tokenEnv ?? 'USEAPI_TOKEN'];
@@ -212,7 +221,8 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
   });
   let backend: Backend | undefined;
   try {
-    const snapshot: StateSnapshot = await store.load();
+    const stored: StateSnapshot = await store.load();
+    const snapshot: StateSnapshot = partial ? { ...stored, pending: onlyJobsOf(graph, stored.pending) } : stored;
     const claimed = await claimOutputs(graph.manifest);
     if (claimed.length > 0) return { kind: 'invalid', diagnostics: claimed, sources: loaded.sources };
     backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: defaultStateDir(manifestFile) }));
@@ -239,6 +249,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
       ...(backend.email ? { uploadEmail: backend.email } : {}),
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       ...(options.noWait ? { noWait: true } : {}),
+      ...(partial ? { partial: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),

@@ -11,6 +11,7 @@ import { loadManifest } from './manifest/index.js';
 import { measureMedia, type MediaLengths } from './media-lengths.js';
 import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan } from './plan.js';
+import { isEmptySelection, selectJobs, subGraph, type Selection, type SelectionSummary } from './select.js';
 import { claimConflicts } from './state/output-claim.js';
 import { verifiedOutputs } from './state/output-index.js';
 import { readState as readStoreState } from './state/open-store.js';
@@ -33,10 +34,12 @@ export type GraphOutcome = Sources &
         media: MediaLengths;
         /** The project config file, if any. */
         configFile?: string;
+        /** What --only/--exclude kept, when they were given. */
+        selection?: SelectionSummary;
       }
     | { ok: false; configFile?: string }
   );
-export type PlanOutcome = Sources & ({ ok: true; plan: Plan; graph: BuiltGraph } | { ok: false });
+export type PlanOutcome = Sources & ({ ok: true; plan: Plan; graph: BuiltGraph; selection?: SelectionSummary } | { ok: false });
 
 export interface PlanOptions {
   /** Off-peak price factor (e.g. a plan's `off_peak_discount`), or 'unknown' (priced as standard); default: the catalog's. */
@@ -47,6 +50,8 @@ export interface PlanOptions {
   now?: Date;
   /** Default: what `render` would choose (see backendKindFor). */
   backend?: 'sim' | 'useapi';
+  /** Plan only these jobs (and what they need). */
+  select?: Selection;
 }
 
 export interface GraphOptions {
@@ -55,6 +60,8 @@ export interface GraphOptions {
    * and moves outputs aside). Job ids and references must stay as they are.
    */
   adjust?: (manifest: ResolvedManifest, catalog: Catalog) => ResolvedManifest;
+  /** Keep only these jobs (and what they need): --only / --exclude. */
+  select?: Selection;
 }
 
 /**
@@ -83,20 +90,29 @@ export async function loadGraph(manifestFile: string, options: GraphOptions = {}
   if (!loaded.manifest || diagnostics.some((d) => d.severity === 'error')) return failed;
   const manifest = options.adjust ? options.adjust(loaded.manifest, catalog) : loaded.manifest;
   const hashes = await hashAssets(manifest);
-  const graph = buildGraph(manifest, hashes);
-  if (!graph.ok) return { ...failed, diagnostics: [...diagnostics, ...graph.error] };
-  const media = await measureMedia(manifest, hashes);
-  return { ok: true, graph: graph.value, catalog, config: cfg.config, media, ...(cfg.file ? { configFile: cfg.file } : {}), diagnostics, sources: loaded.sources };
+  const built = buildGraph(manifest, hashes);
+  if (!built.ok) return { ...failed, diagnostics: [...diagnostics, ...built.error] };
+  let graph = built.value;
+  let selection: SelectionSummary | undefined;
+  if (options.select && !isEmptySelection(options.select)) {
+    const selected = selectJobs(graph, options.select);
+    if (!selected.ok) return { ...failed, diagnostics: [...diagnostics, ...selected.error] };
+    graph = subGraph(graph, selected.value.keep);
+    selection = selected.value.summary;
+  }
+  const media = await measureMedia(graph.manifest, hashes);
+  return { ok: true, graph, catalog, config: cfg.config, media, ...(cfg.file ? { configFile: cfg.file } : {}), ...(selection ? { selection } : {}), diagnostics, sources: loaded.sources };
 }
 
 /** loadGraph, then the lock and the outputs on disk, then the pure plan. */
 export async function planManifest(manifestFile: string, options: PlanOptions = {}): Promise<PlanOutcome> {
-  const loaded = await loadGraph(manifestFile);
+  const loaded = await loadGraph(manifestFile, options.select ? { select: options.select } : {});
   if (!loaded.ok) return loaded;
   const { graph, catalog, sources } = loaded;
   const state = await readState(manifestFile, loaded.config.store);
   if (!state.ok) return { ok: false, diagnostics: [...loaded.diagnostics, state.diagnostic], sources };
-  const { lock, pending } = state.snapshot;
+  const { lock } = state.snapshot;
+  const pending = onlyJobsOf(graph, state.snapshot.pending);
   const diagnostics = [...loaded.diagnostics, ...(await claimConflicts(graph.manifest))];
   const outputsPresent = await presentOutputs(graph, lock);
   const result = plan({
@@ -117,7 +133,12 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
     if ((job.action === 'render' || job.action === 'stale') && !job.inFlight && open?.fingerprint === job.fingerprint)
       job.reason = `${job.reason ?? 'no lock entry'}; an earlier submission may exist, render looks it up first`;
   }
-  return { ok: true, plan: result, graph, diagnostics, sources };
+  return { ok: true, plan: result, graph, diagnostics, sources, ...(loaded.selection ? { selection: loaded.selection } : {}) };
+}
+
+/** Open submissions of the graph's jobs (under a selection, those of other jobs are left alone). */
+export function onlyJobsOf<T>(graph: BuiltGraph, pending: ReadonlyMap<string, T>): Map<string, T> {
+  return new Map([...pending].filter(([id]) => graph.byId.has(id as never)));
 }
 
 /**

@@ -3,10 +3,11 @@ import type { Command } from '../cli.js';
 import { printable, unreachable } from '../diagnostic.js';
 import type { Plan, PlannedJob, PlanNote } from '../model.js';
 import { renderSpecOf } from '../plan.js';
-import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+import { numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, withUsage } from './args.js';
+import { describeSelection } from '../select.js';
 import { printDiagnostics, projectFolderProblem } from './report.js';
 
-const usage = `Usage: pixrender plan FILE [--json] [--offpeak-discount F] [--budget N]
+const usage = `Usage: pixrender plan FILE [--json] [--offpeak-discount F] [--budget N] [--only PATTERN] [--exclude PATTERN]
 
 Shows, for every job of the manifest, whether it renders (new or stale, and why), is cached, or only
 needs its output downloaded again; its credits at the standard and the off-peak rate, and which mode
@@ -16,6 +17,9 @@ Options:
   --json                 print the plan as JSON
   --offpeak-discount F   off-peak price as a fraction of the standard price (default: the catalog's, 0.5)
   --budget N             override the manifest's budget (credits)
+  --only PATTERN         only these jobs and what they need: an id or a glob such as hero[*] or
+                         hero[aspect=9:16,*] (repeatable)
+  --exclude PATTERN      leave these jobs out; a job a selected one needs still comes along (repeatable)
   -h, --help             show this help
 
 Exit codes: 0 ok, 2 invalid manifest, 3 the plan costs more than the budget.`;
@@ -135,9 +139,10 @@ export const command: Command = {
     withUsage(async () => {
       const flags = parseFlags(
         argv,
-        { json: { type: 'boolean', default: false }, 'offpeak-discount': { type: 'string' }, budget: { type: 'string' } },
+        { json: { type: 'boolean', default: false }, 'offpeak-discount': { type: 'string' }, budget: { type: 'string' }, ...SELECT_FLAGS },
         usage,
       );
+      const selection = selectionOf(flags);
       const multiplier = numberFlag(flags, 'offpeak-discount');
       if (multiplier !== undefined && !(multiplier > 0 && multiplier <= 1))
         throw new UsageError(`--offpeak-discount expects a fraction in (0, 1], got ${multiplier}`);
@@ -155,11 +160,15 @@ export const command: Command = {
       const outcome = await planManifest(file, {
         ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
         ...(budget !== undefined ? { budgetCredits: budget } : {}),
+        ...(selection ? { select: selection } : {}),
       });
       printDiagnostics(outcome.diagnostics, outcome.sources);
       if (!outcome.ok) return 2;
       const { plan } = outcome;
+
       process.stdout.write(flags.values['json'] ? `${JSON.stringify(planJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);
+      // The jobs pulled in for a selection are said in words, after the table.
+      if (outcome.selection && !flags.values['json']) process.stdout.write(`${describeSelection(outcome.selection)}\n`);
       if (plan.overBudget) {
         if (flags.values['json'])
           process.stderr.write(`pixrender plan: over budget: ${plan.totals.credits} credits needed, budget ${plan.budgetCredits}\n`);

@@ -1,61 +1,44 @@
-import type { Command } from '../cli.js';
 import { printable } from '../diagnostic.js';
 import type { RunSummary } from '../events.js';
 import { BackendError, runManifest, type BackendChoice } from '../pipeline.js';
-import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+import { BACKEND_OPTIONS, numberFlag, parseFlags, SELECT_OPTIONS, UsageError, usageLine, withUsage, selectionOf, type CommandSpec, type DeclaredCommand } from './args.js';
 import { formatPlanNote } from './plan.js';
+import { describeSelection } from '../select.js';
 import { chooseView, exitCodeOf, interruptSignal, printOutcome, projectFolderProblem } from './report.js';
 
-const usage = `Usage: pixrender render FILE [options]
-
-Renders a manifest: validates it, plans (what renders, what is cached, what it costs), submits what
+export const spec: CommandSpec = {
+  name: 'render',
+  synopsis: 'FILE [options]',
+  summary: 'render a manifest',
+  description: `Renders a manifest: validates it, plans (what renders, what is cached, what it costs), submits what
 changed, downloads outputs and writes FILE.lock. Running it again on an unchanged manifest submits
 nothing. Jobs already submitted by an interrupted run are collected, never submitted again.
 
 Backend: with a token in $USEAPI_TOKEN (or the variable named by config tokenEnv) it renders through
-the real API; without one it uses the embedded simulator (no credits spent).
-
-Options:
-  --backend sim|useapi   force a backend (default: useapi when a token is set, else sim)
-  --api-url URL          API base URL (e.g. a standalone \`pixrender sim\`); needs a token
-  --time-scale F         simulator time scale (embedded sim, or to pace polling of a standalone one)
-  --no-wait              submit what can start now and exit; \`pixrender status FILE\` collects later
-  --callbacks            receive job callbacks (replyUrl) on a local listener and poll less
-  --callback-port N      port of that listener (default: a free port on 127.0.0.1)
-  --callback-url URL     the URL the API should call, when the listener sits behind a public address
-  --json                 NDJSON events on stdout instead of the live view
-  --plain                plain progress lines even on a terminal
-  -h, --help             show this help
-
-Exit codes: 0 ok, 1 jobs failed or skipped, 2 invalid input, 3 out of credits or over budget,
-130 interrupted (state is saved; run again to continue).`;
-
-export const command: Command = {
-  summary: 'render a manifest',
-  usage,
-  run: (argv) => withUsage(() => runRender(argv, 'render')),
+the real API; without one it uses the embedded simulator (no credits spent).`,
+  options: [
+    ...BACKEND_OPTIONS,
+    { name: 'no-wait', description: 'submit what can start now and exit; `pixrender status FILE` collects later' },
+    { name: 'callbacks', description: 'receive job callbacks (replyUrl) on a local listener and poll less' },
+    { name: 'callback-port', value: 'N', description: 'port of that listener (default: a free port on 127.0.0.1)' },
+    { name: 'callback-url', value: 'URL', description: 'the URL the API should call, when the listener sits behind a public address' },
+    ...SELECT_OPTIONS,
+  ],
+  exitCodes: '0 ok, 1 jobs failed or skipped, 2 invalid input, 3 out of credits or over budget, 130 interrupted (state is saved; run again to continue)',
 };
 
-export async function runRender(argv: string[], mode: 'render' | 'collect', usageText = usage): Promise<number> {
-  const flags = parseFlags(
-    argv,
-    {
-      backend: { type: 'string' },
-      'api-url': { type: 'string' },
-      'time-scale': { type: 'string' },
-      json: { type: 'boolean' },
-      plain: { type: 'boolean' },
-      // Only render submits, so only render has a use for callbacks and --no-wait.
-      ...(mode === 'render'
-        ? { 'no-wait': { type: 'boolean' }, callbacks: { type: 'boolean' }, 'callback-port': { type: 'string' }, 'callback-url': { type: 'string' } }
-        : {}),
-    },
-    usageText,
-  );
+export const command: DeclaredCommand = {
+  spec,
+  run: (argv) => withUsage(() => runRender(argv, 'render', spec)),
+};
+
+export async function runRender(argv: string[], mode: 'render' | 'collect', commandSpec: CommandSpec): Promise<number> {
+  const flags = parseFlags(argv, commandSpec);
   const [file, ...extra] = flags.positionals;
-  if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usageText}`);
+  if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n${usageLine(commandSpec)}`);
   const backend = flags.values.backend as string | undefined;
   if (backend !== undefined && backend !== 'sim' && backend !== 'useapi') throw new UsageError(`--backend must be sim or useapi, got "${backend}"`);
+  const selection = selectionOf(flags);
   const json = flags.values.json === true;
   const timeScale = numberFlag(flags, 'time-scale');
   const callbackPort = numberFlag(flags, 'callback-port');
@@ -79,11 +62,15 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
       ...(timeScale !== undefined ? { simTimeScale: timeScale } : {}),
       ...(flags.values['no-wait'] ? { noWait: true } : {}),
       ...(callbacks && mode === 'render' ? { callbacks } : {}),
+      ...(selection ? { select: selection } : {}),
       signal: interrupt.signal,
       onEvent: (e) => view.onEvent(e),
       onBackend: (b) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: 'backend', kind: b.kind, description: b.description, slots: b.slots })}\n`);
         else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${printable(b.description)} (no credits are spent).\n` : `Rendering through the ${printable(b.description)}.\n`);
+      },
+      onSelection: (s) => {
+        if (!json) process.stderr.write(`${describeSelection(s)}\n`);
       },
       onPlan: (plan, state) => {
         if (json) return;

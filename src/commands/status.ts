@@ -1,40 +1,38 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Command } from '../cli.js';
 import { settleAttempt, type SettleAction } from '../state/settle.js';
-import { UsageError, withUsage } from './args.js';
+import { BACKEND_OPTIONS, parseFlags, SELECT_OPTIONS, UsageError, usageLine, withUsage, type CommandSpec, type DeclaredCommand } from './args.js';
 import { runRender } from './render.js';
 import { printRunners, projectStore } from './runners.js';
 
-const usage = `Usage: pixrender status FILE [options]
-
-Collects jobs that an earlier run submitted (for example \`render --no-wait\`, an interrupted run, or
+export const spec: CommandSpec = {
+  name: 'status',
+  synopsis: 'FILE [options]',
+  summary: 'collect submitted jobs',
+  description: `Collects jobs that an earlier run submitted (for example \`render --no-wait\`, an interrupted run, or
 off-peak jobs that take hours): waits for them, downloads finished outputs and updates FILE.lock.
 Submits nothing new.
 
 A submit whose answer was lost and that the API cannot identify for sure is reported as an unknown
-outcome with its candidate videos; it is never submitted again until you settle it:
-  --adopt JOB=VIDEO_ID   that video is the job's render (it is collected like any submitted job)
-  --abandon JOB          the submit created nothing: the next render submits the job again
+outcome with its candidate videos; it is never submitted again until you settle it with --adopt or
+--abandon.
 
 With a shared store (config \`store: postgres://…\` or $PIXRENDER_STORE) it first lists every runner:
-the jobs it renders, the account slots it holds and how fresh its heartbeat is.
+the jobs it renders, the account slots it holds and how fresh its heartbeat is.`,
+  options: [
+    ...BACKEND_OPTIONS,
+    { name: 'adopt', value: 'JOB=VIDEO_ID', repeatable: true, description: "that video is the job's render (it is collected like any submitted job)" },
+    { name: 'abandon', value: 'JOB', repeatable: true, description: 'the submit created nothing: the next render submits the job again' },
+    ...SELECT_OPTIONS,
+  ],
+  exitCodes: '0 ok, 1 jobs failed, 2 invalid input, 130 interrupted',
+};
 
-Options:
-  --backend sim|useapi   force a backend (default: useapi when a token is set, else sim)
-  --api-url URL          API base URL; needs a token
-  --time-scale F         simulator time scale
-  --json                 NDJSON events on stdout
-  --plain                plain progress lines even on a terminal
-  -h, --help             show this help`;
-
-export const command: Command = {
-  summary: 'collect submitted jobs',
-  usage,
+export const command: DeclaredCommand = {
+  spec,
   run: (argv) =>
     withUsage(async () => {
       const { actions, rest } = settleFlags(argv);
-      const file = manifestArg(rest);
+      const [file] = parseFlags(rest, spec).positionals;
       if (actions.length > 0 && file) {
         for (const action of actions) {
           const result = await settleAttempt(resolve(file), action, await projectStore(file));
@@ -43,20 +41,9 @@ export const command: Command = {
         }
       }
       if (file && !rest.includes('--json')) await printRunners(file);
-      return runRender(rest, 'collect', usage);
+      return runRender(rest, 'collect', spec);
     }),
 };
-
-/** The manifest among the collect run's arguments (a flag's value is not one). */
-function manifestArg(argv: string[]): string | undefined {
-  const { positionals } = parseArgs({
-    args: argv,
-    options: { backend: { type: 'string' }, 'api-url': { type: 'string' }, 'time-scale': { type: 'string' }, json: { type: 'boolean' }, plain: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: false,
-  });
-  return positionals.length === 1 ? positionals[0] : undefined;
-}
 
 /** Takes --adopt/--abandon out of argv (the rest goes to the collect run). JOB may contain `=` (matrix ids). */
 export function settleFlags(argv: string[]): { actions: SettleAction[]; rest: string[] } {
@@ -70,7 +57,7 @@ export function settleFlags(argv: string[]): { actions: SettleAction[]; rest: st
       continue;
     }
     const value = m[2] ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value\n\n${usage}`);
+    if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value\n${usageLine(spec)}`);
     if (m[1] === 'abandon') {
       actions.push({ kind: 'abandon', job: value });
       continue;

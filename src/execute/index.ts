@@ -154,7 +154,7 @@ class Executor {
       for (const failure of post) registry.addFailure({ ...failure, outcome: { kind: 'local-failed', message: failure.reason } });
     }
     // Entries for jobs no longer in the manifest go: a renamed job is a new job.
-    if (this.o.mode === 'render' && !this.o.noWait) lock.keepOnly(new Set(registry.runs.keys()));
+    if (this.o.mode === 'render' && !this.o.noWait && !this.o.partial) lock.keepOnly(new Set(registry.runs.keys()));
     await lock.flush();
     const summary = registry.summary({
       started: this.started,

@@ -51,6 +51,8 @@ export interface ExecuteOptions {
   mode: 'render' | 'collect';
   /** Submit what can start now and return without waiting for renders. */
   noWait?: boolean;
+  /** The plan covers a selection of the manifest (--only): lock entries of the other jobs stay. */
+  partial?: boolean;
   /** Aborting stops new submissions and waiting; submitted jobs stay pending for a later run. */
   signal?: AbortSignal;
   onEvent?: EventSink;

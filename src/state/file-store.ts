@@ -38,6 +38,7 @@ export async function openFileStore(manifestFile: string, options: FileStoreOpti
   const fs = options.fs ?? nodeStateFs;
   const paths = statePaths(manifestFile, options.stateDir, options.lockFile);
   await fs.mkdir(paths.stateDir, { recursive: true });
+  await ignoreInGit(fs, paths.stateDir);
   const runLock = await acquireProcessLock(paths.pid, {
     fs,
     ...(options.isProcessAlive ? { isAlive: options.isProcessAlive } : {}),
@@ -53,6 +54,21 @@ export async function openFileStore(manifestFile: string, options: FileStoreOpti
     throw error;
   }
   return new FileStateStore(paths, fs, runLock, options.secrets ?? []);
+}
+
+/** The state folder keeps itself out of git (journals, run locks, aside copies), so no project has to. */
+async function ignoreInGit(fs: StateFs, stateDir: string): Promise<void> {
+  const text = new TextEncoder().encode('# pixrender state: journals, run locks, set-aside outputs\n*\n');
+  const handle = await fs.open(join(stateDir, '.gitignore'), 'wx').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EEXIST') return undefined;
+    throw e;
+  });
+  if (!handle) return;
+  try {
+    await handle.write(text, 0, text.length);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Reads the state without taking the run lock (for `plan` and `status` while a run may be going on). */

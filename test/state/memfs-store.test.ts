@@ -22,7 +22,7 @@ describe('file store on memfs', () => {
     await store.append(completed('y', entry({ videoId: 'vy', output: '/proj/renders/y.mp4' })));
     await store.compact();
     const files = vol.toJSON();
-    expect(Object.keys(files).sort()).toEqual(['/proj/.pixrender/m.yaml.journal', '/proj/.pixrender/m.yaml.pid', '/proj/m.yaml', '/proj/m.yaml.lock']);
+    expect(Object.keys(files).sort()).toEqual(['/proj/.pixrender/.gitignore', '/proj/.pixrender/m.yaml.journal', '/proj/.pixrender/m.yaml.pid', '/proj/m.yaml', '/proj/m.yaml.lock']);
     expect(JSON.parse(files['/proj/m.yaml.lock']!).jobs.y).toMatchObject({ videoId: 'vy', output: 'renders/y.mp4' });
     expect(files['/proj/.pixrender/m.yaml.journal']!.trimEnd().split('\n').map((l) => JSON.parse(l).type)).toEqual(['upload', 'intent', 'submitted']);
     await store.close();

@@ -1,0 +1,38 @@
+/**
+ * Start-up: what a quick command loads, and that a built checkout is not rebuilt. The time itself is
+ * measured in `npm run bench` (bench/startup.mjs), next to a bare `node -e 0`.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { cliPath, repoRoot, requireBuild } from './helpers.js';
+
+// Lists every module a process loads: ESM through a loader hook, CommonJS through Module._compile.
+const TRACE = `data:text/javascript,${encodeURIComponent(`
+import { register, createRequire } from 'node:module';
+const Module = createRequire('/')('module');
+const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) { process._rawDebug('loaded ' + filename); return compile.call(this, content, filename); };
+register('data:text/javascript,' + encodeURIComponent("export async function load(url, context, next) { if (url.startsWith('file:')) process._rawDebug('loaded ' + url); return next(url, context); }"));
+`)}`;
+
+function loaded(args: string[]): string[] {
+  requireBuild();
+  const r = spawnSync(process.execPath, ['--import', TRACE, cliPath, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, USEAPI_TOKEN: '' }, timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stderr.split('\n').filter((l) => l.startsWith('loaded ')).map((l) => l.slice(7));
+}
+
+describe('start-up', () => {
+  it.each([['validate'], ['plan']])('%s of the quickstart loads no schema compiler, watcher, HTTP client, simulator or ffmpeg', (command) => {
+    const modules = loaded([command, 'examples/quickstart.yaml']);
+    expect(modules.some((m) => m.includes('manifest.validator.cjs'))).toBe(true);
+    for (const heavy of ['ajv/dist/compile', 'ajv/dist/core', 'chokidar', 'undici', '/dist/sim/', '@ffmpeg-installer', 'cosmiconfig', '/dist/watch'])
+      expect(modules.filter((m) => m.includes(heavy)), heavy).toEqual([]);
+  });
+
+  it('a built checkout is up to date: `npx pixrender` after `npm ci` does not recompile', () => {
+    const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json', '--dry', '--verbose'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout).toMatch(/is up to date/);
+    expect(r.stdout).not.toMatch(/would build/i);
+  });
+});
