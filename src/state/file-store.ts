@@ -5,6 +5,7 @@
  *   .pixrender/<manifest name>.pid           the run lock (process-lock.ts)
  * Every write goes through one queue, so appends, lock writes and compaction never interleave.
  */
+import { join } from 'node:path';
 import type { LockFile } from '../model.js';
 import { fsyncDirectory, removeStaleTemps, writeFileAtomic } from './atomic.js';
 import { StateError } from './errors.js';
