@@ -6,6 +6,7 @@
  */
 import { printable } from './diagnostic.js';
 import type { JobState, RunEvent, RunSummary } from './events.js';
+import { disposition } from './execute/outcome.js';
 
 export interface ProgressView {
   onEvent(event: RunEvent): void;
@@ -137,13 +138,17 @@ export function ttyView(write: Write, rows = process.stdout.rows ?? 24): Progres
 }
 
 export function formatSummary(s: RunSummary): string {
+  // Skipped jobs that are not failures wait for a slot or for an input still rendering.
+  const skippedFailures = s.failures.filter((f) => f.outcome && disposition(f.outcome).state === 'skipped').length;
+  const waiting = Math.max(0, s.skipped - skippedFailures);
   const parts = [
     `${s.done} rendered`,
     `${s.cached} cached`,
     ...(s.downloaded ? [`${s.downloaded} restored`] : []),
     ...(s.pending ? [`${s.pending} still rendering`] : []),
     ...(s.failed ? [`${s.failed} failed`] : []),
-    ...(s.skipped ? [`${s.skipped} skipped`] : []),
+    ...(waiting ? [`${waiting} waiting`] : []),
+    ...(s.skipped - waiting ? [`${s.skipped - waiting} skipped`] : []),
   ];
   const lines = [`${parts.join(', ')} · ${s.creditsSpent} of ${s.creditsPlanned} planned credits spent · ${s.elapsedSeconds.toFixed(1)} s`];
   for (const f of s.failures) lines.push(`  ✖ ${f.id}: ${f.reason}`);

@@ -64,7 +64,8 @@ export function exitCodeOf(outcome: RunOutcome): number {
       if (s.stopReason === 'interrupted') return 130;
       if (s.stopReason === 'insufficient-credits') return 3;
       if (s.failures.some((f) => f.outcome?.kind === 'bug')) return 70;
-      return s.failed > 0 || s.skipped > 0 ? 1 : 0;
+      // Only failures count: jobs still rendering, or waiting for a slot or for such an input, are not.
+      return s.failures.length > 0 ? 1 : 0;
     }
   }
 }
