@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   watch: { summary: 'render, then re-render what changes on every save', load: () => import('./commands/watch.js').then((m) => m.command) },
   gallery: { summary: 'write a static HTML gallery of the renders', load: () => import('./commands/gallery.js').then((m) => m.command) },
   models: { summary: 'print the models catalog: capabilities and credit prices', load: () => import('./commands/models.js').then((m) => m.command) },
+  'merge-lock': { summary: 'git merge driver for lock files (docs/git.md)', load: () => import('./commands/merge-lock.js').then((m) => m.command) },
   sim: { summary: 'run the PixVerse API simulator as a standalone HTTP server', load: () => import('./commands/sim.js').then((m) => m.command) },
 };
 
