@@ -4,12 +4,18 @@
  * Ids, messages and file names come from the manifest or the API: every line shown is escaped with
  * printable(), so a control character in them cannot act on the terminal.
  */
+import cliTruncate from 'cli-truncate';
+import { createLogUpdate } from 'log-update';
+import { noPaint, type Paint, type Style } from './colour.js';
 import { printable } from './diagnostic.js';
+import { EtaTracker } from './eta.js';
 import type { JobState, RunEvent, RunSummary } from './events.js';
 import { disposition } from './execute/outcome.js';
 
 export interface ProgressView {
   onEvent(event: RunEvent): void;
+  /** A line that must stay visible (e.g. "Stopping: …"), printed above a live block. */
+  persist?(text: string): void;
   /** Stops redrawing (the final summary is printed by the caller). */
   close(): void;
 }
@@ -67,74 +73,137 @@ const SYMBOL: Record<JobState, string> = {
   pending: '⧗',
 };
 
-/** A live block redrawn in place: counts, credits, elapsed, and the jobs in flight with their ETA. */
-export function ttyView(write: Write, rows = process.stdout.rows ?? 24): ProgressView {
-  const jobs = new Map<string, { state: JobState; since: number; eta?: number; message?: string }>();
-  let header = '';
+export interface Screen {
+  /** Read at every redraw, so a resized terminal is followed. */
+  columns(): number;
+  rows(): number;
+}
+
+const stdoutScreen: Screen = { columns: () => process.stdout.columns ?? 80, rows: () => process.stdout.rows ?? 24 };
+
+/**
+ * A live block redrawn in place by log-update: one overall line (done/total, credits, elapsed, ETA),
+ * the counts by state, and the jobs in flight. Every line is cut to the terminal's width, so none wraps
+ * and each redraw erases exactly the rows it drew; warnings, failures and notes (`persist`) print above
+ * the block and stay.
+ */
+export function ttyView(write: Write, screen: Screen = stdoutScreen, paint: Paint = noPaint): ProgressView {
+  const stream = {
+    write: (text: string) => (write(text), true),
+    get columns() {
+      return screen.columns();
+    },
+    get rows() {
+      return screen.rows();
+    },
+    isTTY: true,
+  };
+  const update = createLogUpdate(stream as unknown as NodeJS.WriteStream, { showCursor: true });
+  const eta = new EtaTracker();
+  const jobs = new Map<string, { state: JobState; since: number }>();
+  let total = 0;
+  let plannedCredits = 0;
+  let slots = 1;
   let started = Date.now();
   let credits = 0;
-  let drawn = 0;
   let dirty = false;
   let ticks = 0;
+  let closed = false;
   // Redraw on events, and every second anyway so elapsed times and ETAs move.
   const timer = setInterval(() => (dirty || ++ticks % 10 === 0) && draw(), 100);
   timer.unref();
   let post: string | undefined;
+  const fit = (line: string) => cliTruncate(line, Math.max(10, screen.columns() - 1));
 
+  let begun = false;
   function draw(): void {
+    if (closed || !begun) return;
     dirty = false;
     const now = Date.now();
     const counts = new Map<JobState, number>();
     for (const j of jobs.values()) counts.set(j.state, (counts.get(j.state) ?? 0) + 1);
+    const finished = (counts.get('done') ?? 0) + (counts.get('cached') ?? 0);
     const active = [...jobs.entries()].filter(([, j]) => ['uploading', 'submitting', 'rendering', 'downloading'].includes(j.state));
-    const room = Math.max(3, rows - 4);
+    const notStarted = (counts.get('waiting') ?? 0) + (counts.get('queued') ?? 0) + (total - jobs.size);
+    const left = eta.overall(now, notStarted, slots);
+    const room = Math.max(3, screen.rows() - 4);
     const lines = [
-      `${header} · ${Math.round((now - started) / 1000)} s · ${credits} credits`,
-      [...counts].map(([s, n]) => `${SYMBOL[s]} ${s} ${n}`).join('  '),
+      `${paint('bold', `${finished}/${total} done`)} · ${credits} of ${plannedCredits} credits · ${Math.round((now - started) / 1000)} s${left === undefined ? '' : ` · eta ${formatSeconds(left)}`}`,
+      [...counts].map(([s, n]) => `${paint(STYLE[s], SYMBOL[s])} ${s} ${n}`).join('  '),
       ...active.slice(0, room).map(([id, j]) => {
         const elapsed = Math.round((now - j.since) / 1000);
-        const eta = j.eta !== undefined ? ` eta ${Math.max(0, Math.round(j.eta - (now - j.since) / 1000))} s` : '';
-        return `  ${SYMBOL[j.state]} ${id} ${j.state} ${elapsed} s${eta}`;
+        const remaining = j.state === 'rendering' ? eta.remaining(id, now) : undefined;
+        const due = remaining === undefined ? '' : remaining > 0 ? ` eta ${formatSeconds(remaining)}` : ' due now';
+        // A long id (matrix cells) gives way in its middle, so the state and the ETA stay in view.
+        const tail = ` ${j.state} ${elapsed} s${due}`;
+        const idRoom = Math.max(8, screen.columns() - 1 - 4 - tail.length);
+        return `  ${paint(STYLE[j.state], SYMBOL[j.state])} ${cliTruncate(printable(id), idRoom, { position: 'middle' })}${tail}`;
       }),
       ...(active.length > room ? [`  … and ${active.length - room} more`] : []),
-      ...(post ? [`  ${post}`] : []),
+      ...(post ? [`  ${printable(post)}`] : []),
     ];
-    write(`${drawn > 0 ? `\x1b[${drawn}F` : ''}\x1b[J${lines.map(printable).join('\n')}\n`);
-    drawn = lines.length;
+    update(lines.map(fit).join('\n'));
   }
+
+  const persist = (text: string): void => {
+    if (closed) return void write(`${text}\n`);
+    // Cut too, so the lines above the block never wrap either.
+    update.persist(text.split('\n').map(fit).join('\n'));
+    dirty = true;
+  };
 
   return {
     onEvent(e) {
+      const now = Date.now();
       if (e.type === 'run-start') {
-        header = `${e.jobs} jobs, ${e.toRender} to render on ${e.slots} slots`;
+        begun = true;
+        total = e.jobs;
+        plannedCredits = e.credits;
+        slots = Math.max(1, e.slots);
         started = Date.parse(e.at);
       } else if (e.type === 'job') {
         const prev = jobs.get(e.id);
-        jobs.set(e.id, {
-          state: e.state,
-          since: prev && prev.state === e.state ? prev.since : Date.now(),
-          ...(e.etaSeconds !== undefined ? { eta: e.etaSeconds } : prev?.eta !== undefined ? { eta: prev.eta } : {}),
-          ...(e.message ? { message: e.message } : {}),
-        });
-        if (e.state === 'rendering' && prev?.state !== 'rendering') credits += e.credits ?? 0;
-        if (e.state === 'failed') {
-          write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${printable(`✖ ${e.id}: ${e.message ?? 'failed'}`)}\n`);
-          drawn = 0;
-        }
+        jobs.set(e.id, { state: e.state, since: prev && prev.state === e.state ? prev.since : now });
+        if (e.state === 'rendering' && prev?.state !== 'rendering') {
+          credits += e.credits ?? 0;
+          if (e.etaSeconds !== undefined) eta.start(e.id, e.etaSeconds, now);
+        } else if (e.state !== 'rendering') eta.stop(e.id, now, e.state === 'downloading' || e.state === 'done');
+        if (e.state === 'failed') persist(`${paint('red', '✖')} ${printable(`${e.id}: ${e.message ?? 'failed'}`)}`);
       } else if (e.type === 'post' && e.state !== 'failed') {
         post = e.state === 'running' ? `${e.step} → ${e.output}…` : undefined;
       }
-      if (e.type === 'warning' || (e.type === 'post' && e.state === 'failed')) {
-        write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${printable(e.type === 'warning' ? `warning: ${e.message}` : `✖ ${e.step} → ${e.output}: ${e.message}`)}\n`);
-        drawn = 0;
-      }
+      if (e.type === 'warning') persist(`${paint('yellow', 'warning:')} ${printable(e.message)}`);
+      if (e.type === 'post' && e.state === 'failed') persist(`${paint('red', '✖')} ${printable(`${e.step} → ${e.output}: ${e.message}`)}`);
       dirty = true;
     },
+    persist,
     close() {
       clearInterval(timer);
-      if (dirty) draw();
+      if (closed) return;
+      draw();
+      update.done();
+      closed = true;
     },
   };
+}
+
+const STYLE: Record<JobState, Style> = {
+  waiting: 'dim',
+  queued: 'dim',
+  uploading: 'cyan',
+  submitting: 'cyan',
+  rendering: 'cyan',
+  downloading: 'cyan',
+  done: 'green',
+  cached: 'green',
+  failed: 'red',
+  skipped: 'yellow',
+  pending: 'yellow',
+};
+
+function formatSeconds(s: number): string {
+  const r = Math.max(1, Math.round(s));
+  return r < 120 ? `~${r} s` : r < 7200 ? `~${Math.round(r / 60)} min` : `~${(r / 3600).toFixed(1)} h`;
 }
 
 export function formatSummary(s: RunSummary): string {

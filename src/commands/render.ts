@@ -70,7 +70,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
     return 2;
   }
   const view = chooseView(json, flags.values.plain === true);
-  const interrupt = interruptSignal();
+  const interrupt = interruptSignal(view);
   try {
     const outcome = await runManifest(file, {
       mode,

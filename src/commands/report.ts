@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { formatDiagnostic, printable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
+import { coloursFor, inCI, painter } from '../colour.js';
 import { formatSummary, ndjsonView, plainView, ttyView, type ProgressView } from '../progress.js';
 import type { RunOutcome } from '../pipeline.js';
 import { refusalCause } from '../state/fs.js';
@@ -43,7 +44,7 @@ export async function projectFolderProblem(manifestFile: string, { write = true 
 export function chooseView(json: boolean, plain: boolean): ProgressView {
   const write = (text: string) => void process.stdout.write(text);
   if (json) return ndjsonView(write);
-  if (!plain && process.stdout.isTTY && !process.env.CI) return ttyView(write);
+  if (!plain && process.stdout.isTTY && !inCI()) return ttyView(write, undefined, painter(coloursFor(process.stdout)));
   return plainView(write);
 }
 
@@ -95,11 +96,14 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
  * First Ctrl-C aborts the returned signal (stop submitting, save state); a second exits at once —
  * the journal is already on disk.
  */
-export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+export function interruptSignal(view?: ProgressView): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping: no new submissions; saving state. Press Ctrl-C again to exit now.\n');
+    const message = 'Stopping: no new submissions; saving state. Press Ctrl-C again to exit now.';
+    // Above a live view's block, so its next redraw does not erase the line.
+    if (view?.persist) view.persist(message);
+    else process.stderr.write(`\n${message}\n`);
     controller.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onSignal);

@@ -6,6 +6,7 @@ import type { BackendChoice } from '../pipeline.js';
 import { plainView, ttyView } from '../progress.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
 import { interruptSignal, printDiagnostics, projectFolderProblem } from './report.js';
+import { inCI } from '../colour.js';
 
 const usage = `Usage: pixrender watch FILE [options]
 
@@ -93,7 +94,7 @@ async function runWatch(argv: string[]): Promise<number> {
   const { ndjsonSessionView, textSessionView } = await import('../watch/view.js');
   const out = (text: string) => void process.stdout.write(text);
   const err = (text: string) => void process.stderr.write(text);
-  const live = flags.values.plain !== true && process.stdout.isTTY === true && !process.env.CI;
+  const live = flags.values.plain !== true && process.stdout.isTTY === true && !inCI();
   const view = json ? ndjsonSessionView(out) : textSessionView({ out, err, runView: () => (live ? ttyView(out) : plainView(out)) });
 
   if (flags.values.preview && !json)

@@ -39,9 +39,9 @@ describe('progress views', () => {
   });
 
   it('tty: redraws its block in place and keeps failures above it', () => {
-    const out = capture((w) => ttyView(w, 24));
+    const out = capture((w) => ttyView(w, { columns: () => 80, rows: () => 24 }));
     expect(out).toContain('✖ b: moderated: prompt rejected');
-    expect(out).toContain('2 jobs, 2 to render on 8 slots');
+    expect(out).toContain('1/2 done · 30 of 60 credits');
     expect(out).toMatch(/✔ done 1/);
   });
 
