@@ -206,23 +206,24 @@ function formatSeconds(s: number): string {
   return r < 120 ? `~${r} s` : r < 7200 ? `~${Math.round(r / 60)} min` : `~${(r / 3600).toFixed(1)} h`;
 }
 
-export function formatSummary(s: RunSummary): string {
+export function formatSummary(s: RunSummary, paint: Paint = noPaint): string {
   // Skipped jobs that are not failures wait for a slot or for an input still rendering.
   const skippedFailures = s.failures.filter((f) => f.outcome && disposition(f.outcome).state === 'skipped').length;
   const waiting = Math.max(0, s.skipped - skippedFailures);
   const parts = [
-    `${s.done} rendered`,
+    paint('green', `${s.done} rendered`),
     `${s.cached} cached`,
     ...(s.downloaded ? [`${s.downloaded} restored`] : []),
     ...(s.pending ? [`${s.pending} still rendering`] : []),
-    ...(s.failed ? [`${s.failed} failed`] : []),
+    ...(s.failed ? [paint('red', `${s.failed} failed`)] : []),
     ...(waiting ? [`${waiting} waiting`] : []),
     ...(s.skipped - waiting ? [`${s.skipped - waiting} skipped`] : []),
   ];
   const lines = [`${parts.join(', ')} · ${s.creditsSpent} of ${s.creditsPlanned} planned credits spent · ${s.elapsedSeconds.toFixed(1)} s`];
-  for (const f of s.failures) lines.push(`  ✖ ${f.id}: ${f.reason}`);
+  for (const f of s.failures) lines.push(`  ${paint('red', '✖')} ${printable(`${f.id}: ${f.reason}`)}`);
   if (s.stopReason === 'insufficient-credits') lines.push('Stopped submitting: the account ran out of credits (412).');
   if (s.stopReason === 'interrupted') lines.push('Interrupted: state saved; run the same command again to continue.');
   if (s.pending) lines.push('Jobs still rendering are in the journal: `pixrender status FILE` or `pixrender render FILE` collects them.');
-  return lines.map(printable).join('\n');
+  // Escaped piece by piece above (the colours are the only control sequences kept).
+  return lines.join('\n');
 }

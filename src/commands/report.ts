@@ -86,7 +86,7 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
   }
   if (outcome.kind !== 'ran' || json) return;
   const s = outcome.summary;
-  process.stdout.write(`${formatSummary(s)}\n`);
+  process.stdout.write(`${formatSummary(s, painter(coloursFor(process.stdout)))}\n`);
   // A bug's stack is what a report needs; it names code, never the token.
   for (const f of s.failures)
     if (f.outcome?.kind === 'bug') process.stderr.write(`pixrender: internal error in ${printable(f.id)}: ${printable(f.outcome.stack ?? f.outcome.message)}\n`);
