@@ -96,7 +96,7 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
  * First Ctrl-C aborts the returned signal (stop submitting, save state); a second exits at once —
  * the journal is already on disk.
  */
-export function interruptSignal(view?: ProgressView): { signal: AbortSignal; dispose(): void } {
+export function interruptSignal(view?: { persist?(text: string): void }): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);

@@ -103,7 +103,7 @@ async function runWatch(argv: string[]): Promise<number> {
     ? await (await import('../gallery/server.js')).startGalleryServer(file, { ...(port !== undefined ? { port } : {}), ...(flags.values.preview ? { preview: true } : {}) })
     : undefined;
   if (gallery) err(`Gallery: ${gallery.url}\n`);
-  const interrupt = interruptSignal();
+  const interrupt = interruptSignal(view);
   try {
     const result = await watchManifest(file, {
       signal: interrupt.signal,

@@ -47,8 +47,8 @@ afterAll(async () => {
 });
 
 /** Starts the CLI in a detached 60-column tmux window; the window stays after it exits. */
-function start(name: string, file: string, timeScale: string): void {
-  const env = 'env -u CI -u GITHUB_ACTIONS -u NO_COLOR -u FORCE_COLOR USEAPI_TOKEN=';
+function start(name: string, file: string, timeScale: string, extraEnv = ''): void {
+  const env = `env -u CI -u GITHUB_ACTIONS -u NO_COLOR -u FORCE_COLOR USEAPI_TOKEN= ${extraEnv}`;
   tmux('new-session', '-d', '-x', String(WIDTH), '-y', '24', '-s', name, '-c', dir, `${env} "${process.execPath}" "${cli}" render ${file} --time-scale ${timeScale}; echo EXIT=$?; sleep 600`);
 }
 
@@ -77,6 +77,8 @@ describe.skipIf(!hasTmux)('live view at 60 columns (tmux)', () => {
     expect(overall[0]).toMatch(/^12\/12 done · 240 of 240 credits/);
     for (const row of captureRows('a').split('\n')) expect([...row].length, row).toBeLessThanOrEqual(WIDTH);
     expect(text).toMatch(/12 rendered, 0 cached/);
+    // A colour terminal outside CI: the states and the summary are coloured.
+    expect(tmux('capture-pane', '-p', '-e', '-t', 'a', '-S', '-1000')).toMatch(/\x1b\[(?:\d+;)*3[12]m/);
   }, 90_000);
 
   it('keeps "Stopping: no new submissions…" visible after Ctrl-C', async () => {
@@ -89,5 +91,15 @@ describe.skipIf(!hasTmux)('live view at 60 columns (tmux)', () => {
     expect(text).toMatch(/EXIT=130/);
     expect(text).toMatch(/^Stopping: no new submissions; saving state\./m);
     expect(text.split('\n').filter((l) => /^\d+\/12 done · /.test(l))).toHaveLength(1);
+  }, 90_000);
+
+  it('in a CI service, even on a terminal: plain lines, no live block and no colours', async () => {
+    await writeFile(join(dir, 'c.yaml'), manifest.replace('seed: [1, 2, 3, 4]', 'seed: [9]'));
+    start('c', 'c.yaml', '0.01', 'GITHUB_ACTIONS=true');
+    const text = await until('c', /EXIT=\d+/);
+    expect(text).toMatch(/EXIT=0/);
+    expect(text).toMatch(/^\d\d:\d\d:\d\d 3 jobs, 3 to render/m);
+    expect(text).not.toMatch(/done · /);
+    expect(tmux('capture-pane', '-p', '-e', '-t', 'c', '-S', '-1000')).not.toMatch(/\x1b\[3\dm/);
   }, 90_000);
 });
