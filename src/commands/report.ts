@@ -4,6 +4,7 @@ import { access, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { formatDiagnostic, printable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import { coloursFor, inCI, painter } from '../colour.js';
+import { diagnosticRecord } from '../diagnostic-formats.js';
 import { formatSummary, ndjsonView, plainView, ttyView, type ProgressView } from '../progress.js';
 import type { RunOutcome } from '../pipeline.js';
 import { refusalCause } from '../state/fs.js';
@@ -11,7 +12,8 @@ import { formatPlanNote } from './plan.js';
 
 export function printDiagnostics(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>, json = false): void {
   if (json) {
-    for (const d of diagnostics) process.stdout.write(`${JSON.stringify({ type: 'diagnostic', ...d })}\n`);
+    // The same record as validate --json (file, line, column, code, severity, message, hint), plus the raw location.
+    for (const d of diagnostics) process.stdout.write(`${JSON.stringify({ type: 'diagnostic', ...d, ...diagnosticRecord(d, sources) })}\n`);
     return;
   }
   // Config diagnostics point into a file the manifest stage did not read: read it to show line:col.

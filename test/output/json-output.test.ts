@@ -91,4 +91,11 @@ describe('render --json', () => {
       expect(e.sha256).toBe(createHash('sha256').update(await readFile(join(dir, e.output!))).digest('hex'));
     }
   });
+
+  it('an invalid manifest gives diagnostic events with line and column, exit 2', async () => {
+    const r = await runCli(dir, ['render', 'bad.yaml', '--json']);
+    expect(r.code).toBe(2);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; code: string; file: string; line: number; column: number });
+    expect(events.find((e) => e.code === 'schema')).toMatchObject({ type: 'diagnostic', file: 'bad.yaml', line: 5, column: 14 });
+  });
 });
