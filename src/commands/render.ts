@@ -71,7 +71,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', usag
     process.stderr.write(`pixrender: ${blocked}\n`);
     return 2;
   }
-  const view = chooseView(json, flags.values.plain === true);
+  const view = await chooseView(json, flags.values.plain === true);
   const interrupt = interruptSignal(view);
   const finals = new FinalStates();
   try {

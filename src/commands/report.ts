@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { formatDiagnostic, printable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import { coloursFor, inCI, painter } from '../colour.js';
 import { diagnosticRecord } from '../diagnostic-formats.js';
-import { formatSummary, ndjsonView, plainView, ttyView, type ProgressView } from '../progress.js';
+import { formatSummary, ndjsonView, plainView, type ProgressView } from '../progress.js';
 import type { RunOutcome } from '../pipeline.js';
 import { refusalCause } from '../state/fs.js';
 import { formatPlanNote } from './plan.js';
@@ -43,10 +43,10 @@ export async function projectFolderProblem(manifestFile: string, { write = true 
   return undefined;
 }
 
-export function chooseView(json: boolean, plain: boolean): ProgressView {
+export async function chooseView(json: boolean, plain: boolean): Promise<ProgressView> {
   const write = (text: string) => void process.stdout.write(text);
   if (json) return ndjsonView(write);
-  if (!plain && process.stdout.isTTY && !inCI()) return ttyView(write, undefined, painter(coloursFor(process.stdout)));
+  if (!plain && process.stdout.isTTY && !inCI()) return (await import('../progress-tty.js')).ttyView(write, undefined, painter(coloursFor(process.stdout)));
   return plainView(write);
 }
 

@@ -3,7 +3,7 @@ import type { Command } from '../cli.js';
 import { loadProjectConfig } from '../config.js';
 import { hasErrors } from '../diagnostic.js';
 import type { BackendChoice } from '../pipeline.js';
-import { plainView, ttyView } from '../progress.js';
+import { plainView } from '../progress.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
 import { interruptSignal, printDiagnostics, projectFolderProblem } from './report.js';
 import { inCI } from '../colour.js';
@@ -95,7 +95,8 @@ async function runWatch(argv: string[]): Promise<number> {
   const out = (text: string) => void process.stdout.write(text);
   const err = (text: string) => void process.stderr.write(text);
   const live = flags.values.plain !== true && process.stdout.isTTY === true && !inCI();
-  const view = json ? ndjsonSessionView(out) : textSessionView({ out, err, runView: () => (live ? ttyView(out) : plainView(out)) });
+  const tty = live && !json ? (await import('../progress-tty.js')).ttyView : undefined;
+  const view = json ? ndjsonSessionView(out) : textSessionView({ out, err, runView: () => (tty ? tty(out) : plainView(out)) });
 
   if (flags.values.preview && !json)
     err('Preview: each save renders at 360p and 5 s where the model allows; clips go to <output dir>/preview/ and state to .pixrender/preview/ (the real lock and outputs are left alone).\n');

@@ -1,9 +1,9 @@
 /** ETAs that hold: corrected by the renders finished in the run, none for a job downloading, "due" past it. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EtaTracker } from '../../src/eta.js';
-import type { RunEvent } from '../../src/events.js';
+import type { JobOutcome, RunEvent } from '../../src/events.js';
 import { jobId } from '../../src/model.js';
-import { ttyView } from '../../src/progress.js';
+import { ttyView } from '../../src/progress-tty.js';
 
 describe('EtaTracker', () => {
   it('an off-peak batch expected at 73 s that comes back in 15 s shows the rest at that pace', () => {
@@ -52,5 +52,33 @@ describe('live view', () => {
     // b had 63 s left, and a's render took 10 s of 73: b is corrected to due.
     expect(lines.filter((l) => / b rendering/.test(l)).at(-1)).toMatch(/b rendering 11 s due now$/);
     expect(lines.filter((l) => /done ·/.test(l)).at(-1)).toMatch(/^0\/2 done · 40 of 40 credits · 11 s/);
+  });
+});
+
+describe('summary counts', () => {
+  it('SKIPPED_FAILURES lists exactly the outcomes disposition() makes skipped failures', async () => {
+    const { disposition } = await import('../../src/execute/outcome.js');
+    const { SKIPPED_FAILURES } = await import('../../src/progress.js');
+    const samples: JobOutcome[] = [
+      { kind: 'input-failed', input: jobId('x'), stillRendering: false },
+      { kind: 'input-failed', input: jobId('x'), stillRendering: true },
+      { kind: 'no-slot' },
+      { kind: 'no-credits' },
+      { kind: 'over-budget', limit: 1, committed: 1, estimate: 1 },
+      { kind: 'interrupted' },
+      { kind: 'not-submitted' },
+      { kind: 'api-rejected', error: 'e', message: 'm' },
+      { kind: 'render-failed', status: 7, result: 'moderated' },
+      { kind: 'unknown-outcome', candidates: [], detail: '' },
+      { kind: 'download-failed', message: '', recorded: false },
+      { kind: 'local-failed', message: '' },
+      { kind: 'pending', videoId: 'v', reason: 'no-wait' },
+      { kind: 'bug', message: '' },
+    ];
+    for (const o of samples) {
+      const d = disposition(o);
+      // Only failures reach summary.failures; among them, these are the skipped ones.
+      if (d.failure) expect(SKIPPED_FAILURES.has(o.kind), o.kind).toBe(d.state === 'skipped');
+    }
   });
 });

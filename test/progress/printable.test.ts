@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, printable, printableText, type Diagnostic } from '../../src/diagnostic.js';
 import type { RunEvent, RunSummary } from '../../src/events.js';
 import { jobId } from '../../src/model.js';
-import { formatSummary, plainView, ttyView } from '../../src/progress.js';
+import { formatSummary, plainView } from '../../src/progress.js';
+import { ttyView } from '../../src/progress-tty.js';
 import { textSessionView } from '../../src/watch/view.js';
 
 const HOSTILE = 'x\x1b[2J\r\x07\x9b31m\u202eevil';

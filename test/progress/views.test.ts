@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunSummary } from '../../src/events.js';
 import { jobId } from '../../src/model.js';
-import { formatSummary, ndjsonView, plainView, ttyView } from '../../src/progress.js';
+import { formatSummary, ndjsonView, plainView } from '../../src/progress.js';
+import { ttyView } from '../../src/progress-tty.js';
 
 const at = '2026-11-24T10:00:00.000Z';
 const events: RunEvent[] = [
