@@ -31,6 +31,9 @@ export type RunEvent =
       outcome?: JobOutcome;
       credits?: number;
       etaSeconds?: number;
+      /** done and cached: the output file (relative to the manifest's folder, forward slashes) and its sha256. */
+      output?: string;
+      sha256?: string;
     }
   | { type: 'retry'; at: string; id: JobId; reason: string; delayMs: number }
   | { type: 'warning'; at: string; message: string; id?: JobId }

@@ -4,16 +4,19 @@
  * Ids, messages and file names come from the manifest or the API: every line shown is escaped with
  * printable(), so a control character in them cannot act on the terminal.
  */
+import { noPaint, type Paint } from './colour.js';
 import { printable } from './diagnostic.js';
-import type { JobState, RunEvent, RunSummary } from './events.js';
+import type { JobOutcome, JobState, RunEvent, RunSummary } from './events.js';
 
 export interface ProgressView {
   onEvent(event: RunEvent): void;
+  /** A line that must stay visible (e.g. "Stopping: …"), printed above a live block. */
+  persist?(text: string): void;
   /** Stops redrawing (the final summary is printed by the caller). */
   close(): void;
 }
 
-type Write = (text: string) => void;
+export type Write = (text: string) => void;
 
 export function ndjsonView(write: Write): ProgressView {
   return { onEvent: (e) => write(`${JSON.stringify(e)}\n`), close: () => {} };
@@ -52,7 +55,7 @@ export function plainView(write: Write): ProgressView {
   };
 }
 
-const SYMBOL: Record<JobState, string> = {
+export const SYMBOL: Record<JobState, string> = {
   waiting: '·',
   queued: '…',
   uploading: '↑',
@@ -66,89 +69,30 @@ const SYMBOL: Record<JobState, string> = {
   pending: '⧗',
 };
 
-/** A live block redrawn in place: counts, credits, elapsed, and the jobs in flight with their ETA. */
-export function ttyView(write: Write, rows = process.stdout.rows ?? 24): ProgressView {
-  const jobs = new Map<string, { state: JobState; since: number; eta?: number; message?: string }>();
-  let header = '';
-  let started = Date.now();
-  let credits = 0;
-  let drawn = 0;
-  let dirty = false;
-  let ticks = 0;
-  // Redraw on events, and every second anyway so elapsed times and ETAs move.
-  const timer = setInterval(() => (dirty || ++ticks % 10 === 0) && draw(), 100);
-  timer.unref();
-  let post: string | undefined;
+/**
+ * The outcomes that leave a job skipped and count as failures (disposition() in execute/outcome.ts says
+ * so; a test keeps the two in step). Named here so printing a summary does not load the executor.
+ */
+export const SKIPPED_FAILURES: ReadonlySet<JobOutcome['kind']> = new Set(['input-failed', 'no-credits', 'over-budget']);
 
-  function draw(): void {
-    dirty = false;
-    const now = Date.now();
-    const counts = new Map<JobState, number>();
-    for (const j of jobs.values()) counts.set(j.state, (counts.get(j.state) ?? 0) + 1);
-    const active = [...jobs.entries()].filter(([, j]) => ['uploading', 'submitting', 'rendering', 'downloading'].includes(j.state));
-    const room = Math.max(3, rows - 4);
-    const lines = [
-      `${header} · ${Math.round((now - started) / 1000)} s · ${credits} credits`,
-      [...counts].map(([s, n]) => `${SYMBOL[s]} ${s} ${n}`).join('  '),
-      ...active.slice(0, room).map(([id, j]) => {
-        const elapsed = Math.round((now - j.since) / 1000);
-        const eta = j.eta !== undefined ? ` eta ${Math.max(0, Math.round(j.eta - (now - j.since) / 1000))} s` : '';
-        return `  ${SYMBOL[j.state]} ${id} ${j.state} ${elapsed} s${eta}`;
-      }),
-      ...(active.length > room ? [`  … and ${active.length - room} more`] : []),
-      ...(post ? [`  ${post}`] : []),
-    ];
-    write(`${drawn > 0 ? `\x1b[${drawn}F` : ''}\x1b[J${lines.map(printable).join('\n')}\n`);
-    drawn = lines.length;
-  }
-
-  return {
-    onEvent(e) {
-      if (e.type === 'run-start') {
-        header = `${e.jobs} jobs, ${e.toRender} to render on ${e.slots} slots`;
-        started = Date.parse(e.at);
-      } else if (e.type === 'job') {
-        const prev = jobs.get(e.id);
-        jobs.set(e.id, {
-          state: e.state,
-          since: prev && prev.state === e.state ? prev.since : Date.now(),
-          ...(e.etaSeconds !== undefined ? { eta: e.etaSeconds } : prev?.eta !== undefined ? { eta: prev.eta } : {}),
-          ...(e.message ? { message: e.message } : {}),
-        });
-        if (e.state === 'rendering' && prev?.state !== 'rendering') credits += e.credits ?? 0;
-        if (e.state === 'failed') {
-          write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${printable(`✖ ${e.id}: ${e.message ?? 'failed'}`)}\n`);
-          drawn = 0;
-        }
-      } else if (e.type === 'post' && e.state !== 'failed') {
-        post = e.state === 'running' ? `${e.step} → ${e.output}…` : undefined;
-      }
-      if (e.type === 'warning' || (e.type === 'post' && e.state === 'failed')) {
-        write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${printable(e.type === 'warning' ? `warning: ${e.message}` : `✖ ${e.step} → ${e.output}: ${e.message}`)}\n`);
-        drawn = 0;
-      }
-      dirty = true;
-    },
-    close() {
-      clearInterval(timer);
-      if (dirty) draw();
-    },
-  };
-}
-
-export function formatSummary(s: RunSummary): string {
+export function formatSummary(s: RunSummary, paint: Paint = noPaint): string {
+  // Skipped jobs that are not failures wait for a slot or for an input still rendering.
+  const skippedFailures = s.failures.filter((f) => f.outcome && SKIPPED_FAILURES.has(f.outcome.kind)).length;
+  const waiting = Math.max(0, s.skipped - skippedFailures);
   const parts = [
-    `${s.done} rendered`,
+    paint('green', `${s.done} rendered`),
     `${s.cached} cached`,
     ...(s.downloaded ? [`${s.downloaded} restored`] : []),
     ...(s.pending ? [`${s.pending} still rendering`] : []),
-    ...(s.failed ? [`${s.failed} failed`] : []),
-    ...(s.skipped ? [`${s.skipped} skipped`] : []),
+    ...(s.failed ? [paint('red', `${s.failed} failed`)] : []),
+    ...(waiting ? [`${waiting} waiting`] : []),
+    ...(s.skipped - waiting ? [`${s.skipped - waiting} skipped`] : []),
   ];
   const lines = [`${parts.join(', ')} · ${s.creditsSpent} of ${s.creditsPlanned} planned credits spent · ${s.elapsedSeconds.toFixed(1)} s`];
-  for (const f of s.failures) lines.push(`  ✖ ${f.id}: ${f.reason}`);
+  for (const f of s.failures) lines.push(`  ${paint('red', '✖')} ${printable(`${f.id}: ${f.reason}`)}`);
   if (s.stopReason === 'insufficient-credits') lines.push('Stopped submitting: the account ran out of credits (412).');
   if (s.stopReason === 'interrupted') lines.push('Interrupted: state saved; run the same command again to continue.');
   if (s.pending) lines.push('Jobs still rendering are in the journal: `pixrender status FILE` or `pixrender render FILE` collects them.');
-  return lines.map(printable).join('\n');
+  // Escaped piece by piece above (the colours are the only control sequences kept).
+  return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 /** `pixrender plan FILE`: what would render, what is cached, what it costs; nothing is submitted. */
 import type { Command } from '../cli.js';
-import { printable, unreachable } from '../diagnostic.js';
+import { printable, unreachable, type Diagnostic } from '../diagnostic.js';
+import { diagnosticRecord } from '../diagnostic-formats.js';
 import type { Plan, PlannedJob, PlanNote } from '../model.js';
 import { renderSpecOf } from '../plan.js';
 import { numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, withUsage } from './args.js';
@@ -14,7 +15,8 @@ needs its output downloaded again; its credits at the standard and the off-peak 
 it would use. Nothing is submitted.
 
 Options:
-  --json                 print the plan as JSON
+  --json                 print the plan as JSON (always JSON: an invalid manifest gives
+                         {"ok": false, "diagnostics": [...]}, each with file, line, column, code, hint)
   --offpeak-discount F   off-peak price as a fraction of the standard price (default: the catalog's, 0.5)
   --budget N             override the manifest's budget (credits)
   --only PATTERN         only these jobs and what they need: an id or a glob such as hero[*] or
@@ -151,9 +153,13 @@ export const command: Command = {
       const [file, ...extra] = flags.positionals;
       if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
 
+      const json = flags.values['json'] === true;
+      // With --json, stdout is always one JSON object, whatever went wrong.
+      const records = (ds: Diagnostic[], sources: ReadonlyMap<string, string>) => ds.map((d) => diagnosticRecord(d, sources, file));
       const blocked = await projectFolderProblem(file, { write: false });
       if (blocked) {
-        process.stderr.write(`pixrender: ${blocked}\n`);
+        if (json) process.stdout.write(`${JSON.stringify({ ok: false, diagnostics: records([{ severity: 'error', code: 'project-folder', message: blocked }], new Map()) }, null, 2)}\n`);
+        else process.stderr.write(`pixrender: ${blocked}\n`);
         return 2;
       }
       const { planManifest } = await import('../plan-inputs.js');
@@ -162,13 +168,17 @@ export const command: Command = {
         ...(budget !== undefined ? { budgetCredits: budget } : {}),
         ...(selection ? { select: selection } : {}),
       });
-      printDiagnostics(outcome.diagnostics, outcome.sources);
-      if (!outcome.ok) return 2;
+      if (!json) printDiagnostics(outcome.diagnostics, outcome.sources);
+      if (!outcome.ok) {
+        if (json) process.stdout.write(`${JSON.stringify({ ok: false, diagnostics: records(outcome.diagnostics, outcome.sources) }, null, 2)}\n`);
+        return 2;
+      }
       const { plan } = outcome;
-
-      process.stdout.write(flags.values['json'] ? `${JSON.stringify(planJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);
+      process.stdout.write(
+        json ? `${JSON.stringify({ ok: true, ...planJson(plan), diagnostics: records(outcome.diagnostics, outcome.sources) }, null, 2)}\n` : `${formatPlan(plan)}\n`,
+      );
       // The jobs pulled in for a selection are said in words, after the table.
-      if (outcome.selection && !flags.values['json']) process.stdout.write(`${describeSelection(outcome.selection)}\n`);
+      if (outcome.selection && !json) process.stdout.write(`${describeSelection(outcome.selection)}\n`);
       if (plan.overBudget) {
         if (flags.values['json'])
           process.stderr.write(`pixrender plan: over budget: ${plan.totals.credits} credits needed, budget ${plan.budgetCredits}\n`);

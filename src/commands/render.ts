@@ -1,6 +1,8 @@
 import { printable } from '../diagnostic.js';
 import type { RunSummary } from '../events.js';
-import { BackendError, runManifest, type BackendChoice } from '../pipeline.js';
+import { BackendError, runManifest, type BackendChoice, type RunOutcome } from '../pipeline.js';
+import { formatSummary } from '../progress.js';
+import { appendStepSummary, FinalStates, stepSummaryMarkdown } from '../step-summary.js';
 import { BACKEND_OPTIONS, numberFlag, parseFlags, SELECT_OPTIONS, UsageError, usageLine, withUsage, selectionOf, type CommandSpec, type DeclaredCommand } from './args.js';
 import { formatPlanNote } from './plan.js';
 import { describeSelection } from '../select.js';
@@ -52,8 +54,9 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', comm
     process.stderr.write(`pixrender: ${blocked}\n`);
     return 2;
   }
-  const view = chooseView(json, flags.values.plain === true);
-  const interrupt = interruptSignal();
+  const view = await chooseView(json, flags.values.plain === true);
+  const interrupt = interruptSignal(view);
+  const finals = new FinalStates();
   try {
     const outcome = await runManifest(file, {
       mode,
@@ -64,7 +67,10 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', comm
       ...(callbacks && mode === 'render' ? { callbacks } : {}),
       ...(selection ? { select: selection } : {}),
       signal: interrupt.signal,
-      onEvent: (e) => view.onEvent(e),
+      onEvent: (e) => {
+        view.onEvent(e);
+        finals.onEvent(e);
+      },
       onBackend: (b) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: 'backend', kind: b.kind, description: b.description, slots: b.slots })}\n`);
         else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${printable(b.description)} (no credits are spent).\n` : `Rendering through the ${printable(b.description)}.\n`);
@@ -83,6 +89,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', comm
     view.close();
     printOutcome(outcome, json);
     if (outcome.kind === 'ran' && !json) printCreditDifferences(outcome.summary);
+    if (outcome.kind === 'ran') await writeStepSummary(file, mode, outcome, finals);
     return exitCodeOf(outcome);
   } catch (error) {
     view.close();
@@ -94,6 +101,13 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', comm
   } finally {
     interrupt.dispose();
   }
+}
+
+/** In GitHub Actions, the run as a Markdown job summary. */
+async function writeStepSummary(file: string, mode: 'render' | 'collect', outcome: Extract<RunOutcome, { kind: 'ran' }>, finals: FinalStates): Promise<void> {
+  const headline = formatSummary(outcome.summary).split('\n')[0]!;
+  const markdown = stepSummaryMarkdown({ title: `pixrender ${mode === 'render' ? 'render' : 'status'} ${file}`, plan: outcome.plan, lock: outcome.lock, summary: outcome.summary, finals: finals.jobs, headline });
+  await appendStepSummary(markdown).catch((error: unknown) => process.stderr.write(`pixrender: cannot write the GitHub step summary: ${printable(String(error))}\n`));
 }
 
 /** Jobs the API charged differently from the plan (a price the catalog does not know yet). */

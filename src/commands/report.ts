@@ -3,14 +3,17 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { formatDiagnostic, printable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
-import { formatSummary, ndjsonView, plainView, ttyView, type ProgressView } from '../progress.js';
+import { coloursFor, inCI, painter } from '../colour.js';
+import { diagnosticRecord } from '../diagnostic-formats.js';
+import { formatSummary, ndjsonView, plainView, type ProgressView } from '../progress.js';
 import type { RunOutcome } from '../pipeline.js';
 import { refusalCause } from '../state/fs.js';
 import { formatPlanNote } from './plan.js';
 
 export function printDiagnostics(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>, json = false): void {
   if (json) {
-    for (const d of diagnostics) process.stdout.write(`${JSON.stringify({ type: 'diagnostic', ...d })}\n`);
+    // The same record as validate --json (file, line, column, code, severity, message, hint), plus the raw location.
+    for (const d of diagnostics) process.stdout.write(`${JSON.stringify({ type: 'diagnostic', ...d, ...diagnosticRecord(d, sources) })}\n`);
     return;
   }
   // Config diagnostics point into a file the manifest stage did not read: read it to show line:col.
@@ -40,10 +43,10 @@ export async function projectFolderProblem(manifestFile: string, { write = true 
   return undefined;
 }
 
-export function chooseView(json: boolean, plain: boolean): ProgressView {
+export async function chooseView(json: boolean, plain: boolean): Promise<ProgressView> {
   const write = (text: string) => void process.stdout.write(text);
   if (json) return ndjsonView(write);
-  if (!plain && process.stdout.isTTY && !process.env.CI) return ttyView(write);
+  if (!plain && process.stdout.isTTY && !inCI()) return (await import('../progress-tty.js')).ttyView(write, undefined, painter(coloursFor(process.stdout)));
   return plainView(write);
 }
 
@@ -64,7 +67,8 @@ export function exitCodeOf(outcome: RunOutcome): number {
       if (s.stopReason === 'interrupted') return 130;
       if (s.stopReason === 'insufficient-credits') return 3;
       if (s.failures.some((f) => f.outcome?.kind === 'bug')) return 70;
-      return s.failed > 0 || s.skipped > 0 ? 1 : 0;
+      // Only failures count: jobs still rendering, or waiting for a slot or for such an input, are not.
+      return s.failures.length > 0 ? 1 : 0;
     }
   }
 }
@@ -84,7 +88,7 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
   }
   if (outcome.kind !== 'ran' || json) return;
   const s = outcome.summary;
-  process.stdout.write(`${formatSummary(s)}\n`);
+  process.stdout.write(`${formatSummary(s, painter(coloursFor(process.stdout)))}\n`);
   // A bug's stack is what a report needs; it names code, never the token.
   for (const f of s.failures)
     if (f.outcome?.kind === 'bug') process.stderr.write(`pixrender: internal error in ${printable(f.id)}: ${printable(f.outcome.stack ?? f.outcome.message)}\n`);
@@ -94,11 +98,14 @@ export function printOutcome(outcome: RunOutcome, json: boolean): void {
  * First Ctrl-C aborts the returned signal (stop submitting, save state); a second exits at once —
  * the journal is already on disk.
  */
-export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+export function interruptSignal(view?: { persist?(text: string): void }): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping: no new submissions; saving state. Press Ctrl-C again to exit now.\n');
+    const message = 'Stopping: no new submissions; saving state. Press Ctrl-C again to exit now.';
+    // Above a live view's block, so its next redraw does not erase the line.
+    if (view?.persist) view.persist(message);
+    else process.stderr.write(`\n${message}\n`);
     controller.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onSignal);

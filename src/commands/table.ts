@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Any
   models: { summary: 'print the models catalog: capabilities and credit prices', load: () => import('./models.js').then((m) => m.command) },
   init: { summary: 'start a project: a manifest, a config, .gitignore and .gitattributes', load: () => import('./init.js').then((m) => m.command) },
   clean: { summary: 'remove renders no longer in the manifest, set-aside copies and previews', load: () => import('./clean.js').then((m) => m.command) },
+  'merge-lock': { summary: 'git merge driver for lock files (docs/git.md)', load: () => import('./merge-lock.js').then((m) => m.command) },
   sim: { summary: 'run the PixVerse API simulator as a standalone HTTP server', load: () => import('./sim.js').then((m) => m.command) },
   completion: { summary: 'print a shell completion script (bash, zsh or fish)', load: () => import('./completion.js').then((m) => m.command) },
   version: { summary: 'print the version', load: async () => VERSION },

@@ -3,9 +3,10 @@ import type { Command } from '../cli.js';
 import { loadProjectConfig } from '../config.js';
 import { hasErrors } from '../diagnostic.js';
 import type { BackendChoice } from '../pipeline.js';
-import { plainView, ttyView } from '../progress.js';
+import { plainView } from '../progress.js';
 import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
 import { interruptSignal, printDiagnostics, projectFolderProblem } from './report.js';
+import { inCI } from '../colour.js';
 
 const usage = `Usage: pixrender watch FILE [options]
 
@@ -93,8 +94,9 @@ async function runWatch(argv: string[]): Promise<number> {
   const { ndjsonSessionView, textSessionView } = await import('../watch/view.js');
   const out = (text: string) => void process.stdout.write(text);
   const err = (text: string) => void process.stderr.write(text);
-  const live = flags.values.plain !== true && process.stdout.isTTY === true && !process.env.CI;
-  const view = json ? ndjsonSessionView(out) : textSessionView({ out, err, runView: () => (live ? ttyView(out) : plainView(out)) });
+  const live = flags.values.plain !== true && process.stdout.isTTY === true && !inCI();
+  const tty = live && !json ? (await import('../progress-tty.js')).ttyView : undefined;
+  const view = json ? ndjsonSessionView(out) : textSessionView({ out, err, runView: () => (tty ? tty(out) : plainView(out)) });
 
   if (flags.values.preview && !json)
     err('Preview: each save renders at 360p and 5 s where the model allows; clips go to <output dir>/preview/ and state to .pixrender/preview/ (the real lock and outputs are left alone).\n');
@@ -106,7 +108,7 @@ async function runWatch(argv: string[]): Promise<number> {
       )
     : undefined;
   if (gallery) err(`Gallery: ${gallery.url}\n`);
-  const interrupt = interruptSignal();
+  const interrupt = interruptSignal(view);
   try {
     const result = await watchManifest(file, {
       signal: interrupt.signal,

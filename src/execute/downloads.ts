@@ -72,6 +72,6 @@ export class Downloads {
     this.c.lock.set(planned.id, entry);
     this.c.touched.add(planned.id);
     run.output.resolve({ videoId: video.video_id, file: this.c.absolute(entry.output), durationSeconds: video.video_duration ?? video.duration });
-    this.c.registry.setState(run, 'done', { videoId: video.video_id });
+    this.c.registry.setState(run, 'done', { videoId: video.video_id, output: entry.output, sha256 });
   }
 }

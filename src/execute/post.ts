@@ -4,13 +4,23 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { EventSink } from '../events.js';
+import type { EventSink, JobOutcome, JobState } from '../events.js';
 import { concatVideos, contactSheet } from '../media.js';
 import type { JobId, ResolvedManifest } from '../model.js';
 import type { JobOutput } from './inputs.js';
 
 interface RunView {
   output: { promise: Promise<JobOutput> };
+  state?: JobState;
+  outcome?: JobOutcome;
+}
+
+/** An input that has not failed but is still on its way (rendering, or waiting for a slot or its own input). */
+function stillComing(run: RunView | undefined): boolean {
+  if (!run) return false;
+  if (run.state === 'pending') return true;
+  const o = run.outcome;
+  return o?.kind === 'no-slot' || o?.kind === 'not-submitted' || (o?.kind === 'input-failed' && o.stillRendering);
 }
 
 export async function runPostSteps(
@@ -35,6 +45,11 @@ export async function runPostSteps(
       files.push(out.file);
     }
     const label = `${step.kind} → ${step.output}`;
+    if (missing && stillComing(runs.get(missing as JobId))) {
+      // Not a failure: the next render makes it once the input is in.
+      onEvent?.({ type: 'warning', at: now(), message: `${label}: waits for ${missing}, still rendering; the next render makes it` });
+      continue;
+    }
     if (missing) {
       onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'failed', message: `input ${missing} is not available` });
       failures.push({ id: label as JobId, reason: `input ${missing} is not available` });

@@ -28,6 +28,9 @@ export interface SettleOptions {
 
 export interface StateExtra {
   videoId?: string;
+  /** A finished job's output (relative to the manifest's folder) and its sha256. */
+  output?: string;
+  sha256?: string;
   message?: string;
   etaSeconds?: number;
 }

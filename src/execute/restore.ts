@@ -30,5 +30,5 @@ export function finishFromLock(c: RunContext, run: JobRun, state: 'cached' | 'do
   const out = { videoId: entry.videoId, file: c.absolute(entry.output), ...(duration !== undefined ? { durationSeconds: duration } : {}) };
   run.video.resolve(out);
   run.output.resolve(out);
-  c.registry.setState(run, state, state === 'cached' ? { videoId: entry.videoId } : {});
+  c.registry.setState(run, state, { ...(state === 'cached' ? { videoId: entry.videoId } : {}), output: entry.output, sha256: entry.sha256 });
 }

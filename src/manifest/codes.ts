@@ -60,6 +60,7 @@ export const MANIFEST_DIAGNOSTIC_CODES = {
   'unused-asset': '(warning) an asset no job uses',
   'ignored-field': '(warning) a field that is not sent, e.g. model with an effect',
   'off-peak-unavailable': '(warning) offPeak: always on an endpoint without off-peak mode',
+  'deadline-passed': '(warning) schedule.deadline is in the past (offPeak: auto then plans the standard rate)',
 } as const;
 
 export type ManifestDiagnosticCode = keyof typeof MANIFEST_DIAGNOSTIC_CODES;

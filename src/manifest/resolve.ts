@@ -88,6 +88,12 @@ export function resolveManifest(input: ResolveInput): ResolveOutput {
   }
   for (const [file, location] of ctx.inlineFiles) if (!files.has(file)) files.set(file, location);
 
+  const deadline = spec.schedule?.deadline === undefined ? NaN : Date.parse(spec.schedule.deadline);
+  // Checked against the wall clock: a manifest that was fine yesterday can warn today.
+  if (deadline < Date.now())
+    ctx.warn('deadline-passed', `schedule.deadline ${spec.schedule!.deadline} has passed; offPeak: auto plans every job at the standard rate`, source.value(['schedule', 'deadline']), {
+      hint: 'move the deadline later, or remove it (no deadline: off-peak wherever it is offered)',
+    });
   const manifest: ResolvedManifest = {
     file: input.file,
     name: manifestName(ctx),

@@ -13,6 +13,8 @@ type Write = (text: string) => void;
 
 export interface SessionView {
   onEvent(event: SessionEvent): void;
+  /** A line that must stay visible, above a live run's block when one is drawn. */
+  persist?(text: string): void;
   close(): void;
 }
 
@@ -113,6 +115,7 @@ export function textSessionView(options: TextViewOptions): SessionView {
 
   return {
     onEvent: (e) => (isWatchEvent(e) ? onWatchEvent(e) : onRunEvent(e)),
+    persist: (text) => (run?.persist ? run.persist(printableText(text)) : err(`${text}\n`)),
     close: () => run?.close(),
   };
 }

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, printable, printableText, type Diagnostic } from '../../src/diagnostic.js';
 import type { RunEvent, RunSummary } from '../../src/events.js';
 import { jobId } from '../../src/model.js';
-import { formatSummary, plainView, ttyView } from '../../src/progress.js';
+import { formatSummary, plainView } from '../../src/progress.js';
+import { ttyView } from '../../src/progress-tty.js';
 import { textSessionView } from '../../src/watch/view.js';
 
 const HOSTILE = 'x\x1b[2J\r\x07\x9b31m\u202eevil';
@@ -66,11 +67,11 @@ describe('progress and summaries', () => {
 
   it('the live view keeps its own cursor commands but escapes what it shows', () => {
     let out = '';
-    const view = ttyView((t) => (out += t), 24);
+    const view = ttyView((t) => (out += t), { columns: () => 80, rows: () => 24 });
     for (const e of events) view.onEvent(e);
     view.close();
-    // The view's own commands are ESC [ n F and ESC [ J; nothing else may start with ESC.
-    const stripped = out.replace(/\x1b\[\d*[FJ]/g, '');
+    // The view's own commands are CSI sequences (cursor moves, erasing, synchronized output); nothing else may start with ESC.
+    const stripped = out.replace(/\x1b\[\??[\d;]*[A-Za-z]/g, '');
     expect(stripped).not.toMatch(RAW);
   });
 

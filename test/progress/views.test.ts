@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunSummary } from '../../src/events.js';
 import { jobId } from '../../src/model.js';
-import { formatSummary, ndjsonView, plainView, ttyView } from '../../src/progress.js';
+import { formatSummary, ndjsonView, plainView } from '../../src/progress.js';
+import { ttyView } from '../../src/progress-tty.js';
 
 const at = '2026-11-24T10:00:00.000Z';
 const events: RunEvent[] = [
@@ -39,9 +40,9 @@ describe('progress views', () => {
   });
 
   it('tty: redraws its block in place and keeps failures above it', () => {
-    const out = capture((w) => ttyView(w, 24));
+    const out = capture((w) => ttyView(w, { columns: () => 80, rows: () => 24 }));
     expect(out).toContain('✖ b: moderated: prompt rejected');
-    expect(out).toContain('2 jobs, 2 to render on 8 slots');
+    expect(out).toContain('1/2 done · 30 of 60 credits');
     expect(out).toMatch(/✔ done 1/);
   });
 
