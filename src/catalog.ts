@@ -8,17 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const ENDPOINTS = [
-  'videos/create',
-  'videos/create-frames',
-  'videos/extend',
-  'videos/restyle',
-  'videos/create-fusion',
-  'videos/create-transition',
-  'videos/lipsync',
-  'videos/upscale',
-] as const;
-export type Endpoint = (typeof ENDPOINTS)[number];
+import { ENDPOINTS, type Endpoint } from './kinds/index.js';
+
+/** The generation endpoints, one per job kind (src/kinds). */
+export { ENDPOINTS, type Endpoint };
 
 /** Qualities, motions and models are open strings: new ones arrive through data. */
 export type Quality = string;

@@ -13,6 +13,7 @@ import type { FormatsPlugin } from 'ajv-formats';
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.js';
 import { closest } from '../catalog.js';
+import { RULE_PATH } from '../kinds/schema.js';
 import type { SourceMap, YamlPath } from './source.js';
 
 // ajv-formats is CommonJS whose module.exports is the plugin; require avoids default-import interop.
@@ -52,7 +53,7 @@ export function validateSchema(name: SchemaName, value: unknown, source: SourceM
   if (validate(value)) return [];
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
-  for (const e of pruneAlternatives(validate.errors ?? [], value)) {
+  for (const e of pruneAlternatives((validate.errors ?? []).filter((e) => !checkedByLoader(e)), value)) {
     const problem = toProblem(e, source, prefix);
     if (!problem) continue;
     const key = `${problem.diagnostic.location?.range.offset}:${problem.diagnostic.message}`;
@@ -62,6 +63,9 @@ export function validateSchema(name: SchemaName, value: unknown, source: SourceM
   }
   return problems;
 }
+
+/** The schema's editor rules that the loader reports itself, with its own codes (src/kinds/schema.ts). */
+const checkedByLoader = (e: ErrorObject): boolean => e.schemaPath.startsWith(RULE_PATH);
 
 function toProblem(e: ErrorObject, source: SourceMap, prefix: YamlPath): SchemaProblem | undefined {
   const path = [...prefix, ...pointerToPath(e.instancePath)];

@@ -1,0 +1,63 @@
+/** Restyles a video (POST videos/restyle) with a preset and/or a prompt. */
+import { closest, modelSupports } from '../catalog.js';
+import type { RequestBuilder } from '../manifest/request.js';
+import { checkPrompts, videoSource } from './shared.js';
+import { defineKind } from './types.js';
+
+export const restyle = defineKind({
+  kind: 'restyle',
+  key: 'restyle',
+  endpoint: 'videos/restyle',
+  fields: ['restyle', 'prompt', 'style', 'model', 'seed'],
+  seeded: true,
+  schema: {
+    restyle: {
+      $ref: '#/$defs/ref',
+      description: 'Restyle a video (POST videos/restyle): a job (→ `video_id`) or a local video asset or path (→ `video_path`). Give `style` (a preset) and/or `prompt`.',
+      examples: ['pour'],
+    },
+  },
+  step: {
+    description: 'Restyle the previous video (POST videos/restyle) with a preset `style` and/or a `prompt`.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      style: { $ref: '#/$defs/style' },
+      prompt: { $ref: '#/$defs/prompt' },
+      model: { $ref: '#/$defs/model' },
+      seed: { $ref: '#/$defs/seed' },
+      offPeak: { $ref: '#/$defs/offPeak' },
+    },
+    examples: [{ style: 'anime' }],
+  },
+  build,
+});
+
+function build(b: RequestBuilder): void {
+  videoSource(b, 'restyle', true);
+  const cat = b.ctx.catalog;
+  // Restyle is a v4 feature, and its styles are presets, not the create/extend `style`: both the model
+  // and the style come from the job (or step) itself, never from defaults.
+  const model = b.inst.own.model ?? Object.keys(cat.models).find((m) => modelSupports(cat, m, 'videos/restyle') === true);
+  const styleName = b.inst.own.style;
+  let preset = undefined as (typeof cat.restyles)[number] | undefined;
+  if (styleName !== undefined) {
+    preset = cat.restyles.find((r) => r.name.toLowerCase() === styleName.toLowerCase());
+    if (!preset) {
+      const guess = closest(styleName, cat.restyles.map((r) => r.name));
+      b.error('unknown-style', `unknown restyle preset "${styleName}"`, b.at(b.pathOf('style')), {
+        hint: guess ? `did you mean "${guess}"?` : `presets: ${cat.restyles.map((r) => r.name).join(', ')}`,
+      });
+    }
+  }
+  const prompt = b.field<string>('prompt') ?? preset?.prompt;
+  if (prompt === undefined && styleName === undefined)
+    b.error('missing-prompt', `restyle job "${b.inst.id}" needs a style (a preset) or a prompt`, b.inst.location);
+  b.put('model', model);
+  b.put('prompt', prompt);
+  b.put('restyle_id', preset?.restyle_id);
+  b.putSeed();
+  checkPrompts(b);
+  if (model === undefined) b.error('invalid-combination', 'no model in the catalog supports videos/restyle', b.inst.location);
+  else b.checkRender({ model });
+}

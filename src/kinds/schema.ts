@@ -1,0 +1,92 @@
+/**
+ * The manifest JSON Schema, derived from the kinds: their job fields, `$defs` and then-step forms are
+ * added to the base (schema-base.ts). schemas/manifest.schema.json is this, written by `npm run schema`
+ * and checked by a test.
+ *
+ * It also holds rules the loader checks itself with its own codes (a job of two kinds or of none, a
+ * post step that is neither concat nor contactSheet): editors and ajv users see them; the loader skips
+ * them (RULE_PATH) and reports its own diagnostics.
+ */
+import { DEFAULT_KIND, KINDS, KIND_KEYS } from './index.js';
+import { BASE_SCHEMA } from './schema-base.js';
+import { has, type JsonSchema } from './types.js';
+
+const RULE_COMMENT = 'Also checked by pixrender itself, which reports it with its own diagnostic code.';
+
+/**
+ * Where ajv reports errors under those rules (the job and post-step `$defs` are compiled as schemas of
+ * their own, so the path starts at them): the loader leaves them to its own checks (job-kind,
+ * missing-prompt, post-kind). The rules are the only `allOf` in the schema.
+ */
+export const RULE_PATH = '#/allOf/';
+
+type Defs = Record<string, JsonSchema & { properties?: Record<string, JsonSchema> }>;
+
+export function manifestSchema(): JsonSchema {
+  const schema = structuredClone(BASE_SCHEMA) as JsonSchema & { $defs: Defs };
+  const defs: Defs = {};
+  const steps: Record<string, JsonSchema> = {};
+  for (const [name, def] of Object.entries(schema.$defs)) {
+    if (name === 'thenStep')
+      for (const k of KINDS) {
+        Object.assign(defs, structuredClone(k.defs ?? {}));
+        if (!k.step) continue;
+        if ('$ref' in k.step) steps[k.kind] = structuredClone(k.step);
+        else {
+          defs[`${k.kind}Step`] = structuredClone(k.step);
+          steps[k.kind] = { $ref: `#/$defs/${k.kind}Step` };
+        }
+      }
+    defs[name] = def;
+  }
+  const stepNames = Object.keys(steps);
+  defs.thenStep = {
+    ...defs.thenStep,
+    description: `One post-step: exactly one of ${stepNames.join(', ')}. Step N of job \`intro\` has the id \`intro.N\` and consumes step N-1 (\`intro.0\` is the job itself).`,
+    properties: steps,
+  };
+
+  const job = defs.job!;
+  const { then, matrix, ...common } = job.properties!;
+  const kindFields: Record<string, JsonSchema> = {};
+  for (const k of KINDS) Object.assign(kindFields, structuredClone(k.schema));
+  defs.job = {
+    ...job,
+    description: `One render. The kind follows from its source field: ${words(KIND_KEYS, 'or')}; without one it is a ${DEFAULT_KIND} job (text-to-video, or image-to-video with \`image\`, optionally with an \`effect\`).`,
+    properties: { ...common, ...kindFields, then: then!, matrix: matrix! },
+    allOf: [jobKindRule()],
+  };
+  defs.postStep = { ...defs.postStep, allOf: [postStepRule()] };
+  return { ...schema, $defs: defs };
+}
+
+/** A job has at most one source field; a job without one needs what its kind needs (a prompt or an effect). */
+function jobKindRule(): JsonSchema {
+  const pairs = KIND_KEYS.flatMap((a, i) => KIND_KEYS.slice(i + 1).map((b) => has(a, b)));
+  const keyless = KINDS.flatMap((k) => (k.key === null ? structuredClone(k.needs ?? []) : []));
+  return {
+    $comment: RULE_COMMENT,
+    not: { type: 'object', anyOf: pairs },
+    anyOf: [...KIND_KEYS.map((key) => has(key)), ...keyless],
+  };
+}
+
+/** A post step is exactly one of concat and contactSheet. */
+function postStepRule(): JsonSchema {
+  return {
+    $comment: RULE_COMMENT,
+    oneOf: [
+      has('concat'),
+      has('contactSheet'),
+    ],
+  };
+}
+
+/** The file's text: what `npm run schema` writes and the test compares. */
+export function manifestSchemaText(): string {
+  return `${JSON.stringify(manifestSchema(), null, 2)}\n`;
+}
+
+function words(list: readonly string[], last: string): string {
+  return list.length > 1 ? `${list.slice(0, -1).join(', ')} ${last} ${list.at(-1)}` : (list[0] ?? '');
+}

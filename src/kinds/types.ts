@@ -1,0 +1,44 @@
+/**
+ * What a job kind declares, once: its manifest field and schema, the endpoint and request it builds.
+ * Everything else (JobKind, the manifest schema, the "field does not apply" check, the request
+ * builder's dispatch) is derived from the list in index.ts.
+ */
+import type { RequestBuilder } from '../manifest/request.js';
+
+/** A JSON Schema fragment (draft 2020-12), as it appears in schemas/manifest.schema.json. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface KindDef<K extends string = string, E extends string = string> {
+  kind: K;
+  /** The job field that makes a job this kind; null for the kind of a job without one (create). */
+  key: K | null;
+  /** The API route it posts to. */
+  endpoint: E;
+  /** The job fields it accepts besides the common ones (description, vars, matrix, then, offPeak). */
+  fields: readonly string[];
+  /** Schemas of the fields only this kind has (shared settings such as model live in the base schema). */
+  schema: Record<string, JsonSchema>;
+  /** Further `$defs` its schemas refer to. */
+  defs?: Record<string, JsonSchema>;
+  /** The schema of its `then:` step form, when it can follow another job's video. */
+  step?: JsonSchema;
+  /**
+   * For the kind of a job without a source field: what such a job needs to render at all (any one of
+   * these), e.g. a prompt or an effect.
+   */
+  needs?: JsonSchema[];
+  /** Whether its request takes a seed (derived from the job id when none is set). */
+  seeded: boolean;
+  /** Fills the request's params and inputs and reports the kind's own problems. */
+  build(b: RequestBuilder): void;
+}
+
+/** Keeps the literal kind and endpoint names, so unions derive from the registry. */
+export function defineKind<const K extends string, const E extends string>(def: KindDef<K, E>): KindDef<K, E> {
+  return def;
+}
+
+/** An object with these fields (declared here too: ajv's strict mode wants every required field declared). */
+export function has(...fields: string[]): JsonSchema {
+  return { type: 'object', required: fields, properties: Object.fromEntries(fields.map((f) => [f, true])) };
+}
