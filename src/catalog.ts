@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { ENDPOINTS, type Endpoint } from './kinds/index.js';
+import { withKindDefaults } from './kinds/pricing.js';
 
 /** The generation endpoints, one per job kind (src/kinds). */
 export { ENDPOINTS, type Endpoint };
@@ -116,7 +117,8 @@ let baseCatalog: Catalog | undefined;
 
 /** The built-in catalog, optionally with project overrides merged in. */
 export function loadCatalog(overrides?: CatalogOverrides): Catalog {
-  baseCatalog ??= buildBaseCatalog(readJson('models.json'), readJson('assumptions.json'));
+  // Kinds newer than the catalog data bring their own entries (src/kinds).
+  baseCatalog ??= withKindDefaults(buildBaseCatalog(readJson('models.json'), readJson('assumptions.json')));
   return overrides ? (deepMerge(baseCatalog, overrides) as Catalog) : structuredClone(baseCatalog);
 }
 

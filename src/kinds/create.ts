@@ -31,6 +31,8 @@ export const create = defineKind({
   },
   needs: [has('prompt'), has('effect'), { ...has('matrix'), properties: { matrix: { type: 'object', anyOf: [has('prompt'), has('effect')] } } }],
   build,
+  plan: { length: 'duration', seconds: 'own', quality: 'own' },
+  relation: 'uses a frame of',
 });
 
 function build(b: RequestBuilder): void {

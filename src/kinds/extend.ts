@@ -34,6 +34,9 @@ export const extend = defineKind({
     examples: [{ prompt: 'The camera pulls back to reveal a sunny kitchen' }],
   },
   build,
+  plan: { length: 'duration', seconds: 'source+own', quality: 'own' },
+  media: { video_path: 'video' },
+  relation: 'extends',
 });
 
 function build(b: RequestBuilder): void {

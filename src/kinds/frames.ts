@@ -32,6 +32,8 @@ export const frames = defineKind({
     },
   },
   build,
+  plan: { length: 'duration', seconds: 'own', quality: 'own' },
+  relation: 'uses a frame of',
 });
 
 function build(b: RequestBuilder): void {

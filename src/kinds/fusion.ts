@@ -31,6 +31,8 @@ export const fusion = defineKind({
     },
   },
   build,
+  plan: { length: 'duration', seconds: 'own', quality: 'own' },
+  relation: 'fuses',
 });
 
 function build(b: RequestBuilder): void {

@@ -58,6 +58,9 @@ export const lipsync = defineKind({
   },
   step: { $ref: '#/$defs/lipsyncSpeech' },
   build,
+  plan: { length: 'source', seconds: 'source', quality: 'source' },
+  media: { video_path: 'video', audio_path: 'audio' },
+  relation: 'lipsyncs',
 });
 
 function build(b: RequestBuilder): void {

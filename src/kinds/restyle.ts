@@ -1,5 +1,5 @@
 /** Restyles a video (POST videos/restyle) with a preset and/or a prompt. */
-import { closest, modelSupports } from '../catalog.js';
+import { closest, modelSupports, restyleSpec } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
 import { checkPrompts, videoSource } from './shared.js';
 import { defineKind } from './types.js';
@@ -31,6 +31,14 @@ export const restyle = defineKind({
     examples: [{ style: 'anime' }],
   },
   build,
+  plan: {
+    length: 'duration',
+    seconds: 'source',
+    quality: 'source',
+    priceSpec: (cat, spec, source) => restyleSpec(cat, spec.model, source.quality, source.seconds ?? 5),
+  },
+  media: { video_path: 'video' },
+  relation: 'restyles',
 });
 
 function build(b: RequestBuilder): void {

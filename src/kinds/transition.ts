@@ -37,6 +37,8 @@ export const transition = defineKind({
     },
   },
   build,
+  plan: { length: 'segments', seconds: 'own', quality: 'own' },
+  relation: 'transitions through',
 });
 
 function build(b: RequestBuilder): void {

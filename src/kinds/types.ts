@@ -3,7 +3,9 @@
  * Everything else (JobKind, the manifest schema, the "field does not apply" check, the request
  * builder's dispatch) is derived from the list in index.ts.
  */
+import type { InputMedium } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
+import type { CatalogDefaults, PlanRule } from './pricing.js';
 
 /** A JSON Schema fragment (draft 2020-12), as it appears in schemas/manifest.schema.json. */
 export type JsonSchema = Record<string, unknown>;
@@ -31,6 +33,14 @@ export interface KindDef<K extends string = string, E extends string = string> {
   seeded: boolean;
   /** Fills the request's params and inputs and reports the kind's own problems. */
   build(b: RequestBuilder): void;
+  /** What it consumes and produces and how it is priced. */
+  plan: PlanRule;
+  /** Local inputs whose length counts for its price, and what they hold. */
+  media?: Readonly<Record<string, InputMedium>>;
+  /** Catalog entries for its endpoint, used where catalog data has none (a kind newer than the data). */
+  catalog?: CatalogDefaults;
+  /** How the gallery words its link to a job whose video it uses ("extends", "upscales"). */
+  relation: string;
 }
 
 /** Keeps the literal kind and endpoint names, so unions derive from the registry. */

@@ -24,6 +24,8 @@ export const upscale = defineKind({
     examples: [{}],
   },
   build,
+  plan: { length: 'source', seconds: 'source', quality: { fixed: '4k' } },
+  relation: 'upscales',
 });
 
 function build(b: RequestBuilder): void {
