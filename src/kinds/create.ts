@@ -2,6 +2,9 @@
 import { closest, type EffectSpec } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
 import type { FrameRefSpec } from '../manifest/types.js';
+import { uploadPath } from '../sim/sources.js';
+import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
+import { model, settings, template, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, checkStyle, speech } from './shared.js';
 import { defineKind, has } from './types.js';
 
@@ -31,6 +34,7 @@ export const create = defineKind({
   },
   needs: [has('prompt'), has('effect'), { ...has('matrix'), properties: { matrix: { type: 'object', anyOf: [has('prompt'), has('effect')] } } }],
   build,
+  sim: { build: simulate },
   plan: { length: 'duration', seconds: 'own', quality: 'own' },
   relation: 'uses a frame of',
 });
@@ -88,4 +92,31 @@ function findEffect(b: RequestBuilder): EffectSpec | undefined {
     });
   }
   return effect;
+}
+
+/** The simulator: reads and checks the wire body, and says what it renders. */
+function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+  const effect = template(f, cat);
+  const prompt = readPrompt(f, cat, 'prompt', effect === undefined);
+  const m = model(f, cat, 'videos/create');
+  const s = settings(f, cat);
+  const first = uploadPath(f, lookup, 'first_frame_path', 'image');
+  const last = uploadPath(f, lookup, 'last_frame_path', 'image');
+  if (effect) {
+    if (!effect.qualities.includes(s.quality)) throw new FieldError(`Template ${effect.template_id} allows quality ${effect.qualities.join(', ')} only`);
+    if (first === undefined) throw new FieldError(`Template ${effect.template_id} needs first_frame_path`);
+    if (effect.effect_type === '2' && last === undefined) throw new FieldError(`Template ${effect.template_id} needs first_frame_path and last_frame_path`);
+  } else if (last !== undefined) throw new FieldError('last_frame_path needs a two-image template (effect_type "2"); use videos/create-frames for first/last frame videos');
+  readPrompt(f, cat, 'negative_prompt', false);
+  readPrompt(f, cat, 'sound_effect_prompt', false);
+  readPrompt(f, cat, 'lip_sync_tts_prompt', false);
+  voice(f, cat, 'lip_sync_tts_speaker_id');
+  f.boolean('auto_sound');
+  f.boolean('remove_watermark');
+  const style = f.oneOf('style', cat.styles);
+  return {
+    spec: { endpoint: 'videos/create', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    output: output(s.quality, s.aspectRatio, s.duration),
+    fields: { prompt, negative_prompt: f.raw.negative_prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat), style, template_id: effect?.template_id, template_name: effect?.display_name },
+  };
 }

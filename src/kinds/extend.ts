@@ -1,5 +1,8 @@
 /** Continues a video (POST videos/extend): a job, a local video, or the step before. */
 import type { RequestBuilder } from '../manifest/request.js';
+import { sourceVideo } from '../sim/sources.js';
+import { readPrompt, readSeed, type Fields } from '../sim/validation.js';
+import { model, settings, template, output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, checkStyle, videoSource } from './shared.js';
 import { defineKind } from './types.js';
 
@@ -34,6 +37,7 @@ export const extend = defineKind({
     examples: [{ prompt: 'The camera pulls back to reveal a sunny kitchen' }],
   },
   build,
+  sim: { build: simulate },
   plan: { length: 'duration', seconds: 'source+own', quality: 'own' },
   media: { video_path: 'video' },
   relation: 'extends',
@@ -47,4 +51,21 @@ function build(b: RequestBuilder): void {
   checkStyle(b);
   checkPrompts(b);
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), duration: b.value('duration'), motion: b.value('motion') });
+}
+
+/** The simulator: reads and checks the wire body, and says what it renders. */
+function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+  const src = sourceVideo(f, lookup);
+  const prompt = readPrompt(f, cat, 'prompt', false);
+  readPrompt(f, cat, 'negative_prompt', false);
+  const effect = template(f, cat);
+  const m = model(f, cat, 'videos/extend');
+  const s = settings(f, cat, { quality: cat.models[m]?.qualities.includes(src.quality) ? src.quality : '540p' });
+  const style = f.oneOf('style', cat.styles);
+  return {
+    ...sourceOf(src),
+    spec: { endpoint: 'videos/extend', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    output: output(s.quality, src.aspectRatio, src.duration + s.duration),
+    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat), style, template_id: effect?.template_id },
+  };
 }

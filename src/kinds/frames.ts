@@ -1,6 +1,9 @@
 /** A video between a first and a last frame (POST videos/create-frames). */
 import type { RequestBuilder } from '../manifest/request.js';
 import type { FrameRefSpec } from '../manifest/types.js';
+import { uploadPath } from '../sim/sources.js';
+import { readPrompt, readSeed, type Fields } from '../sim/validation.js';
+import { model, settings, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, speech } from './shared.js';
 import { defineKind } from './types.js';
 
@@ -32,6 +35,7 @@ export const frames = defineKind({
     },
   },
   build,
+  sim: { build: simulate },
   plan: { length: 'duration', seconds: 'own', quality: 'own' },
   relation: 'uses a frame of',
 });
@@ -50,4 +54,22 @@ function build(b: RequestBuilder): void {
   b.putSettings('seed');
   checkPrompts(b);
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), duration: b.value('duration'), motion: b.value('motion') });
+}
+
+/** The simulator: reads and checks the wire body, and says what it renders. */
+function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+  const prompt = readPrompt(f, cat, 'prompt', false);
+  const m = model(f, cat, 'videos/create-frames');
+  const s = settings(f, cat);
+  uploadPath(f, lookup, 'first_frame_path', 'image', true);
+  uploadPath(f, lookup, 'last_frame_path', 'image', true);
+  readPrompt(f, cat, 'sound_effect_prompt', false);
+  readPrompt(f, cat, 'lip_sync_tts_prompt', false);
+  voice(f, cat, 'lip_sync_tts_speaker_id');
+  f.boolean('remove_watermark');
+  return {
+    spec: { endpoint: 'videos/create-frames', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    output: output(s.quality, s.aspectRatio, s.duration),
+    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+  };
 }

@@ -2,6 +2,9 @@
 import { closest } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
 import type { FrameRefSpec } from '../manifest/types.js';
+import { uploadPath } from '../sim/sources.js';
+import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
+import { model, settings, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { defineKind } from './types.js';
 
 export const fusion = defineKind({
@@ -31,6 +34,7 @@ export const fusion = defineKind({
     },
   },
   build,
+  sim: { build: simulate },
   plan: { length: 'duration', seconds: 'own', quality: 'own' },
   relation: 'fuses',
 });
@@ -65,4 +69,19 @@ function rewriteLabels(b: RequestBuilder, prompt: string, labels: string[]): str
     });
     return match;
   });
+}
+
+/** The simulator: reads and checks the wire body, and says what it renders. */
+function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+  const frames = [1, 2, 3].filter((i) => uploadPath(f, lookup, `frame_${i}_path`, 'image', i === 1) !== undefined);
+  const prompt = readPrompt(f, cat, 'prompt', true)!;
+  for (const ref of prompt.matchAll(/@pic(\d+)/g))
+    if (!frames.includes(Number(ref[1]))) throw new FieldError(`prompt refers to @pic${ref[1]} but frame_${ref[1]}_path is not given`);
+  const m = model(f, cat, 'videos/create-fusion');
+  const s = settings(f, cat);
+  return {
+    spec: { endpoint: 'videos/create-fusion', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    output: output(s.quality, s.aspectRatio, s.duration),
+    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+  };
 }

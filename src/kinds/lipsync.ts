@@ -2,6 +2,9 @@
 import type { RequestBuilder } from '../manifest/request.js';
 import type { YamlPath } from '../manifest/source.js';
 import type { LipsyncSpeechSpec } from '../manifest/types.js';
+import { sourceVideo, uploadPath } from '../sim/sources.js';
+import { FieldError, readPrompt, type Fields } from '../sim/validation.js';
+import { voice, output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { videoSource } from './shared.js';
 import { defineKind } from './types.js';
 
@@ -58,6 +61,7 @@ export const lipsync = defineKind({
   },
   step: { $ref: '#/$defs/lipsyncSpeech' },
   build,
+  sim: { build: simulate },
   plan: { length: 'source', seconds: 'source', quality: 'source' },
   media: { video_path: 'video', audio_path: 'audio' },
   relation: 'lipsyncs',
@@ -87,4 +91,20 @@ function build(b: RequestBuilder): void {
   b.put('speaker_id', b.voice(spec.voice, [...base, 'voice'])?.speaker_id);
   b.put('original_sound_switch', spec.keepOriginalSound);
   b.checkLength(spec.text, [...base, 'text'], 200, 'lipsync-text-too-long', 'lipsync text');
+}
+
+/** The simulator: reads and checks the wire body, and says what it renders. */
+function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+  const src = sourceVideo(f, lookup);
+  const audio = uploadPath(f, lookup, 'audio_path', 'audio');
+  const prompt = readPrompt(f, cat, 'prompt', false, 200);
+  if (audio === undefined && prompt === undefined) throw new FieldError('Parameter audio_path or prompt is required');
+  voice(f, cat, 'speaker_id');
+  f.boolean('original_sound_switch');
+  return {
+    ...sourceOf(src),
+    spec: { endpoint: 'videos/lipsync', sourceDuration: src.duration },
+    output: output(src.quality, src.aspectRatio, src.duration, { width: src.width, height: src.height }),
+    fields: { prompt, audio_path: audio, model: 'v4' },
+  };
 }

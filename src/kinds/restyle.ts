@@ -1,6 +1,9 @@
 /** Restyles a video (POST videos/restyle) with a preset and/or a prompt. */
 import { closest, modelSupports, restyleSpec } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
+import { sourceVideo } from '../sim/sources.js';
+import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
+import { model, output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, videoSource } from './shared.js';
 import { defineKind } from './types.js';
 
@@ -31,6 +34,7 @@ export const restyle = defineKind({
     examples: [{ style: 'anime' }],
   },
   build,
+  sim: { build: simulate },
   plan: {
     length: 'duration',
     seconds: 'source',
@@ -68,4 +72,21 @@ function build(b: RequestBuilder): void {
   checkPrompts(b);
   if (model === undefined) b.error('invalid-combination', 'no model in the catalog supports videos/restyle', b.inst.location);
   else b.checkRender({ model });
+}
+
+/** The simulator: reads and checks the wire body, and says what it renders. */
+function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+  const src = sourceVideo(f, lookup);
+  const prompt = readPrompt(f, cat, 'prompt', true);
+  const m = model(f, cat, 'videos/restyle');
+  const restyleId = f.integer('restyle_id');
+  if (restyleId !== undefined && !cat.restyles.some((r) => r.restyle_id === restyleId))
+    throw new FieldError(`Parameter restyle_id: unknown restyle ${restyleId} (see GET videos/restyles)`);
+  const spec = restyleSpec(cat, m, src.quality, src.duration);
+  return {
+    ...sourceOf(src),
+    spec,
+    output: output(src.quality, src.aspectRatio, src.duration, { width: src.width, height: src.height }),
+    fields: { prompt, model: m, seed: readSeed(f, cat), restyle_id: restyleId },
+  };
 }

@@ -1,6 +1,9 @@
 /** A transition through 2 to 7 images (POST videos/create-transition). */
 import type { RequestBuilder } from '../manifest/request.js';
 import type { FrameRefSpec } from '../manifest/types.js';
+import { uploadPath } from '../sim/sources.js';
+import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
+import { model, settings, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, plural, speech } from './shared.js';
 import { defineKind } from './types.js';
 
@@ -37,6 +40,7 @@ export const transition = defineKind({
     },
   },
   build,
+  sim: { build: simulate },
   plan: { length: 'segments', seconds: 'own', quality: 'own' },
   relation: 'transitions through',
 });
@@ -72,4 +76,32 @@ function build(b: RequestBuilder): void {
   checkPrompts(b);
   prompts?.forEach((p, i) => b.checkLength(p, [...b.pathOf('prompts'), i], b.ctx.catalog.promptMaxChars));
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), segments: seconds });
+}
+
+/** The simulator: reads and checks the wire body, and says what it renders. */
+function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+  let count = 0;
+  for (let i = 1; i <= 7; i++) {
+    const path = uploadPath(f, lookup, `frame_${i}_path`, 'image', i <= 2);
+    if (path !== undefined) {
+      if (count !== i - 1) throw new FieldError(`frame_${i}_path is given but frame_${i - 1}_path is not: frames must be consecutive`);
+      count = i;
+    }
+  }
+  const segments: number[] = [];
+  for (let i = 1; i < count; i++) {
+    segments.push(f.integer(`duration_${i}_to_${i + 1}`, { min: 1 }) ?? 5);
+    readPrompt(f, cat, `prompt_${i}_to_${i + 1}`, false);
+  }
+  const m = model(f, cat, 'videos/create-transition');
+  const s = settings(f, cat);
+  readPrompt(f, cat, 'sound_effect_prompt', false);
+  readPrompt(f, cat, 'lip_sync_tts_prompt', false);
+  voice(f, cat, 'lip_sync_tts_speaker_id');
+  const total = segments.reduce((a, b) => a + b, 0);
+  return {
+    spec: { endpoint: 'videos/create-transition', model: m, quality: s.quality, motion: s.motion, segments },
+    output: output(s.quality, s.aspectRatio, total),
+    fields: { prompt: f.raw.prompt_1_to_2, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+  };
 }

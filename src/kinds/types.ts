@@ -5,6 +5,7 @@
  */
 import type { InputMedium } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
+import type { SimBuilder } from '../sim/wire.js';
 import type { CatalogDefaults, PlanRule } from './pricing.js';
 
 /** A JSON Schema fragment (draft 2020-12), as it appears in schemas/manifest.schema.json. */
@@ -39,6 +40,12 @@ export interface KindDef<K extends string = string, E extends string = string> {
   media?: Readonly<Record<string, InputMedium>>;
   /** Catalog entries for its endpoint, used where catalog data has none (a kind newer than the data). */
   catalog?: CatalogDefaults;
+  /** Its simulator behaviour: the wire body's checks (a 400 names the field) and the video it makes. */
+  sim: {
+    build: SimBuilder;
+    /** It checks its own models and qualities; the catalog's model × quality × duration check does not apply. */
+    ownLimits?: boolean;
+  };
   /** How the gallery words its link to a job whose video it uses ("extends", "upscales"). */
   relation: string;
 }

@@ -1,5 +1,9 @@
 /** Upscales a rendered job to 4K (POST videos/upscale). */
 import type { RequestBuilder } from '../manifest/request.js';
+import { upscaleSize } from '../sim/geometry.js';
+import { completedVideo } from '../sim/sources.js';
+import { FieldError, readSeed, type Fields } from '../sim/validation.js';
+import { type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { videoSource } from './shared.js';
 import { defineKind } from './types.js';
 
@@ -24,10 +28,23 @@ export const upscale = defineKind({
     examples: [{}],
   },
   build,
+  sim: { build: simulate },
   plan: { length: 'source', seconds: 'source', quality: { fixed: '4k' } },
   relation: 'upscales',
 });
 
 function build(b: RequestBuilder): void {
   videoSource(b, 'upscale', false);
+}
+
+/** The simulator: reads and checks the wire body, and says what it renders. */
+function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+  const src = completedVideo(lookup, f.string('video_id', { required: true })!);
+  if (src.output.upscaled) throw new FieldError(`Parameter video_id: video ${src.videoId} is already upscaled`);
+  return {
+    sourceEmail: src.email,
+    spec: { endpoint: 'videos/upscale', sourceDuration: src.output.duration },
+    output: { ...src.output, ...upscaleSize(src.output.width, src.output.height), upscaled: true, originalVideoId: src.videoId },
+    fields: { prompt: src.fields.prompt, model: src.fields.model, seed: src.fields.seed ?? readSeed(f, cat) },
+  };
 }
