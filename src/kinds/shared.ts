@@ -43,3 +43,20 @@ export function checkPrompts(b: RequestBuilder): void {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A setting an endpoint offers from its own short list rather than the catalog's (modify: v5.5 only):
+ * the job's own value, checked against the list; else the endpoint's default. A value cascaded from
+ * manifest or config defaults that the list lacks is meant for other kinds and is not sent here.
+ */
+export function ownChoice(b: RequestBuilder, name: 'model' | 'quality', allowed: readonly string[], fallback: string): string {
+  const setting = b.settings[name];
+  const value = setting?.value as string | undefined;
+  if (value === undefined || setting?.origin.from === 'tool') return fallback;
+  if (allowed.includes(value)) return value;
+  if (b.inst.own[name] === undefined) return fallback;
+  b.error('invalid-combination', `job "${b.inst.id}": ${b.endpoint} takes ${name} ${allowed.join(', ')} only (got ${value})`, b.at(b.pathOf(name)), {
+    hint: `leave ${name} out for ${fallback}`,
+  });
+  return fallback;
+}
