@@ -7,12 +7,13 @@ import { extend } from './extend.js';
 import { frames } from './frames.js';
 import { fusion } from './fusion.js';
 import { lipsync } from './lipsync.js';
+import { modify } from './modify.js';
 import { restyle } from './restyle.js';
 import { transition } from './transition.js';
 import { upscale } from './upscale.js';
 import type { KindDef } from './types.js';
 
-export const KINDS = [create, frames, extend, restyle, fusion, transition, lipsync, upscale] as const;
+export const KINDS = [create, frames, extend, restyle, fusion, transition, lipsync, upscale, modify] as const;
 
 type Kinds = (typeof KINDS)[number];
 export type JobKind = Kinds['kind'];
