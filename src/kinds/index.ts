@@ -8,12 +8,13 @@ import { frames } from './frames.js';
 import { fusion } from './fusion.js';
 import { lipsync } from './lipsync.js';
 import { modify } from './modify.js';
+import { motionControl } from './motion-control.js';
 import { restyle } from './restyle.js';
 import { transition } from './transition.js';
 import { upscale } from './upscale.js';
 import type { KindDef } from './types.js';
 
-export const KINDS = [create, frames, extend, restyle, fusion, transition, lipsync, upscale, modify] as const;
+export const KINDS = [create, frames, extend, restyle, fusion, transition, lipsync, upscale, modify, motionControl] as const;
 
 type Kinds = (typeof KINDS)[number];
 export type JobKind = Kinds['kind'];
