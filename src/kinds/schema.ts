@@ -5,7 +5,7 @@
  *
  * It also holds rules the loader checks itself with its own codes (a job of two kinds or of none, a
  * post step that is neither concat nor contactSheet): editors and ajv users see them; the loader skips
- * them (RULE_PATH) and reports its own diagnostics.
+ * them (RULE_PATH, types.ts) and reports its own diagnostics.
  */
 import { DEFAULT_KIND, KINDS, KIND_KEYS } from './index.js';
 import { BASE_SCHEMA } from './schema-base.js';
@@ -13,12 +13,6 @@ import { has, type JsonSchema } from './types.js';
 
 const RULE_COMMENT = 'Also checked by pixrender itself, which reports it with its own diagnostic code.';
 
-/**
- * Where ajv reports errors under those rules (the job and post-step `$defs` are compiled as schemas of
- * their own, so the path starts at them): the loader leaves them to its own checks (job-kind,
- * missing-prompt, post-kind). The rules are the only `allOf` in the schema.
- */
-export const RULE_PATH = '#/allOf/';
 
 type Defs = Record<string, JsonSchema & { properties?: Record<string, JsonSchema> }>;
 
@@ -62,11 +56,13 @@ export function manifestSchema(): JsonSchema {
 
 /** A job has at most one source field; a job without one needs what its kind needs (a prompt or an effect). */
 function jobKindRule(): JsonSchema {
-  const pairs = KIND_KEYS.flatMap((a, i) => KIND_KEYS.slice(i + 1).map((b) => has(a, b)));
+  // With one source field, no other may be there.
+  const others = (key: string) => Object.fromEntries(KIND_KEYS.filter((k) => k !== key).map((k) => [k, false]));
   const keyless = KINDS.flatMap((k) => (k.key === null ? structuredClone(k.needs ?? []) : []));
   return {
     $comment: RULE_COMMENT,
-    not: { type: 'object', anyOf: pairs },
+    type: 'object',
+    dependentSchemas: Object.fromEntries(KIND_KEYS.map((key) => [key, { type: 'object', properties: others(key) }])),
     anyOf: [...KIND_KEYS.map((key) => has(key)), ...keyless],
   };
 }
@@ -84,7 +80,23 @@ function postStepRule(): JsonSchema {
 
 /** The file's text: what `npm run schema` writes and the test compares. */
 export function manifestSchemaText(): string {
-  return `${JSON.stringify(manifestSchema(), null, 2)}\n`;
+  return `${compact(manifestSchema(), '')}\n`;
+}
+
+/** JSON with two-space indents, where an object or list that fits in a line of 120 stays on one. */
+function compact(value: unknown, indent: string): string {
+  const line = oneLine(value);
+  if (typeof value !== 'object' || value === null || indent.length + line.length <= 120) return line;
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) return `[\n${value.map((v) => inner + compact(v, inner)).join(',\n')}\n${indent}]`;
+  return `{\n${Object.entries(value).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${compact(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+function oneLine(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(oneLine).join(', ')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value);
+  return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${oneLine(v)}`).join(', ')} }`;
 }
 
 function words(list: readonly string[], last: string): string {

@@ -59,3 +59,10 @@ export function defineKind<const K extends string, const E extends string>(def: 
 export function has(...fields: string[]): JsonSchema {
   return { type: 'object', required: fields, properties: Object.fromEntries(fields.map((f) => [f, true])) };
 }
+
+/**
+ * Where ajv reports errors under the schema's kind rules (schema.ts; the job and post-step `$defs` are
+ * compiled as schemas of their own, so the path starts at them): the loader leaves them to its own
+ * checks (job-kind, missing-prompt, post-kind). The rules are the only `allOf` in the schema.
+ */
+export const RULE_PATH = '#/allOf/';

@@ -13,7 +13,7 @@ import type { FormatsPlugin } from 'ajv-formats';
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.js';
 import { closest } from '../catalog.js';
-import { RULE_PATH } from '../kinds/schema.js';
+import { RULE_PATH } from '../kinds/types.js';
 import type { SourceMap, YamlPath } from './source.js';
 
 // ajv-formats is CommonJS whose module.exports is the plugin; require avoids default-import interop.
