@@ -4,9 +4,10 @@
  * and checked by a test.
  *
  * It also holds rules the loader checks itself with its own codes (a job of two kinds or of none, a
- * post step that is neither concat nor contactSheet): editors and ajv users see them; the loader skips
+ * field of another kind, a post step that is neither concat nor contactSheet): editors and ajv users see them; the loader skips
  * them (RULE_PATH, types.ts) and reports its own diagnostics.
  */
+import { COMMON_FIELDS } from '../manifest/fields.js';
 import { DEFAULT_KIND, KINDS, KIND_KEYS } from './index.js';
 import { BASE_SCHEMA } from './schema-base.js';
 import { has, type JsonSchema } from './types.js';
@@ -44,26 +45,33 @@ export function manifestSchema(): JsonSchema {
   const { then, matrix, ...common } = job.properties!;
   const kindFields: Record<string, JsonSchema> = {};
   for (const k of KINDS) Object.assign(kindFields, structuredClone(k.schema));
+  const properties = { ...common, ...kindFields, then: then!, matrix: matrix! };
   defs.job = {
     ...job,
     description: `One render. The kind follows from its source field: ${words(KIND_KEYS, 'or')}; without one it is a ${DEFAULT_KIND} job (text-to-video, or image-to-video with \`image\`, optionally with an \`effect\`).`,
-    properties: { ...common, ...kindFields, then: then!, matrix: matrix! },
-    allOf: [jobKindRule()],
+    properties,
+    allOf: [jobKindRule(Object.keys(properties))],
   };
   defs.postStep = { ...defs.postStep, allOf: [postStepRule()] };
   return { ...schema, $defs: defs };
 }
 
-/** A job has at most one source field; a job without one needs what its kind needs (a prompt or an effect). */
-function jobKindRule(): JsonSchema {
-  // With one source field, no other may be there.
-  const others = (key: string) => Object.fromEntries(KIND_KEYS.filter((k) => k !== key).map((k) => [k, false]));
-  const keyless = KINDS.flatMap((k) => (k.key === null ? structuredClone(k.needs ?? []) : []));
+/**
+ * A job has at most one source field and only its kind's fields; a job without one needs what its kind
+ * needs (a prompt or an effect).
+ */
+function jobKindRule(fields: readonly string[]): JsonSchema {
+  // A job of a kind has no field of another kind (another source field included).
+  const foreign = (kind: (typeof KINDS)[number]) =>
+    Object.fromEntries(fields.filter((f) => !kind.fields.includes(f) && !(COMMON_FIELDS as readonly string[]).includes(f)).map((f) => [f, false]));
+  const keyed = KINDS.flatMap((k) => (k.key === null ? [] : [[k.key, { type: 'object', properties: foreign(k) }] as const]));
+  const keyless = KINDS.filter((k) => k.key === null);
   return {
     $comment: RULE_COMMENT,
     type: 'object',
-    dependentSchemas: Object.fromEntries(KIND_KEYS.map((key) => [key, { type: 'object', properties: others(key) }])),
-    anyOf: [...KIND_KEYS.map((key) => has(key)), ...keyless],
+    dependentSchemas: Object.fromEntries(keyed),
+    ...(keyless[0] ? { if: { type: 'object', not: { anyOf: KIND_KEYS.map((key) => has(key)) } }, then: { type: 'object', properties: foreign(keyless[0]) } } : {}),
+    anyOf: [...KIND_KEYS.map((key) => has(key)), ...keyless.flatMap((k) => structuredClone(k.needs ?? []))],
   };
 }
 

@@ -35,6 +35,8 @@ describe('generated manifest schema', () => {
     ['a job with nothing to render', manifest({ a: {} })],
     ['a job with only an image', manifest({ a: { image: 'hero.png' } })],
     ['a job of two kinds', manifest({ a: { prompt: 'x' }, b: { extend: 'a', restyle: 'a', prompt: 'y' } })],
+    ['a field of another kind', manifest({ a: { prompt: 'x' }, b: { extend: 'a', image: 'hero.png' } })],
+    ['a create job with a field of another kind', manifest({ a: { prompt: 'x', durations: [5] } })],
     ['an empty post step', manifest({ a: { prompt: 'x' } }, { post: [{}] })],
     ['a post step of two kinds', manifest({ a: { prompt: 'x' } }, { post: [{ concat: ['a'], contactSheet: 'all', output: 'x.mp4' }] })],
   ])('rejects %s, as the loader does', (_name, value) => {
@@ -46,12 +48,14 @@ describe('generated manifest schema', () => {
     ['an effect', { effect: 'Cinematic Zoom', image: 'hero.png' }],
     ['a prompt from the matrix', { matrix: { prompt: ['x', 'y'] } }],
     ['one source field', { extend: 'other' }],
+    ['the fields of its kind', { extend: 'other', prompt: 'p', duration: 8, offPeak: 'auto', then: [{ upscale: null }] }],
+    ['an image and a prompt', { image: 'hero.png', prompt: 'p', speech: { text: 'hi' } }],
   ])('accepts a job with %s', (_name, job) => {
     expect(validate(manifest({ other: { prompt: 'o' }, a: job }))).toBe(true);
   });
 
   it('leaves those rules to the loader, which reports them once with its own codes', async () => {
-    const yaml = ['version: 1', 'jobs:', '  a: {}', '  b:', '    extend: c', '    restyle: c', '  c:', '    prompt: x', 'post:', '  - {}', ''].join('\n');
-    expect(codes(await load(yaml)).sort()).toEqual(['job-kind', 'missing-prompt', 'post-kind']);
+    const yaml = ['version: 1', 'jobs:', '  a: {}', '  b:', '    extend: c', '    restyle: c', '  c:', '    prompt: x', '  d:', '    upscale: c', '    prompt: y', 'post:', '  - {}', ''].join('\n');
+    expect(codes(await load(yaml)).sort()).toEqual(['field-not-allowed', 'job-kind', 'missing-prompt', 'post-kind']);
   });
 });
