@@ -6,12 +6,13 @@ import { uploadPath } from '../sim/sources.js';
 import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
 import { model, settings, template, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, checkStyle, speech } from './shared.js';
-import { defineKind, has } from './types.js';
+import { defineKind, fieldTypes, has } from './types.js';
 
 export const create = defineKind({
   kind: 'create',
   key: null,
   endpoint: 'videos/create',
+  fieldTypes: fieldTypes<{ image?: FrameRefSpec; lastImage?: FrameRefSpec; effect?: string }>(),
   fields: ['prompt', 'negativePrompt', 'image', 'lastImage', 'effect', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'style', 'sound', 'autoSound', 'speech'],
   seeded: true,
   schema: {

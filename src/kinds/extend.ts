@@ -4,12 +4,13 @@ import { sourceVideo } from '../sim/sources.js';
 import { readPrompt, readSeed, type Fields } from '../sim/validation.js';
 import { model, settings, template, output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, checkStyle, videoSource } from './shared.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 export const extend = defineKind({
   kind: 'extend',
   key: 'extend',
   endpoint: 'videos/extend',
+  fieldTypes: fieldTypes<{ extend?: string }>(),
   fields: ['extend', 'prompt', 'negativePrompt', 'model', 'quality', 'duration', 'motion', 'seed', 'style'],
   seeded: true,
   schema: {

@@ -5,12 +5,13 @@ import { uploadPath } from '../sim/sources.js';
 import { readPrompt, readSeed, type Fields } from '../sim/validation.js';
 import { model, settings, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, speech } from './shared.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 export const frames = defineKind({
   kind: 'frames',
   key: 'frames',
   endpoint: 'videos/create-frames',
+  fieldTypes: fieldTypes<{ frames?: { first: FrameRefSpec; last: FrameRefSpec } }>(),
   fields: ['frames', 'prompt', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'sound', 'autoSound', 'speech'],
   seeded: true,
   schema: {

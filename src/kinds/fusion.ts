@@ -5,12 +5,13 @@ import type { FrameRefSpec } from '../manifest/types.js';
 import { uploadPath } from '../sim/sources.js';
 import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
 import { model, settings, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 export const fusion = defineKind({
   kind: 'fusion',
   key: 'fusion',
   endpoint: 'videos/create-fusion',
+  fieldTypes: fieldTypes<{ fusion?: { images: Record<string, FrameRefSpec> } }>(),
   fields: ['fusion', 'prompt', 'model', 'quality', 'duration', 'aspect', 'seed'],
   seeded: true,
   schema: {

@@ -20,6 +20,10 @@ type Kinds = (typeof KINDS)[number];
 export type JobKind = Kinds['kind'];
 export type Endpoint = Kinds['endpoint'];
 
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** The job fields of every kind, as TypeScript sees them (manifest/types.ts JobSpec). */
+export type KindFields = Intersection<NonNullable<Kinds['fieldTypes']>>;
+
 export const ENDPOINTS: readonly Endpoint[] = KINDS.map((k) => k.endpoint);
 
 /** The kinds that have a job field of their own (all but create), in manifest order. */

@@ -1,17 +1,18 @@
 /** Lip-syncs a video to text-to-speech or an audio file (POST videos/lipsync). */
 import type { RequestBuilder } from '../manifest/request.js';
 import type { YamlPath } from '../manifest/source.js';
-import type { LipsyncSpeechSpec } from '../manifest/types.js';
+import type { LipsyncJobSpec, LipsyncSpeechSpec } from '../manifest/types.js';
 import { sourceVideo, uploadPath } from '../sim/sources.js';
 import { FieldError, readPrompt, type Fields } from '../sim/validation.js';
 import { voice, output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { videoSource } from './shared.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 export const lipsync = defineKind({
   kind: 'lipsync',
   key: 'lipsync',
   endpoint: 'videos/lipsync',
+  fieldTypes: fieldTypes<{ lipsync?: LipsyncJobSpec }>(),
   fields: ['lipsync'],
   seeded: false,
   schema: { lipsync: { $ref: '#/$defs/lipsyncJob' } },

@@ -8,7 +8,7 @@ import { sourceVideo } from '../sim/sources.js';
 import { readPrompt, readSeed, type Fields } from '../sim/validation.js';
 import { output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, ownChoice, videoSource } from './shared.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 const MODELS = ['v5.5'];
 const QUALITIES = ['360p', '540p', '720p'];
@@ -17,6 +17,7 @@ export const modify = defineKind({
   kind: 'modify',
   key: 'modify',
   endpoint: 'videos/modify',
+  fieldTypes: fieldTypes<{ modify?: string }>(),
   fields: ['modify', 'prompt', 'model', 'quality', 'seed'],
   seeded: true,
   schema: {

@@ -9,7 +9,7 @@ import { uploadedVideo, uploadPath } from '../sim/sources.js';
 import { FieldError, type Fields } from '../sim/validation.js';
 import { output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { ownChoice } from './shared.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 const MODELS = ['v5.6'];
 const QUALITIES = ['360p', '540p', '720p'];
@@ -19,6 +19,7 @@ export const motionControl = defineKind({
   kind: 'motionControl',
   key: 'motionControl',
   endpoint: 'videos/motion-control',
+  fieldTypes: fieldTypes<{ motionControl?: { image: FrameRefSpec; video: string } }>(),
   fields: ['motionControl', 'model', 'quality'],
   seeded: false,
   schema: {

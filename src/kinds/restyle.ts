@@ -5,12 +5,13 @@ import { sourceVideo } from '../sim/sources.js';
 import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
 import { model, output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, videoSource } from './shared.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 export const restyle = defineKind({
   kind: 'restyle',
   key: 'restyle',
   endpoint: 'videos/restyle',
+  fieldTypes: fieldTypes<{ restyle?: string }>(),
   fields: ['restyle', 'prompt', 'style', 'model', 'seed'],
   seeded: true,
   schema: {

@@ -5,12 +5,13 @@ import { uploadPath } from '../sim/sources.js';
 import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
 import { model, settings, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { checkPrompts, plural, speech } from './shared.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 export const transition = defineKind({
   kind: 'transition',
   key: 'transition',
   endpoint: 'videos/create-transition',
+  fieldTypes: fieldTypes<{ transition?: FrameRefSpec[]; durations?: number[]; prompts?: string[] }>(),
   fields: ['transition', 'prompt', 'prompts', 'durations', 'model', 'quality', 'duration', 'seed', 'sound', 'autoSound', 'speech'],
   seeded: true,
   schema: {

@@ -11,8 +11,10 @@ import type { CatalogDefaults, PlanRule } from './pricing.js';
 /** A JSON Schema fragment (draft 2020-12), as it appears in schemas/manifest.schema.json. */
 export type JsonSchema = Record<string, unknown>;
 
-export interface KindDef<K extends string = string, E extends string = string> {
+export interface KindDef<K extends string = string, E extends string = string, F extends object = object> {
   kind: K;
+  /** The TypeScript shape of its own job fields (a type only, for JobSpec): `fieldTypes<{ extend?: string }>()`. */
+  fieldTypes?: F;
   /** The job field that makes a job this kind; null for the kind of a job without one (create). */
   key: K | null;
   /** The API route it posts to. */
@@ -51,8 +53,13 @@ export interface KindDef<K extends string = string, E extends string = string> {
 }
 
 /** Keeps the literal kind and endpoint names, so unions derive from the registry. */
-export function defineKind<const K extends string, const E extends string>(def: KindDef<K, E>): KindDef<K, E> {
+export function defineKind<const K extends string, const E extends string, F extends object = object>(def: KindDef<K, E, F>): KindDef<K, E, F> {
   return def;
+}
+
+/** A type carried by a kind's declaration and nothing at run time. */
+export function fieldTypes<F extends object>(): F | undefined {
+  return undefined;
 }
 
 /** An object with these fields (declared here too: ajv's strict mode wants every required field declared). */

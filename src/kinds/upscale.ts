@@ -5,12 +5,13 @@ import { completedVideo } from '../sim/sources.js';
 import { FieldError, readSeed, type Fields } from '../sim/validation.js';
 import { type GenerationContext, type SimBuilt } from '../sim/wire.js';
 import { videoSource } from './shared.js';
-import { defineKind } from './types.js';
+import { defineKind, fieldTypes } from './types.js';
 
 export const upscale = defineKind({
   kind: 'upscale',
   key: 'upscale',
   endpoint: 'videos/upscale',
+  fieldTypes: fieldTypes<{ upscale?: string }>(),
   fields: ['upscale'],
   seeded: false,
   schema: {
