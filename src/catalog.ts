@@ -8,17 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const ENDPOINTS = [
-  'videos/create',
-  'videos/create-frames',
-  'videos/extend',
-  'videos/restyle',
-  'videos/create-fusion',
-  'videos/create-transition',
-  'videos/lipsync',
-  'videos/upscale',
-] as const;
-export type Endpoint = (typeof ENDPOINTS)[number];
+import { ENDPOINTS, type Endpoint } from './kinds/index.js';
+import { withKindDefaults } from './kinds/pricing.js';
+
+/** The generation endpoints, one per job kind (src/kinds). */
+export { ENDPOINTS, type Endpoint };
 
 /** Qualities, motions and models are open strings: new ones arrive through data. */
 export type Quality = string;
@@ -123,7 +117,8 @@ let baseCatalog: Catalog | undefined;
 
 /** The built-in catalog, optionally with project overrides merged in. */
 export function loadCatalog(overrides?: CatalogOverrides): Catalog {
-  baseCatalog ??= buildBaseCatalog(readJson('models.json'), readJson('assumptions.json'));
+  // Kinds newer than the catalog data bring their own entries (src/kinds).
+  baseCatalog ??= withKindDefaults(buildBaseCatalog(readJson('models.json'), readJson('assumptions.json')));
   return overrides ? (deepMerge(baseCatalog, overrides) as Catalog) : structuredClone(baseCatalog);
 }
 

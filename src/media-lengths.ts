@@ -7,11 +7,12 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { probeLength, type MediaLength } from './media.js';
+import { mediaFields } from './kinds/pricing.js';
 import type { ResolvedManifest } from './model.js';
 import { writeFileAtomic } from './state/atomic.js';
 
 /** Input fields that carry a local medium whose length can decide a price, and what it holds. */
-export const MEDIA_FIELDS: Readonly<Record<string, 'video' | 'audio'>> = { video_path: 'video', audio_path: 'audio' };
+export const MEDIA_FIELDS: Readonly<Record<string, 'video' | 'audio'>> = mediaFields();
 
 /** A local medium: measured, or why not (the plan then takes the longest length the endpoint accepts). */
 export type MeasuredMedia = ({ ok: true } & MediaLength) | { ok: false; reason: 'unreadable' | 'missing' };

@@ -4,7 +4,7 @@
  * Each stage owns its own module; this file only holds the shapes they agree on.
  */
 import type { SourceLocation } from './diagnostic.js';
-import type { Endpoint } from './catalog.js';
+import { KINDS, type Endpoint, type JobKind } from './kinds/index.js';
 
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -17,18 +17,10 @@ export type Fingerprint = Brand<string, 'Fingerprint'>;
 export const jobId = (s: string): JobId => s as JobId;
 export const fingerprint = (s: string): Fingerprint => s as Fingerprint;
 
-export type JobKind = 'create' | 'frames' | 'extend' | 'restyle' | 'fusion' | 'transition' | 'lipsync' | 'upscale';
+/** The kinds of job (src/kinds): create, frames, extend, ... */
+export type { JobKind };
 
-export const ENDPOINT_OF_KIND: Record<JobKind, Endpoint> = {
-  create: 'videos/create',
-  frames: 'videos/create-frames',
-  extend: 'videos/extend',
-  restyle: 'videos/restyle',
-  fusion: 'videos/create-fusion',
-  transition: 'videos/create-transition',
-  lipsync: 'videos/lipsync',
-  upscale: 'videos/upscale',
-};
+export const ENDPOINT_OF_KIND = Object.fromEntries(KINDS.map((k) => [k.kind, k.endpoint])) as Record<JobKind, Endpoint>;
 
 /**
  * A request field whose value is only known at run time.

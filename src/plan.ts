@@ -5,11 +5,15 @@
  * Pure: the graph, the lock snapshot, which outputs exist, the catalog and the time all come in as
  * arguments; plan-inputs.ts does the reads.
  */
-import { allQualities, expectedRenderSeconds, longestInput, priceOf, qualityOfFrame, restyleSpec, type Catalog, type Price, type RenderSpec } from './catalog.js';
+import { allQualities, expectedRenderSeconds, longestInput, qualityOfFrame, type Catalog, type Price, type RenderSpec } from './catalog.js';
 import { changeReasons, type ChangeSubject, type RecordInput } from './fingerprint.js';
 import type { BuiltGraph } from './graph.js';
 import { MEDIA_FIELDS, type MediaLengths } from './media-lengths.js';
+import { outputOf, priceOfKind, priceSpecOf, renderSpecOf } from './kinds/pricing.js';
 import type { GraphNode, JobGraph, JobId, LockEntry, LockFile, Plan, PlanAction, PlannedJob, PlanNote, ResolvedJob } from './model.js';
+
+/** The generation parameters that price a job (declared per kind, src/kinds). */
+export { renderSpecOf };
 
 export interface PlanInput {
   graph: JobGraph | BuiltGraph;
@@ -65,7 +69,7 @@ export function plan(input: PlanInput): Plan {
     const source = sourceFacts(job, outputs, input.media, catalog);
     for (const a of source?.assumed ?? []) notes.push({ code: 'input-length-unknown', job: job.id, file: a.file, assumedSeconds: a.seconds });
     const { spec, credits, quality } = priceJob(catalog, job, source, multiplier);
-    outputs.set(job.id, { seconds: outputSecondsOf(job, spec, source?.seconds), quality: outputQualityOf(job, quality) });
+    outputs.set(job.id, outputOf(job, spec, { ...(source ? { seconds: source.seconds } : {}), ...(quality !== undefined ? { quality } : {}) }));
 
     // Own properties only: a job called `constructor` must not find Object's.
     const entry = Object.hasOwn(lock.jobs, job.id) ? (lock.jobs[job.id] as LockedJob) : undefined;
@@ -168,8 +172,6 @@ function unexplainedChange(job: ResolvedJob): string {
 
 /** The largest value, or 0 for none (no spread: a job may have thousands of dependents). */
 const maxOf = (values: number[]): number => values.reduce((a, b) => (b > a ? b : a), 0);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** What a job knows of the media it consumes: the longest input's seconds and the source video's quality. */
 interface SourceFacts {
@@ -219,82 +221,15 @@ const tenthsUp = (seconds: number): number => Math.ceil(Math.round(seconds * 100
  * the job is priced at the quality that costs the most.
  */
 function priceJob(catalog: Catalog, job: ResolvedJob, source: SourceFacts | undefined, multiplier: number | undefined): { spec: RenderSpec; credits: Price; quality: string | undefined } {
-  const specFor = (quality: string | undefined): RenderSpec =>
-    job.kind === 'restyle' ? restyleSpec(catalog, str(job.params['model']), quality, source?.seconds ?? 5) : renderSpecOf(job, source?.seconds);
   const video = job.inputs['video_path'];
   const videoUnmeasured = video?.type === 'asset' && (source?.assumed ?? []).some((a) => a.file === video.file);
   let best: { spec: RenderSpec; credits: Price; quality: string | undefined } | undefined;
   for (const quality of videoUnmeasured ? allQualities(catalog) : [source?.quality]) {
-    const spec = specFor(quality);
-    const credits = priceWithFallback(catalog, spec, multiplier);
+    const spec = priceSpecOf(catalog, job, { ...(source ? { seconds: source.seconds } : {}), ...(quality !== undefined ? { quality } : {}) });
+    const credits = priceOfKind(job.kind, catalog, spec, multiplier);
     if (!best || credits.standard > best.credits.standard) best = { spec, credits, quality };
   }
   return best!;
-}
-
-/** The quality of the video a job produces: its own, or its source's for restyle and lipsync. */
-function outputQualityOf(job: ResolvedJob, sourceQuality: string | undefined): string {
-  if (job.kind === 'upscale') return '4k';
-  if (job.kind === 'restyle' || job.kind === 'lipsync') return sourceQuality ?? '540p';
-  return str(job.params['quality']) ?? '540p';
-}
-
-/** The generation parameters that price a job; transition segments come from `duration_i_to_j`. */
-export function renderSpecOf(job: ResolvedJob, sourceDuration: number | undefined): RenderSpec {
-  const p = job.params;
-  const spec: RenderSpec = { endpoint: job.endpoint };
-  const model = str(p['model']);
-  const quality = str(p['quality']);
-  const motion = str(p['motion_mode']);
-  if (model !== undefined) spec.model = model;
-  if (quality !== undefined) spec.quality = quality;
-  if (motion !== undefined) spec.motion = motion;
-  switch (job.kind) {
-    case 'transition': {
-      const frames = Object.keys(job.inputs).filter((k) => /^frame_\d+_path$/.test(k)).length;
-      spec.segments = Array.from({ length: Math.max(1, frames - 1) }, (_, i) => num(p[`duration_${i + 1}_to_${i + 2}`]) ?? num(p['duration']) ?? 5);
-      break;
-    }
-    case 'upscale':
-    case 'lipsync':
-      spec.sourceDuration = sourceDuration ?? num(p['duration']) ?? 5;
-      break;
-    default:
-      spec.duration = num(p['duration']) ?? 5;
-  }
-  return spec;
-}
-
-/** Seconds of video a job produces: extend adds to its source, transition sums its segments. */
-function outputSecondsOf(job: ResolvedJob, spec: RenderSpec, source: number | undefined): number {
-  switch (job.kind) {
-    case 'extend':
-      return (source ?? 5) + (spec.duration ?? 5);
-    case 'transition':
-      return (spec.segments ?? []).reduce((a, b) => a + b, 0);
-    case 'upscale':
-    case 'lipsync':
-    case 'restyle':
-      return source ?? spec.sourceDuration ?? spec.duration ?? 5;
-    default:
-      return spec.duration ?? 5;
-  }
-}
-
-/**
- * priceOf, except that a length the price table has no row for (a restyle of an extended clip, 10 s)
- * is priced pro rata from the 5 s row, like the table's own 8 s = 2 × 5 s rule would extend.
- */
-function priceWithFallback(catalog: Catalog, spec: RenderSpec, multiplier: number | undefined): Price {
-  try {
-    return priceOf(catalog, spec, multiplier);
-  } catch (error) {
-    if (spec.duration === undefined) throw error;
-    const base = priceOf(catalog, { ...spec, duration: 5 }, multiplier);
-    const standard = Math.ceil((base.standard * spec.duration) / 5);
-    const factor = multiplier ?? catalog.offPeakMultiplier;
-    return { standard, offPeak: base.offPeak === null ? null : Math.ceil(standard * factor) };
-  }
 }
 
 /**

@@ -10,6 +10,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { DownloadResult, ListOptions, PixverseApi } from './api.js';
 import { download } from './download.js';
 import { ApiError, apiMessageFrom, classifyTransportError, kindOfStatus, mayHaveCreatedJob, redactor, retryAfterSeconds } from './errors.js';
+import { ENDPOINTS } from '../kinds/index.js';
 import type * as P from './protocol.js';
 import { schedulerItemId } from './protocol.js';
 
@@ -29,7 +30,7 @@ export interface PixverseClientOptions {
 }
 
 /** Generation routes, with the older version-suffixed aliases (`videos/create-v4`). */
-const GENERATION_ROUTE = /^videos\/(create|create-frames|extend|restyle|create-fusion|create-transition|lipsync|upscale)(-v\d+)?$/;
+const GENERATION_ROUTE = new RegExp(`^(${ENDPOINTS.map((e) => e.replace(/[/-]/g, '\\$&')).join('|')})(-v\\d+)?$`);
 
 export function isGenerationRoute(route: string): boolean {
   return GENERATION_ROUTE.test(route);

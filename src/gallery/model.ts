@@ -7,6 +7,7 @@ import { unreachable } from '../diagnostic.js';
 import { posix, relative, sep } from 'node:path';
 import type { JobState, RunEvent } from '../events.js';
 import type { JobId, JobKind, LockEntry, LockFile, Plan, PlannedJob, PostStep } from '../model.js';
+import { KINDS } from '../kinds/index.js';
 import { renderSpecOf } from '../plan.js';
 
 /** A render kept aside (paid for, superseded by a newer version): `.pixrender/aside/<job>@<fp12>.mp4`. */
@@ -144,16 +145,7 @@ export interface PageModel {
 /** An HTML id (and URL fragment) for a job id; injective, since every character outside [A-Za-z0-9-] is escaped. */
 export const anchorOf = (id: string): string => `job-${id.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}_`)}`;
 
-const RELATION: Record<JobKind, string> = {
-  create: 'uses a frame of',
-  frames: 'uses a frame of',
-  extend: 'extends',
-  restyle: 'restyles',
-  fusion: 'fuses',
-  transition: 'transitions through',
-  lipsync: 'lipsyncs',
-  upscale: 'upscales',
-};
+const RELATION = Object.fromEntries(KINDS.map((k) => [k.kind, k.relation])) as Record<JobKind, string>;
 
 const IN_PROGRESS: ReadonlySet<JobState> = new Set(['waiting', 'queued', 'uploading', 'submitting', 'rendering', 'downloading']);
 

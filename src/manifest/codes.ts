@@ -18,7 +18,7 @@ export const MANIFEST_DIAGNOSTIC_CODES = {
   'missing-prompt': 'a create, fusion or restyle job lacks the prompt (or effect / style) it needs',
   'unknown-job': 'a reference to a job, step or matrix cell that does not exist (with a did-you-mean)',
   'matrix-ref': 'a job input refers to a whole matrix job instead of one cell',
-  'unknown-asset': 'an audio reference that is neither a declared asset nor a file path',
+  'unknown-asset': 'a reference where only a local file fits (an audio, a motion video) that is neither a declared asset nor a file path',
   'missing-asset': 'an asset file does not exist',
   'unsupported-asset': 'an asset is not a file type PixVerse accepts (by extension)',
   'asset-kind': 'an asset of the wrong kind for its slot (e.g. audio where an image is expected)',

@@ -1,27 +1,18 @@
 /**
- * Which job fields each kind of job accepts, and the API wire name of every setting. One table, so the
- * schema docs, the "field does not apply" check and the request builder agree.
+ * Which job fields each kind of job accepts (declared by the kinds, src/kinds), and the API wire name of
+ * every setting, so the schema, the "field does not apply" check and the request builder agree.
  */
-import type { JobKind } from '../model.js';
+import { DEFAULT_KIND, KIND_KEYS, KINDS, type JobKind } from '../kinds/index.js';
 import type { SettingName } from './types.js';
 
 /** The field that makes a job this kind; a job without one is a create job. */
-export const KIND_KEYS = ['frames', 'extend', 'restyle', 'fusion', 'transition', 'lipsync', 'upscale'] as const satisfies readonly JobKind[];
+export { KIND_KEYS };
 
 /** Fields every job may have. */
 export const COMMON_FIELDS = ['description', 'vars', 'matrix', 'then', 'offPeak'] as const;
 
 /** Fields of each kind besides the common ones. */
-export const KIND_FIELDS: Record<JobKind, readonly string[]> = {
-  create: ['prompt', 'negativePrompt', 'image', 'lastImage', 'effect', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'style', 'sound', 'autoSound', 'speech'],
-  frames: ['frames', 'prompt', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'sound', 'autoSound', 'speech'],
-  extend: ['extend', 'prompt', 'negativePrompt', 'model', 'quality', 'duration', 'motion', 'seed', 'style'],
-  restyle: ['restyle', 'prompt', 'style', 'model', 'seed'],
-  fusion: ['fusion', 'prompt', 'model', 'quality', 'duration', 'aspect', 'seed'],
-  transition: ['transition', 'prompt', 'prompts', 'durations', 'model', 'quality', 'duration', 'seed', 'sound', 'autoSound', 'speech'],
-  lipsync: ['lipsync'],
-  upscale: ['upscale'],
-};
+export const KIND_FIELDS = Object.fromEntries(KINDS.map((k) => [k.kind, k.fields])) as Record<JobKind, readonly string[]>;
 
 /** Matrix keys that also set the job field of the same name (when the job's kind accepts it). */
 export const MATRIX_FIELDS: readonly string[] = [
@@ -44,7 +35,7 @@ export const SETTING_WIRE: Partial<Record<SettingName, string>> = {
 };
 
 /** Kinds whose request takes a seed (upscale and lipsync take none). */
-export const SEEDED_KINDS: readonly JobKind[] = ['create', 'frames', 'extend', 'restyle', 'fusion', 'transition'];
+export const SEEDED_KINDS: readonly JobKind[] = KINDS.flatMap((k) => (k.seeded ? [k.kind] : []));
 
 export function acceptsField(kind: JobKind, field: string): boolean {
   return (COMMON_FIELDS as readonly string[]).includes(field) || KIND_FIELDS[kind].includes(field);
@@ -53,5 +44,5 @@ export function acceptsField(kind: JobKind, field: string): boolean {
 /** The kind of a job from its source fields; `extra` lists further source fields (a job has one). */
 export function kindOf(spec: object): { kind: JobKind; extra: string[] } {
   const present = KIND_KEYS.filter((k) => k in spec);
-  return { kind: present[0] ?? 'create', extra: present.slice(1) };
+  return { kind: present[0] ?? DEFAULT_KIND, extra: present.slice(1) };
 }

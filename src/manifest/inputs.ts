@@ -45,7 +45,12 @@ export class InputResolver {
 
   /** An audio slot: only files. */
   audio(ref: string, path: YamlPath): InputRef | undefined {
-    const asset = this.file(ref, path, 'audio', false);
+    return this.localFile(ref, path, 'audio');
+  }
+
+  /** A slot that takes only a local file (an audio, a motion video): never a job's output. */
+  localFile(ref: string, path: YamlPath, want: MediaKind): InputRef | undefined {
+    const asset = this.file(ref, path, want, false);
     if (asset !== 'not-a-file') return asset;
     const names = [...this.ctx.assets.keys()];
     const guess = closest(ref, names);

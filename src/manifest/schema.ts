@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { AJV_OPTIONS } from './schema-options.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { closest } from '../catalog.js';
+import { RULE_PATH } from '../kinds/types.js';
 import type { SourceMap, YamlPath } from './source.js';
 
 const require = createRequire(import.meta.url);
@@ -72,7 +73,7 @@ export function validateSchema(name: SchemaName, value: unknown, source: SourceM
   if (validate(value)) return [];
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
-  for (const e of pruneAlternatives(validate.errors ?? [], value)) {
+  for (const e of pruneAlternatives((validate.errors ?? []).filter((e) => !checkedByLoader(e)), value)) {
     const problem = toProblem(e, source, prefix);
     if (!problem) continue;
     const key = `${problem.diagnostic.location?.range.offset}:${problem.diagnostic.message}`;
@@ -82,6 +83,9 @@ export function validateSchema(name: SchemaName, value: unknown, source: SourceM
   }
   return problems;
 }
+
+/** The schema's editor rules that the loader reports itself, with its own codes (src/kinds/schema.ts). */
+const checkedByLoader = (e: ErrorObject): boolean => e.schemaPath.startsWith(RULE_PATH);
 
 function toProblem(e: ErrorObject, source: SourceMap, prefix: YamlPath): SchemaProblem | undefined {
   const path = [...prefix, ...pointerToPath(e.instancePath)];

@@ -2,6 +2,7 @@
  * The manifest as written, after YAML parsing and schema validation (schemas/manifest.schema.json).
  * These shapes mirror the schema; resolve.ts turns them into ResolvedManifest (src/model.ts).
  */
+import type { KindFields } from '../kinds/index.js';
 import type { OffPeakPolicy } from '../model.js';
 
 export type Scalar = string | number | boolean;
@@ -74,23 +75,12 @@ export type ThenStepSpec =
   | { restyle: RestyleStepSpec }
   | { lipsync: LipsyncSpeechSpec };
 
-export interface JobSpec extends Settings {
+/** A job as written: the common fields and settings, and the fields its kinds declare (src/kinds). */
+export interface JobSpec extends Settings, KindFields {
   description?: string;
   prompt?: string;
   vars?: Record<string, Scalar>;
   speech?: SpeechSpec;
-  image?: FrameRefSpec;
-  lastImage?: FrameRefSpec;
-  effect?: string;
-  frames?: { first: FrameRefSpec; last: FrameRefSpec };
-  extend?: string;
-  restyle?: string;
-  fusion?: { images: Record<string, FrameRefSpec> };
-  transition?: FrameRefSpec[];
-  durations?: number[];
-  prompts?: string[];
-  lipsync?: LipsyncJobSpec;
-  upscale?: string;
   then?: ThenStepSpec[];
   matrix?: Record<string, Scalar[]>;
 }

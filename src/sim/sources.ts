@@ -52,7 +52,12 @@ export function sourceVideo(f: Fields, lookup: SourceLookup): SourceVideo {
     return { ...job.output, job };
   }
   if (!hasPath) throw new FieldError('Parameter video_id or video_path is required');
-  const path = uploadPath(f, lookup, 'video_path', 'video')!;
+  return uploadedVideo(f, lookup, 'video_path');
+}
+
+/** An uploaded video named by field `name` (required), with the size, length and quality read from it. */
+export function uploadedVideo(f: Fields, lookup: SourceLookup, name: string): SourceVideo {
+  const path = uploadPath(f, lookup, name, 'video', true)!;
   const info = readMp4Info(lookup.upload(path)!.bytes);
   const width = info && info.width > 0 ? info.width : 1280;
   const height = info && info.height > 0 ? info.height : 720;

@@ -3,7 +3,8 @@
  * moderation → 429 throttled (storm) or no free slot → 412 not enough credits → 200 job accepted, with
  * credits spent and a slot taken.
  */
-import { expectedRenderSeconds, priceOf, type Endpoint } from '../catalog.js';
+import { expectedRenderSeconds, type Endpoint } from '../catalog.js';
+import { kindOfEndpoint, priceOfKind } from '../kinds/pricing.js';
 import type { SimContext } from './context.js';
 import { buildGeneration, type GenerationRequest } from './generation.js';
 import { HttpError, json, type Reply } from './http.js';
@@ -30,7 +31,7 @@ export function submitGeneration(ctx: SimContext, endpoint: Endpoint, fields: Re
     throw new HttpError(429, 'PixVerse is throttling requests (simulated 429 storm). Wait and retry.');
   }
 
-  const price = priceOf(catalog, g.spec, ctx.options.offPeakDiscount ?? catalog.offPeakMultiplier);
+  const price = priceOfKind(kindOfEndpoint(endpoint), catalog, g.spec, ctx.options.offPeakDiscount ?? catalog.offPeakMultiplier);
   if (g.common.offPeak && price.offPeak === null) throw new HttpError(400, `off_peak_mode is not available for ${endpoint}${g.spec.model ? ` with model ${g.spec.model}` : ''}`);
   const cost = g.common.offPeak ? price.offPeak! : price.standard;
   const needsSlot = !g.common.offPeak || ctx.options.offPeakHoldsSlot;

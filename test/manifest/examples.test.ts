@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { KINDS } from '../../src/kinds/index.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import type { JobKind } from '../../src/model.js';
 
@@ -33,7 +34,7 @@ describe('examples', () => {
       }
       for (const p of m.post) post.add(p.kind);
     }
-    expect([...kinds].sort()).toEqual(['create', 'extend', 'frames', 'fusion', 'lipsync', 'restyle', 'transition', 'upscale']);
+    expect([...kinds].sort()).toEqual(KINDS.map((k) => k.kind).sort());
     expect({ matrix, chain, effect, image, post: [...post].sort() }).toEqual({ matrix: true, chain: true, effect: true, image: true, post: ['concat', 'contactSheet'] });
   });
 

@@ -54,11 +54,11 @@ describe('the schema matches the field tables', () => {
   });
 });
 
-/** Every property schema (and map-value schema) with its JSON pointer. */
+/** Every property schema (and map-value schema) with its JSON pointer; the kind rules (`allOf`) only name fields. */
 function properties(schema: Schema, pointer: string, out: [string, Schema][] = []): [string, Schema][] {
   if (!schema || typeof schema !== 'object') return out;
   for (const [key, value] of Object.entries(schema)) {
-    if (key === 'examples' || key === 'enum' || key === 'const') continue;
+    if (key === 'examples' || key === 'enum' || key === 'const' || key === 'allOf') continue;
     const here = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (key === 'properties') for (const [name, prop] of Object.entries<Schema>(value)) out.push([`${here}/${name}`, prop]);
     if (key === 'additionalProperties' && typeof value === 'object') out.push([here, value]);
