@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 const { Ajv2020 } = require('ajv/dist/2020.js');
 const standalone = require('ajv/dist/standalone').default;
 const addFormats = require('ajv-formats');
-const { AJV_OPTIONS } = await import('../dist/manifest/schema-options.js');
+const { AJV_OPTIONS, withoutEditorRules } = await import('../dist/manifest/schema-options.js');
 
 // Annotations (descriptions for editors, examples) do not validate anything; the standalone code would
 // carry a copy of them in every sub-schema it keeps for error reports, so they are left out.
@@ -39,7 +39,7 @@ function withoutAnnotations(schema) {
 const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
 addFormats(ajv);
 const names = ['manifest', 'config'];
-for (const name of names) ajv.addSchema(withoutAnnotations(JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), 'utf8'))));
+for (const name of names) ajv.addSchema(withoutEditorRules(withoutAnnotations(JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), 'utf8')))));
 // One file per schema: a start that finds no project config loads only the manifest's.
 for (const name of names) {
   // Minified: the package ships under 1 MB, and a smaller file parses faster at start-up.

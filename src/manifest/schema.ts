@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { FormatsPlugin } from 'ajv-formats';
 import { createRequire } from 'node:module';
-import { AJV_OPTIONS } from './schema-options.js';
+import { AJV_OPTIONS, withoutEditorRules } from './schema-options.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { closest } from '../catalog.js';
 import { RULE_PATH } from '../kinds/types.js';
@@ -53,8 +53,8 @@ export function compileValidator(name: SchemaName): ValidateFunction {
     const addFormats = require('ajv-formats') as FormatsPlugin;
     ajv = new Ajv({ ...AJV_OPTIONS });
     addFormats(ajv);
-    ajv.addSchema(loadSchemaJson('manifest'));
-    ajv.addSchema(loadSchemaJson('config'));
+    ajv.addSchema(withoutEditorRules(loadSchemaJson('manifest')) as Record<string, unknown>);
+    ajv.addSchema(withoutEditorRules(loadSchemaJson('config')) as Record<string, unknown>);
   }
   return ajv.getSchema(`${name}.schema.json`)!;
 }

@@ -47,6 +47,9 @@ describe('npm pack', () => {
     expect(paths.some((p) => p.startsWith('examples/assets/'))).toBe(true);
     const unwanted = paths.filter((p) => /(^|\/)(renders|\.pixrender)\//.test(p) || /\.(lock|journal|map|tsbuildinfo|mp4\.part)$/.test(p) || /^(src|test|bench|docs)\//.test(p));
     expect(unwanted).toEqual([]);
-    expect(packed.unpackedSize).toBeLessThan(1024 * 1024);
+    // What a user downloads stays under 1 MB; unpacked it is code, declarations, the schemas and the
+    // reference catalog (a growth guard, not a target).
+    expect(packed.size).toBeLessThan(1024 * 1024);
+    expect(packed.unpackedSize).toBeLessThan(1.5 * 1024 * 1024);
   }, 120_000);
 });
