@@ -60,6 +60,8 @@ export const MANIFEST_DIAGNOSTIC_CODES = {
   'unused-asset': '(warning) an asset no job uses',
   'ignored-field': '(warning) a field that is not sent, e.g. model with an effect',
   'off-peak-unavailable': '(warning) offPeak: always on an endpoint without off-peak mode',
+  'field-gone': '(warning) a field the model no longer takes (motion, negativePrompt, style on today\'s models): not sent',
+  'model-not-listed': '(warning) an Aug-2025 model (v4, v4.5) the API no longer lists',
 } as const;
 
 export type ManifestDiagnosticCode = keyof typeof MANIFEST_DIAGNOSTIC_CODES;

@@ -13,12 +13,12 @@ export const COMMON_FIELDS = ['description', 'vars', 'matrix', 'then', 'offPeak'
 
 /** Fields of each kind besides the common ones. */
 export const KIND_FIELDS: Record<JobKind, readonly string[]> = {
-  create: ['prompt', 'negativePrompt', 'image', 'lastImage', 'effect', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'style', 'sound', 'autoSound', 'speech'],
-  frames: ['frames', 'prompt', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'sound', 'autoSound', 'speech'],
-  extend: ['extend', 'prompt', 'negativePrompt', 'model', 'quality', 'duration', 'motion', 'seed', 'style'],
+  create: ['prompt', 'negativePrompt', 'image', 'lastImage', 'effect', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'style', 'sound', 'autoSound', 'audio', 'multiShot', 'previewMode', 'speech'],
+  frames: ['frames', 'prompt', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'sound', 'autoSound', 'audio', 'multiShot', 'previewMode', 'speech'],
+  extend: ['extend', 'prompt', 'negativePrompt', 'model', 'quality', 'duration', 'motion', 'seed', 'style', 'audio'],
   restyle: ['restyle', 'prompt', 'style', 'model', 'seed'],
   fusion: ['fusion', 'prompt', 'model', 'quality', 'duration', 'aspect', 'seed'],
-  transition: ['transition', 'prompt', 'prompts', 'durations', 'model', 'quality', 'duration', 'seed', 'sound', 'autoSound', 'speech'],
+  transition: ['transition', 'prompt', 'prompts', 'durations', 'model', 'quality', 'duration', 'seed', 'sound', 'autoSound', 'audio', 'previewMode', 'speech'],
   lipsync: ['lipsync'],
   upscale: ['upscale'],
 };
@@ -26,7 +26,7 @@ export const KIND_FIELDS: Record<JobKind, readonly string[]> = {
 /** Matrix keys that also set the job field of the same name (when the job's kind accepts it). */
 export const MATRIX_FIELDS: readonly string[] = [
   'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'offPeak', 'negativePrompt', 'style', 'sound', 'autoSound',
-  'prompt', 'effect', 'image', 'lastImage',
+  'audio', 'multiShot', 'previewMode', 'prompt', 'effect', 'image', 'lastImage',
 ];
 
 /** Wire names of the settings that become request fields as they are. */
@@ -41,6 +41,9 @@ export const SETTING_WIRE: Partial<Record<SettingName, string>> = {
   style: 'style',
   sound: 'sound_effect_prompt',
   autoSound: 'auto_sound',
+  audio: 'audio',
+  multiShot: 'multi_shot',
+  previewMode: 'preview_mode',
 };
 
 /** Kinds whose request takes a seed (upscale and lipsync take none). */

@@ -2,7 +2,7 @@
  * One request builder per job kind: which settings each endpoint takes (in a fixed order), which
  * inputs it has, and the kind's own checks (effects, styles, voices, labels, segment counts).
  */
-import { closest, modelSupports, type EffectSpec } from '../catalog.js';
+import { closest, modelSupports, promptMaxCharsFor, type EffectSpec } from '../catalog.js';
 import type { JobKind } from '../model.js';
 import type { RequestBuilder } from './request.js';
 import type { YamlPath } from './source.js';
@@ -49,6 +49,8 @@ function create(b: RequestBuilder): void {
     b.error('effect-images', `effect "${effect.display_name}" takes one image; lastImage is only for two-image effects`, b.at(b.pathOf('lastImage')));
   if (lastImage !== undefined && !effect)
     b.error('effect-images', 'lastImage is only for two-image effects; use frames: {first, last} to render between two images', b.at(b.pathOf('lastImage')));
+  // A template renders at its first quality unless the job asks for one (the model's default is not the template's).
+  if (effect && b.settings.quality?.origin.from === 'tool' && effect.qualities[0]) b.settings.quality = { value: effect.qualities[0], origin: { from: 'tool' } };
   const quality = b.value('quality');
   if (effect && quality !== undefined && !effect.qualities.includes(quality))
     b.error('effect-quality', `effect "${effect.display_name}" does not render at ${quality}`, b.settingLocation('quality'), {
@@ -63,7 +65,7 @@ function create(b: RequestBuilder): void {
   b.put('prompt', prompt);
   b.putSettings('negativePrompt', 'quality', 'duration', 'motion');
   if (image === undefined) b.putSettings('aspect'); // image-to-video follows the image
-  b.putSettings('style', 'sound', 'autoSound');
+  b.putSettings('style', 'sound', 'autoSound', 'audio', 'multiShot', 'previewMode');
   speech(b);
   b.putSettings('seed');
   b.put('template_id', effect?.template_id);
@@ -81,7 +83,7 @@ function frames(b: RequestBuilder): void {
   if (last) b.inputs.last_frame_path = last;
   b.putSettings('model');
   b.put('prompt', b.field<string>('prompt'));
-  b.putSettings('quality', 'duration', 'motion', 'aspect', 'sound', 'autoSound');
+  b.putSettings('quality', 'duration', 'motion', 'aspect', 'sound', 'autoSound', 'audio', 'multiShot', 'previewMode');
   speech(b);
   b.putSettings('seed');
   checkPrompts(b);
@@ -92,7 +94,7 @@ function extend(b: RequestBuilder): void {
   videoSource(b, 'extend', true);
   b.putSettings('model');
   b.put('prompt', b.field<string>('prompt'));
-  b.putSettings('negativePrompt', 'quality', 'duration', 'motion', 'style', 'seed');
+  b.putSettings('negativePrompt', 'quality', 'duration', 'motion', 'style', 'audio', 'seed');
   checkStyle(b);
   checkPrompts(b);
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), duration: b.value('duration'), motion: b.value('motion') });
@@ -141,7 +143,7 @@ function fusion(b: RequestBuilder): void {
   b.putSettings('model');
   b.put('prompt', prompt);
   b.putSettings('quality', 'duration', 'aspect', 'seed');
-  b.checkLength(prompt, b.pathOf('prompt'), b.ctx.catalog.promptMaxChars);
+  b.checkLength(prompt, b.pathOf('prompt'), promptMaxCharsFor(b.ctx.catalog, b.endpoint));
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), duration: b.value('duration') });
 }
 
@@ -184,11 +186,11 @@ function transition(b: RequestBuilder): void {
     b.put(`duration_${i}_to_${i + 1}`, duration);
     b.put(`prompt_${i}_to_${i + 1}`, prompts?.[i - 1] ?? prompt);
   }
-  b.putSettings('sound', 'autoSound');
+  b.putSettings('sound', 'autoSound', 'audio', 'previewMode');
   speech(b);
   b.putSettings('seed');
   checkPrompts(b);
-  prompts?.forEach((p, i) => b.checkLength(p, [...b.pathOf('prompts'), i], b.ctx.catalog.promptMaxChars));
+  prompts?.forEach((p, i) => b.checkLength(p, [...b.pathOf('prompts'), i], promptMaxCharsFor(b.ctx.catalog, b.endpoint)));
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), segments: seconds });
 }
 
@@ -267,10 +269,10 @@ function checkStyle(b: RequestBuilder): void {
 }
 
 function checkPrompts(b: RequestBuilder): void {
-  const limit = b.ctx.catalog.promptMaxChars;
+  const limit = promptMaxCharsFor(b.ctx.catalog, b.endpoint);
   b.checkLength(b.params.prompt as string | undefined, b.pathOf('prompt'), limit);
-  b.checkLength(b.params.negative_prompt as string | undefined, b.settingPath('negativePrompt'), limit, 'prompt-too-long', 'negativePrompt');
-  b.checkLength(b.params.sound_effect_prompt as string | undefined, b.settingPath('sound'), limit, 'prompt-too-long', 'sound');
+  b.checkLength(b.params.negative_prompt as string | undefined, b.settingPath('negativePrompt'), b.ctx.catalog.promptMaxChars, 'prompt-too-long', 'negativePrompt');
+  b.checkLength(b.params.sound_effect_prompt as string | undefined, b.settingPath('sound'), b.ctx.catalog.promptMaxChars, 'prompt-too-long', 'sound');
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
