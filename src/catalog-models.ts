@@ -70,6 +70,7 @@ function todaysModel(name: string, m: Json, ref: Json, t: Json): ModelSpec {
     name,
     family: thirdParty ? 'third-party' : 'native',
     listed: true,
+    listedOn: Object.keys(endpoints).filter((ep) => endpoints[ep as keyof typeof endpoints]) as ModelSpec['listedOn'],
     qualities,
     defaultQuality,
     durations: range(dur.min, dur.max),
@@ -122,7 +123,7 @@ function withoutAudio(price: ModelPrice): ModelPrice {
 }
 
 /** The Aug-2025 models a project may pin (models.json), no longer listed by the API. */
-export function legacyModels(ref2025: Json, assumed: Json): Record<string, ModelSpec> {
+export function legacyModels(ref2025: Json, today: Json, assumed: Json): Record<string, ModelSpec> {
   const g = ref2025.global;
   const out: Record<string, ModelSpec> = {};
   for (const name of assumed.today.legacy_models.models as string[]) {
@@ -146,6 +147,7 @@ export function legacyModels(ref2025: Json, assumed: Json): Record<string, Model
       name,
       family: 'native',
       listed: false,
+      listedOn: Object.entries<Json>(today.models[name]?.endpoints ?? {}).filter(([, v]) => v.value === true).map(([ep]) => ep) as ModelSpec['listedOn'],
       qualities,
       defaultQuality: m.qualities?.default ?? '540p',
       durations: m.durations_s?.values ?? g.durations_s.values,

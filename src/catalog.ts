@@ -59,8 +59,10 @@ export type ModelPrice =
 export interface ModelSpec {
   name: string;
   family: 'native' | 'third-party';
-  /** false: an Aug-2025 model the API no longer lists (kept for projects that pin it). */
+  /** false: an Aug-2025 model the API no longer lists (kept for projects that pin it)... */
   listed: boolean;
+  /** ... except on these endpoints (v4 is still the restyle model). */
+  listedOn: Endpoint[];
   qualities: Quality[];
   /** The quality a request without `quality` renders at. */
   defaultQuality: Quality;
@@ -184,7 +186,7 @@ export function loadCatalog(overrides?: CatalogOverrides): Catalog {
 
 function buildBaseCatalog(ref: any, today: any, assumed: any): Catalog {
   const g = ref.global;
-  const models: Record<string, ModelSpec> = { ...legacyModels(ref, assumed), ...todaysModels(today, assumed) };
+  const models: Record<string, ModelSpec> = { ...legacyModels(ref, today, assumed), ...todaysModels(today, assumed) };
   const t = assumed.today;
   const { $comment: _d, ...defaultModels } = t.default_models;
   const prompts = today.global.prompt_max_chars.value;

@@ -118,8 +118,8 @@ export class RequestBuilder {
       });
       return;
     }
-    const listed = model === undefined ? undefined : cat.models[model]?.listed;
-    if (listed === false && this.settings.model?.origin.from !== 'tool')
+    const m = model === undefined ? undefined : cat.models[model];
+    if (m && !m.listed && !m.listedOn.includes(this.endpoint) && this.settings.model?.value === model && this.settings.model?.origin.from !== 'tool')
       this.ctx.warn('model-not-listed', `model ${model} is no longer listed by the API (2026); job "${this.inst.id}" may be refused`, this.settingLocation('model'), {
         hint: `today's default for ${this.endpoint} is ${cat.defaultModels[this.endpoint] ?? cat.defaultModel}; run \`pixrender models\``,
       });
