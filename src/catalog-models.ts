@@ -13,13 +13,14 @@ const range = (min: number, max: number): number[] => Array.from({ length: max -
 const val = (entry: Json): Json => (entry && typeof entry === 'object' && 'value' in entry ? entry.value : undefined);
 
 /** Today's models (models-2026.json) with the assumptions filled in. */
-export function todaysModels(ref: Json, assumed: Json): Record<string, ModelSpec> {
+/** `endpoints`: every endpoint the client knows; one the 2026 reference does not list for a model is not supported. */
+export function todaysModels(ref: Json, assumed: Json, known: readonly string[]): Record<string, ModelSpec> {
   const t = assumed.today;
   const legacy: string[] = t.legacy_models.models;
   const out: Record<string, ModelSpec> = {};
   for (const [name, m] of Object.entries<Json>(ref.models)) {
     if (legacy.includes(name)) continue;
-    out[name] = todaysModel(name, m, ref, t);
+    out[name] = todaysModel(name, m, ref, t, known);
   }
   // A model priced like another takes that model's rule, without the audio cells when it takes no audio.
   for (const [name, spec] of Object.entries(out)) {
@@ -32,7 +33,7 @@ export function todaysModels(ref: Json, assumed: Json): Record<string, ModelSpec
   return out;
 }
 
-function todaysModel(name: string, m: Json, ref: Json, t: Json): ModelSpec {
+function todaysModel(name: string, m: Json, ref: Json, t: Json, known: readonly string[]): ModelSpec {
   const thirdParty = m.family !== 'native';
   const assumptions: string[] = [];
   const unknownCap = t.unknown_capability;
@@ -63,8 +64,10 @@ function todaysModel(name: string, m: Json, ref: Json, t: Json): ModelSpec {
   } else if (!audioValue.supported) audio = 'none';
   else audio = /always on|native/.test(String(audioValue.control)) ? 'always' : 'optional';
 
-  const endpoints: ModelSpec['endpoints'] = {};
+  const endpoints: ModelSpec['endpoints'] = Object.fromEntries(known.map((ep) => [ep, false]));
   for (const [ep, v] of Object.entries<Json>(m.endpoints ?? {})) if (isEndpointKey(ep)) (endpoints as Record<string, boolean | null>)[ep] = v.value;
+  // Upscale takes no model: any finished video can be upscaled.
+  (endpoints as Record<string, boolean | null>)['videos/upscale'] = true;
 
   return {
     name,

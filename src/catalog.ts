@@ -186,7 +186,7 @@ export function loadCatalog(overrides?: CatalogOverrides): Catalog {
 
 function buildBaseCatalog(ref: any, today: any, assumed: any): Catalog {
   const g = ref.global;
-  const models: Record<string, ModelSpec> = { ...legacyModels(ref, today, assumed), ...todaysModels(today, assumed) };
+  const models: Record<string, ModelSpec> = { ...legacyModels(ref, today, assumed), ...todaysModels(today, assumed, ENDPOINTS) };
   const t = assumed.today;
   const { $comment: _d, ...defaultModels } = t.default_models;
   const prompts = today.global.prompt_max_chars.value;
