@@ -261,7 +261,8 @@ function findEffect(b: RequestBuilder): EffectSpec | undefined {
 function checkStyle(b: RequestBuilder): void {
   const style = b.value('style');
   const styles = b.ctx.catalog.styles;
-  if (style === undefined || styles.includes(style)) return;
+  // Not sent (the model no longer takes style): the field-gone warning says so.
+  if (style === undefined || b.params.style === undefined || styles.includes(style)) return;
   const guess = closest(style, styles);
   b.error('unknown-style', `unknown style "${style}" for ${b.endpoint}`, b.settingLocation('style'), {
     hint: guess ? `did you mean "${guess}"?` : `styles: ${styles.join(', ')}`,
