@@ -3,6 +3,8 @@
  * outputs exist. Everything here gathers inputs; the decisions are in graph.ts and plan.ts.
  */
 import { dirname, resolve } from 'node:path';
+import { PixverseClient } from './api/client.js';
+import { readPriceFactors, type PriceFactorsRead } from './api/features.js';
 import { loadCatalog, type Catalog } from './catalog.js';
 import { loadProjectConfig, type ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -38,8 +40,15 @@ export type GraphOutcome = Sources &
 export type PlanOutcome = Sources & ({ ok: true; plan: Plan; graph: BuiltGraph } | { ok: false });
 
 export interface PlanOptions {
-  /** Off-peak price factor (e.g. a plan's `off_peak_discount`), or 'unknown' (priced as standard); default: the catalog's. */
+  /**
+   * Off-peak price factor (e.g. a plan's `off_peak_discount`), or 'unknown' (priced as standard). Default:
+   * read from GET features when the backend is the real API (its token set), else the catalog's (1).
+   */
   offPeakMultiplier?: number | 'unknown';
+  /** Preview-mode price factor, the same way. */
+  previewMultiplier?: number | 'unknown';
+  /** Environment to read the token from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Overrides the manifest's budget. */
   budgetCredits?: number;
   /** Default: the current time. */
@@ -98,6 +107,11 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
   const { lock, pending } = state.snapshot;
   const diagnostics = [...loaded.diagnostics, ...(await claimConflicts(graph.manifest))];
   const outputsPresent = await presentOutputs(graph, lock);
+  const env = options.env ?? process.env;
+  const backend = options.backend ?? backendKindFor(loaded.config, env);
+  const read = options.offPeakMultiplier === undefined && backend === 'useapi' ? await accountFactors(loaded.config, env) : undefined;
+  const offPeakMultiplier = options.offPeakMultiplier ?? read?.offPeak;
+  const previewMultiplier = options.previewMultiplier ?? read?.preview;
   const result = plan({
     graph,
     lock,
@@ -105,9 +119,10 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
     catalog,
     media: loaded.media,
     now: options.now ?? new Date(),
-    backend: options.backend ?? backendKindFor(loaded.config, process.env),
+    backend,
     open: pending,
-    ...(options.offPeakMultiplier !== undefined ? { offPeakMultiplier: options.offPeakMultiplier } : {}),
+    ...(offPeakMultiplier !== undefined ? { offPeakMultiplier } : {}),
+    ...(previewMultiplier !== undefined ? { previewMultiplier } : {}),
     ...(options.budgetCredits !== undefined ? { budgetCredits: options.budgetCredits } : {}),
   });
   // An intent without a video id may or may not have created a job: render looks it up before submitting.
@@ -117,6 +132,21 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
       job.reason = `${job.reason ?? 'no lock entry'}; an earlier submission may exist, render looks it up first`;
   }
   return { ok: true, plan: result, graph, diagnostics, sources };
+}
+
+/**
+ * The account's price factors (GET features), as `render` reads them, for a plan against the real API.
+ * No token: nothing to read (the catalog's factor, no discount, is planned).
+ */
+async function accountFactors(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise<PriceFactorsRead | undefined> {
+  const token = env[config.tokenEnv ?? 'USEAPI_TOKEN'];
+  if (!token) return undefined;
+  const api = new PixverseClient({ baseUrl: config.apiUrl ?? 'https://api.useapi.net/v2/pixverse', token });
+  try {
+    return await readPriceFactors(api, config.accounts?.[0]?.email, {});
+  } finally {
+    await api.close();
+  }
 }
 
 /**

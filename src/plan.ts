@@ -5,7 +5,7 @@
  * Pure: the graph, the lock snapshot, which outputs exist, the catalog and the time all come in as
  * arguments; plan-inputs.ts does the reads.
  */
-import { allQualities, expectedRenderSeconds, longestInput, priceOf, qualityOfFrame, restyleSpec, type Catalog, type Price, type RenderSpec } from './catalog.js';
+import { allQualities, ceilCredits, expectedRenderSeconds, longestInput, modelOf, priceOf, qualityOfFrame, restyleSpec, type Catalog, type Price, type PriceFactors, type RenderSpec } from './catalog.js';
 import { changeReasons, type ChangeSubject, type RecordInput } from './fingerprint.js';
 import type { BuiltGraph } from './graph.js';
 import { MEDIA_FIELDS, type MediaLengths } from './media-lengths.js';
@@ -23,6 +23,8 @@ export interface PlanInput {
    * 'unknown' (GET features could not be read): off-peak is priced like standard, the highest it can be.
    */
   offPeakMultiplier?: number | 'unknown';
+  /** Preview-mode price factor (`preview_mode_discount`), the same way: 'unknown' → priced as standard. */
+  previewMultiplier?: number | 'unknown';
   /**
    * Measured local media by asset file (media-lengths.ts). A local input without a measurement is
    * priced at the longest length its endpoint accepts, and the plan says so.
@@ -50,8 +52,12 @@ export function plan(input: PlanInput): Plan {
   const records = 'records' in graph ? graph.records : undefined;
   const outputs = new Map<JobId, SourceFacts>();
   const notes: PlanNote[] = [];
-  const multiplier = input.offPeakMultiplier === 'unknown' ? 1 : input.offPeakMultiplier;
+  const factors: Partial<PriceFactors> = {
+    ...(input.offPeakMultiplier !== undefined ? { offPeak: input.offPeakMultiplier === 'unknown' ? 1 : input.offPeakMultiplier } : {}),
+    ...(input.previewMultiplier !== undefined ? { preview: input.previewMultiplier === 'unknown' ? 1 : input.previewMultiplier } : {}),
+  };
   if (input.offPeakMultiplier === 'unknown') notes.push({ code: 'off-peak-factor-unknown', assumedFactor: 1 });
+  let previewNoted = false;
   const actions = new Map<JobId, PlanAction>();
   /** Worst-case time (s from now) each job's output is ready, for the auto off-peak rule. */
   const readyAt = new Map<JobId, number>();
@@ -64,7 +70,12 @@ export function plan(input: PlanInput): Plan {
     const { job } = node;
     const source = sourceFacts(job, outputs, input.media, catalog);
     for (const a of source?.assumed ?? []) notes.push({ code: 'input-length-unknown', job: job.id, file: a.file, assumedSeconds: a.seconds });
-    const { spec, credits, quality } = priceJob(catalog, job, source, multiplier);
+    const { spec, credits, quality } = priceJob(catalog, job, source, factors);
+    if (credits.worstCase) notes.push({ code: 'price-unknown', job: job.id, model: modelOf(catalog, spec), assumedCredits: credits.standard });
+    if (spec.preview && input.previewMultiplier === 'unknown' && !previewNoted) {
+      previewNoted = true;
+      notes.push({ code: 'preview-factor-unknown', assumedFactor: 1 });
+    }
     outputs.set(job.id, { seconds: outputSecondsOf(job, spec, source?.seconds), quality: outputQualityOf(job, quality) });
 
     // Own properties only: a job called `constructor` must not find Object's.
@@ -218,7 +229,7 @@ const tenthsUp = (seconds: number): number => Math.ceil(Math.round(seconds * 100
  * A job's request spec and price. When its source video was not measured, its quality is unknown too:
  * the job is priced at the quality that costs the most.
  */
-function priceJob(catalog: Catalog, job: ResolvedJob, source: SourceFacts | undefined, multiplier: number | undefined): { spec: RenderSpec; credits: Price; quality: string | undefined } {
+function priceJob(catalog: Catalog, job: ResolvedJob, source: SourceFacts | undefined, factors: Partial<PriceFactors>): { spec: RenderSpec; credits: Price; quality: string | undefined } {
   const specFor = (quality: string | undefined): RenderSpec =>
     job.kind === 'restyle' ? restyleSpec(catalog, str(job.params['model']), quality, source?.seconds ?? 5) : renderSpecOf(job, source?.seconds);
   const video = job.inputs['video_path'];
@@ -226,7 +237,7 @@ function priceJob(catalog: Catalog, job: ResolvedJob, source: SourceFacts | unde
   let best: { spec: RenderSpec; credits: Price; quality: string | undefined } | undefined;
   for (const quality of videoUnmeasured ? allQualities(catalog) : [source?.quality]) {
     const spec = specFor(quality);
-    const credits = priceWithFallback(catalog, spec, multiplier);
+    const credits = priceWithFallback(catalog, spec, factors);
     if (!best || credits.standard > best.credits.standard) best = { spec, credits, quality };
   }
   return best!;
@@ -249,6 +260,9 @@ export function renderSpecOf(job: ResolvedJob, sourceDuration: number | undefine
   if (model !== undefined) spec.model = model;
   if (quality !== undefined) spec.quality = quality;
   if (motion !== undefined) spec.motion = motion;
+  if (p['audio'] === true) spec.audio = true;
+  if (p['multi_shot'] === true) spec.multiShot = true;
+  if (p['preview_mode'] === true) spec.preview = true;
   switch (job.kind) {
     case 'transition': {
       const frames = Object.keys(job.inputs).filter((k) => /^frame_\d+_path$/.test(k)).length;
@@ -285,15 +299,15 @@ function outputSecondsOf(job: ResolvedJob, spec: RenderSpec, source: number | un
  * priceOf, except that a length the price table has no row for (a restyle of an extended clip, 10 s)
  * is priced pro rata from the 5 s row, like the table's own 8 s = 2 × 5 s rule would extend.
  */
-function priceWithFallback(catalog: Catalog, spec: RenderSpec, multiplier: number | undefined): Price {
+function priceWithFallback(catalog: Catalog, spec: RenderSpec, factors: Partial<PriceFactors>): Price {
   try {
-    return priceOf(catalog, spec, multiplier);
+    return priceOf(catalog, spec, factors);
   } catch (error) {
     if (spec.duration === undefined) throw error;
-    const base = priceOf(catalog, { ...spec, duration: 5 }, multiplier);
-    const standard = Math.ceil((base.standard * spec.duration) / 5);
-    const factor = multiplier ?? catalog.offPeakMultiplier;
-    return { standard, offPeak: base.offPeak === null ? null : Math.ceil(standard * factor) };
+    const base = priceOf(catalog, { ...spec, duration: 5 }, factors);
+    const standard = ceilCredits((base.standard * spec.duration) / 5);
+    const factor = factors.offPeak ?? catalog.offPeakMultiplier;
+    return { standard, offPeak: base.offPeak === null ? null : ceilCredits(standard * factor) };
   }
 }
 

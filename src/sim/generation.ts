@@ -3,7 +3,7 @@
  * what the simulator needs: the catalog RenderSpec (price, timing), the output geometry, the texts
  * moderation reads and the fields the video object echoes.
  */
-import { checkCombination, closest, modelSupports, restyleSpec, type Catalog, type Endpoint, type RenderSpec } from '../catalog.js';
+import { checkCombination, closest, defaultModelFor, restyleSpec, type Catalog, type Endpoint, type RenderSpec } from '../catalog.js';
 import type { Result } from '../diagnostic.js';
 import { frameSize, upscaleSize } from './geometry.js';
 import type { JobOutput } from './jobs.js';
@@ -51,7 +51,8 @@ export function buildGeneration(endpoint: Endpoint, raw: Record<string, unknown>
 const union = (cat: Catalog, key: 'qualities' | 'motions' | 'durations'): string[] =>
   [...new Set(Object.values(cat.models).flatMap((m) => m[key].map(String)))];
 
-function model(f: Fields, cat: Catalog, endpoint: Endpoint): string {
+/** The request's model, else the endpoint's default (a transition: by its number of frames). */
+function model(f: Fields, cat: Catalog, endpoint: Endpoint, frames = 2): string {
   const name = f.string('model');
   if (name !== undefined) {
     if (!cat.models[name]) {
@@ -60,20 +61,28 @@ function model(f: Fields, cat: Catalog, endpoint: Endpoint): string {
     }
     return name;
   }
-  if (modelSupports(cat, cat.defaultModel, endpoint) !== false) return cat.defaultModel;
-  return Object.keys(cat.models).find((m) => modelSupports(cat, m, endpoint) === true) ?? cat.defaultModel;
+  return defaultModelFor(cat, endpoint, frames);
 }
 
-/** quality / duration / motion_mode / aspect_ratio with their enum checks and defaults. */
-function settings(f: Fields, cat: Catalog, defaults: { quality?: string } = {}) {
-  const duration = f.integer('duration');
-  if (duration !== undefined && !union(cat, 'durations').includes(String(duration)))
-    throw new FieldError(`Parameter duration must be one of ${union(cat, 'durations').join(', ')}, got ${duration}`);
+/**
+ * quality / duration / motion_mode / aspect_ratio / audio / multi_shot / preview_mode with their type
+ * checks and the model's defaults; which values the model allows is checkCombination's (the catalog's).
+ * motion_mode on a model without motion modes is ignored (UNCONFIRMED whether the API refuses it).
+ */
+function settings(f: Fields, cat: Catalog, modelName: string, defaults: { quality?: string } = {}) {
+  const m = cat.models[modelName];
+  const duration = f.integer('duration', { min: 1 });
+  const motion = f.oneOf('motion_mode', union(cat, 'motions'), 'normal')!;
   return {
-    quality: f.oneOf('quality', union(cat, 'qualities'), defaults.quality ?? '540p')!,
+    quality: f.oneOf('quality', union(cat, 'qualities'), defaults.quality ?? m?.defaultQuality ?? '540p')!,
     duration: duration ?? 5,
-    motion: f.oneOf('motion_mode', union(cat, 'motions'), 'normal')!,
-    aspectRatio: f.oneOf('aspect_ratio', cat.aspectRatios, '16:9')!,
+    ...(m && m.motions.length > 0 ? { motion } : {}),
+    aspectRatio: f.oneOf('aspect_ratio', [...new Set(Object.values(cat.models).flatMap((x) => x.aspectRatios))], '16:9')!,
+    flags: {
+      ...(f.boolean('audio') ? { audio: true } : {}),
+      ...(f.boolean('multi_shot') ? { multiShot: true } : {}),
+      ...(f.boolean('preview_mode') ? { preview: true } : {}),
+    },
   };
 }
 
@@ -91,6 +100,16 @@ function voice(f: Fields, cat: Catalog, name: string): string | undefined {
   return id;
 }
 
+const motionOf = (s: { motion?: string }): { motion?: string } => (s.motion !== undefined ? { motion: s.motion } : {});
+
+/** What the video object echoes of the settings: motion_mode only where the model has it, and the flags. */
+const echo = (s: { motion?: string; flags: { audio?: boolean; multiShot?: boolean; preview?: boolean } }) => ({
+  ...(s.motion !== undefined ? { motion_mode: s.motion } : {}),
+  ...(s.flags.audio ? { audio: true } : {}),
+  ...(s.flags.multiShot ? { multi_shot: true } : {}),
+  ...(s.flags.preview ? { preview_mode: true } : {}),
+});
+
 const output = (quality: string, aspectRatio: string, duration: number, extra: Partial<JobOutput> = {}): JobOutput => ({
   ...frameSize(quality, aspectRatio),
   quality,
@@ -106,7 +125,8 @@ const create: Builder = (f, { catalog: cat, ...lookup }) => {
   const effect = template(f, cat);
   const prompt = readPrompt(f, cat, 'prompt', effect === undefined);
   const m = model(f, cat, 'videos/create');
-  const s = settings(f, cat);
+  // A template renders at its first quality unless the request names one.
+  const s = settings(f, cat, m, effect ? { quality: effect.qualities[0] } : {});
   const first = uploadPath(f, lookup, 'first_frame_path', 'image');
   const last = uploadPath(f, lookup, 'last_frame_path', 'image');
   if (effect) {
@@ -122,16 +142,16 @@ const create: Builder = (f, { catalog: cat, ...lookup }) => {
   f.boolean('remove_watermark');
   const style = f.oneOf('style', cat.styles);
   return {
-    spec: { endpoint: 'videos/create', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    spec: { endpoint: 'videos/create', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },
     output: output(s.quality, s.aspectRatio, s.duration),
-    fields: { prompt, negative_prompt: f.raw.negative_prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat), style, template_id: effect?.template_id, template_name: effect?.display_name },
+    fields: { prompt, negative_prompt: f.raw.negative_prompt, model: m, ...echo(s), seed: readSeed(f, cat), style, template_id: effect?.template_id, template_name: effect?.display_name },
   };
 };
 
 const createFrames: Builder = (f, { catalog: cat, ...lookup }) => {
   const prompt = readPrompt(f, cat, 'prompt', false);
   const m = model(f, cat, 'videos/create-frames');
-  const s = settings(f, cat);
+  const s = settings(f, cat, m);
   uploadPath(f, lookup, 'first_frame_path', 'image', true);
   uploadPath(f, lookup, 'last_frame_path', 'image', true);
   readPrompt(f, cat, 'sound_effect_prompt', false);
@@ -139,9 +159,9 @@ const createFrames: Builder = (f, { catalog: cat, ...lookup }) => {
   voice(f, cat, 'lip_sync_tts_speaker_id');
   f.boolean('remove_watermark');
   return {
-    spec: { endpoint: 'videos/create-frames', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    spec: { endpoint: 'videos/create-frames', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },
     output: output(s.quality, s.aspectRatio, s.duration),
-    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+    fields: { prompt, model: m, ...echo(s), seed: readSeed(f, cat) },
   };
 };
 
@@ -151,13 +171,13 @@ const extend: Builder = (f, { catalog: cat, ...lookup }) => {
   readPrompt(f, cat, 'negative_prompt', false);
   const effect = template(f, cat);
   const m = model(f, cat, 'videos/extend');
-  const s = settings(f, cat, { quality: cat.models[m]?.qualities.includes(src.quality) ? src.quality : '540p' });
+  const s = settings(f, cat, m);
   const style = f.oneOf('style', cat.styles);
   return {
     ...sourceOf(src),
-    spec: { endpoint: 'videos/extend', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    spec: { endpoint: 'videos/extend', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },
     output: output(s.quality, src.aspectRatio, src.duration + s.duration),
-    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat), style, template_id: effect?.template_id },
+    fields: { prompt, model: m, ...echo(s), seed: readSeed(f, cat), style, template_id: effect?.template_id },
   };
 };
 
@@ -183,11 +203,11 @@ const fusion: Builder = (f, { catalog: cat, ...lookup }) => {
   for (const ref of prompt.matchAll(/@pic(\d+)/g))
     if (!frames.includes(Number(ref[1]))) throw new FieldError(`prompt refers to @pic${ref[1]} but frame_${ref[1]}_path is not given`);
   const m = model(f, cat, 'videos/create-fusion');
-  const s = settings(f, cat);
+  const s = settings(f, cat, m);
   return {
-    spec: { endpoint: 'videos/create-fusion', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    spec: { endpoint: 'videos/create-fusion', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },
     output: output(s.quality, s.aspectRatio, s.duration),
-    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+    fields: { prompt, model: m, ...echo(s), seed: readSeed(f, cat) },
   };
 };
 
@@ -205,16 +225,16 @@ const transition: Builder = (f, { catalog: cat, ...lookup }) => {
     segments.push(f.integer(`duration_${i}_to_${i + 1}`, { min: 1 }) ?? 5);
     readPrompt(f, cat, `prompt_${i}_to_${i + 1}`, false);
   }
-  const m = model(f, cat, 'videos/create-transition');
-  const s = settings(f, cat);
+  const m = model(f, cat, 'videos/create-transition', count);
+  const s = settings(f, cat, m);
   readPrompt(f, cat, 'sound_effect_prompt', false);
   readPrompt(f, cat, 'lip_sync_tts_prompt', false);
   voice(f, cat, 'lip_sync_tts_speaker_id');
   const total = segments.reduce((a, b) => a + b, 0);
   return {
-    spec: { endpoint: 'videos/create-transition', model: m, quality: s.quality, motion: s.motion, segments },
+    spec: { endpoint: 'videos/create-transition', model: m, quality: s.quality, ...motionOf(s), segments, ...s.flags },
     output: output(s.quality, s.aspectRatio, total),
-    fields: { prompt: f.raw.prompt_1_to_2, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+    fields: { prompt: f.raw.prompt_1_to_2, model: m, ...echo(s), seed: readSeed(f, cat) },
   };
 };
 
@@ -229,7 +249,7 @@ const lipsync: Builder = (f, { catalog: cat, ...lookup }) => {
     ...sourceOf(src),
     spec: { endpoint: 'videos/lipsync', sourceDuration: src.duration },
     output: output(src.quality, src.aspectRatio, src.duration, { width: src.width, height: src.height }),
-    fields: { prompt, audio_path: audio, model: 'v4' },
+    fields: { prompt, audio_path: audio, model: defaultModelFor(cat, 'videos/lipsync') },
   };
 };
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PixverseClient } from '../../src/api/client.js';
-import { offPeakMultiplierFrom } from '../../src/api/features.js';
+import { offPeakMultiplierFrom, previewMultiplierFrom } from '../../src/api/features.js';
 import { videoOutcome, type UploadImageResponse, type UploadMediaResponse, type VideoObject } from '../../src/api/protocol.js';
 import { NO_CREDITS_MESSAGE, readMp4Info, startSimulator, type Simulator } from '../../src/sim/index.js';
 import { caught } from './test-server.js';
@@ -75,14 +75,17 @@ describe('accounts and account data', () => {
     expect((await caught(client.deleteAccount('second@example.com'))).kind).toBe('not-found');
   });
 
-  it('reads features; the off-peak factor falls back to the catalog when the plan has none', async () => {
+  it('reads features with the plan factors; a plan without them is unknown, never the advertised half price', async () => {
     const features = await client.getFeatures(EMAIL);
     expect(features.credit_monthly).toBe(5000);
-    expect(offPeakMultiplierFrom(features, 0.5)).toBe(0.5);
-    const plan = await startSimulator({ offPeakDiscount: 0.7 });
+    expect(offPeakMultiplierFrom(features)).toBe(0.7);
+    expect(previewMultiplierFrom(features)).toBe(0.8);
+    const plan = await startSimulator({ offPeakFeatureFields: false });
     const c = new PixverseClient({ baseUrl: plan.url, token: plan.token });
     try {
-      expect(offPeakMultiplierFrom(await c.getFeatures(), 0.5)).toBe(0.7);
+      const none = await c.getFeatures();
+      expect(offPeakMultiplierFrom(none)).toBe('unknown');
+      expect(previewMultiplierFrom(none)).toBe('unknown');
     } finally {
       await c.close();
       await plan.close();
