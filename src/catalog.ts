@@ -318,7 +318,7 @@ export function checkCombination(cat: Catalog, spec: RenderSpec): string | null 
   if (spec.preview && !m.previewMode) return `model ${model} has no preview_mode`;
   const durations = spec.segments ?? [spec.duration ?? 5];
   for (const duration of durations) {
-    if (!m.durations.includes(duration)) return `model ${model} allows ${durationList(m.durations)} s, not ${duration} s`;
+    if (!m.durations.includes(duration)) return `model ${model} allows durations of ${durationList(m.durations)} s, not ${duration} s`;
     for (const limit of m.limits) {
       if (limit.quality !== quality || (limit.motion && limit.motion !== motion)) continue;
       const what = `${quality}${limit.motion ? ` ${limit.motion}` : ''}`;

@@ -77,7 +77,7 @@ function settings(f: Fields, cat: Catalog, modelName: string, defaults: { qualit
     quality: f.oneOf('quality', union(cat, 'qualities'), defaults.quality ?? m?.defaultQuality ?? '540p')!,
     duration: duration ?? 5,
     ...(m && m.motions.length > 0 ? { motion } : {}),
-    aspectRatio: f.oneOf('aspect_ratio', [...new Set(Object.values(cat.models).flatMap((x) => x.aspectRatios))], '16:9')!,
+    aspectRatio: f.oneOf('aspect_ratio', m?.aspectRatios ?? cat.aspectRatios, '16:9')!,
     flags: {
       ...(f.boolean('audio') ? { audio: true } : {}),
       ...(f.boolean('multi_shot') ? { multiShot: true } : {}),
