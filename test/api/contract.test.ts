@@ -181,7 +181,7 @@ describe('the generation lifecycle', () => {
 
   it('getScheduler shows a waiting off-peak job; deleteScheduler stops tracking it', async () => {
     const { video_id, cost_credits } = await client.create({ model: 'v4.5', prompt: 'fog over a bay', off_peak_mode: true, replyRef: 'late' });
-    expect(cost_credits).toBe(15);
+    expect(cost_credits).toBe(21); // v4.5 540p 5 s = 30 × the plan's 0.7
     const scheduled = await client.getScheduler();
     expect(scheduled).toContainEqual(expect.objectContaining({ videoId: video_id }));
     expect(await client.getVideo(video_id)).toBeNull();
