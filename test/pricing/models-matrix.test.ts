@@ -43,7 +43,9 @@ describe('plan price == simulator charge, every native model of models-2026.json
   let sim: Simulator;
   let dir: string;
   beforeAll(async () => {
-    sim = await startSimulator({ timeScale: 0, accounts: [{ email: 'matrix@example.com', maxJobs: 8, credits: 1e9 }], offPeakDiscount: 0.7, previewDiscount: 0.8 });
+    // A slot for every cell (jobs are never waited for): 110 accounts × 8.
+    const accounts = Array.from({ length: 110 }, (_, i) => ({ email: `matrix${i}@example.com`, maxJobs: 8, credits: 1e9 }));
+    sim = await startSimulator({ timeScale: 0, accounts, offPeakDiscount: 0.7, previewDiscount: 0.8 });
     dir = await mkdtemp(join(tmpdir(), 'pixrender-matrix-'));
   });
   afterAll(async () => {
@@ -61,7 +63,7 @@ describe('plan price == simulator charge, every native model of models-2026.json
 
     const api = new PixverseClient({ baseUrl: sim.url, token: sim.token });
     try {
-      const factors = await readPriceFactors(api, undefined, {});
+      const factors = await readPriceFactors(api, 'matrix0@example.com', {});
       expect(factors).toEqual({ offPeak: 0.7, preview: 0.8 });
       const outcome = await planManifest(file, { offPeakMultiplier: factors.offPeak, previewMultiplier: factors.preview, backend: 'sim' });
       if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics.slice(0, 5)));
