@@ -13,6 +13,9 @@ import { InputResolver } from './inputs.js';
 import type { YamlPath } from './source.js';
 import type { SettingName, Settings } from './types.js';
 
+/** Warnings already given per manifest, by code and place: a defaults line that many jobs inherit warns once. */
+const warned = new WeakMap<ResolveContext, Set<string>>();
+
 export class RequestBuilder {
   readonly params: Record<string, string | number | boolean> = {};
   readonly inputs: Record<string, InputRef> = {};
@@ -64,7 +67,7 @@ export class RequestBuilder {
     if (this.value(name) === undefined || !model) return false;
     const gone = model.removedFields.includes(wire) || (name === 'motion' && model.motions.length === 0);
     const origin = this.settings[name]?.origin;
-    if (gone && origin?.from !== 'tool')
+    if (gone && origin?.from !== 'tool' && this.firstWarning('field-gone', this.settingLocation(name)))
       this.ctx.warn('field-gone', `${name} (${wire}) is not sent: model ${model.name} no longer takes it`, this.settingLocation(name), {
         hint: name === 'motion' ? 'today\'s models have no motion modes; describe the motion in the prompt' : 'describe it in the prompt instead',
       });
@@ -119,7 +122,7 @@ export class RequestBuilder {
       return;
     }
     const m = model === undefined ? undefined : cat.models[model];
-    if (m && !m.listed && !m.listedOn.includes(this.endpoint) && this.settings.model?.value === model && this.settings.model?.origin.from !== 'tool')
+    if (m && !m.listed && !m.listedOn.includes(this.endpoint) && this.settings.model?.value === model && this.settings.model?.origin.from !== 'tool' && this.firstWarning('model-not-listed', this.settingLocation('model')))
       this.ctx.warn('model-not-listed', `model ${model} is no longer listed by the API (2026); job "${this.inst.id}" may be refused`, this.settingLocation('model'), {
         hint: `today's default for ${this.endpoint} is ${cat.defaultModels[this.endpoint] ?? cat.defaultModel}; run \`pixrender models\``,
       });
@@ -139,6 +142,16 @@ export class RequestBuilder {
         ? `models for ${this.endpoint}: ${supporting.join(', ') || 'none'}`
         : 'run `pixrender models` for the allowed combinations',
     });
+  }
+
+  /** True the first time a warning of `code` is given at `location` in this manifest. */
+  private firstWarning(code: string, location: SourceLocation): boolean {
+    const seen = warned.get(this.ctx) ?? new Set<string>();
+    warned.set(this.ctx, seen);
+    const key = `${code}@${location.file}:${location.range.offset}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   }
 
   /** Where a cascaded setting was written, as a path (the job's own field when it came from elsewhere). */
