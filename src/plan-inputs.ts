@@ -136,7 +136,8 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
 
 /**
  * The account's price factors (GET features), as `render` reads them, for a plan against the real API.
- * No token: nothing to read (the catalog's factor, no discount, is planned).
+ * No token: nothing to read (the catalog's factor, no discount, is planned). Any failure, a refused
+ * token included: unknown (planned without a discount, and noted); `render` reports a refused token.
  */
 async function accountFactors(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise<PriceFactorsRead | undefined> {
   const token = env[config.tokenEnv ?? 'USEAPI_TOKEN'];
@@ -144,6 +145,8 @@ async function accountFactors(config: ProjectConfig, env: NodeJS.ProcessEnv): Pr
   const api = new PixverseClient({ baseUrl: config.apiUrl ?? 'https://api.useapi.net/v2/pixverse', token });
   try {
     return await readPriceFactors(api, config.accounts?.[0]?.email, {});
+  } catch {
+    return { offPeak: 'unknown', preview: 'unknown' };
   } finally {
     await api.close();
   }
