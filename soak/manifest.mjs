@@ -50,7 +50,7 @@ export function generateManifest(seed, { minJobs = 3, maxJobs = 7 } = {}) {
 
   const doc = { version: 1, name: `soak-${seed}` };
   const defaults = { quality: r.chance(0.8) ? '360p' : '540p', duration: 5 };
-  if (r.chance(0.5)) defaults.model = r.pick(['v4.5', 'v5', 'v4']);
+  if (r.chance(0.5)) defaults.model = r.pick(['v5']); // the one model of today that serves every generated kind
   if (r.chance(0.3)) defaults.offPeak = r.pick(['always', 'auto']);
   if (r.chance(0.3)) defaults.seed = r.int(1, 2_000_000_000);
   doc.defaults = defaults;

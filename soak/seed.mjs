@@ -53,7 +53,8 @@ export async function runSeed(seed, options) {
     const env = { ...process.env, USEAPI_TOKEN: sim.token, CI: '1', HOME: join(seedDir, 'home'), TMPDIR: join(seedDir, 'tmp'), NO_COLOR: '1' };
     const cli = (args, extra = {}) => runCli(args, { env, cwd: project, log: logFile, timeoutMs: options.runTimeoutMs, ...extra });
 
-    const planned = await cli(['plan', manifestFile, '--json']);
+    // plan has no --api-url: give it the simulator's plan factor (GET features off_peak_discount, 0.7).
+    const planned = await cli(['plan', manifestFile, '--json', '--offpeak-discount', '0.7']);
     if (planned.code !== 0) {
       violation('plan', `plan --json exited ${planned.code} on a generated manifest (a generator bug or a plan bug)`);
       return result;

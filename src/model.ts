@@ -151,11 +151,15 @@ export interface Plan {
  * An assumption behind a plan's prices:
  * - input-length-unknown: a local input of `job` could not be measured; priced at `assumedSeconds`,
  *   the longest its endpoint accepts;
- * - off-peak-factor-unknown: GET features could not be read; off-peak priced at `assumedFactor` × standard.
+ * - off-peak-factor-unknown: GET features could not be read; off-peak priced at `assumedFactor` × standard;
+ * - preview-factor-unknown: the same for preview mode (`preview_mode_discount`);
+ * - price-unknown: `model` publishes no price; `job` is planned at the catalog's worst case.
  */
 export type PlanNote =
   | { code: 'input-length-unknown'; job: JobId; file: string; assumedSeconds: number }
-  | { code: 'off-peak-factor-unknown'; assumedFactor: number };
+  | { code: 'off-peak-factor-unknown'; assumedFactor: number }
+  | { code: 'preview-factor-unknown'; assumedFactor: number }
+  | { code: 'price-unknown'; job: JobId; model: string; assumedCredits: number };
 
 /** One job in the lock file: what was rendered, from what, and where it is. */
 export interface LockEntry {

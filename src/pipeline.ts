@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
 import { isApiError } from './api/errors.js';
-import { offPeakMultiplierFrom } from './api/features.js';
+import { readPriceFactors, type PriceFactorsRead } from './api/features.js';
 import { retryRead, type ReadRetry } from './api/retry-read.js';
 import type { Catalog } from './catalog.js';
 import type { ProjectConfig } from './config.js';
@@ -46,6 +46,8 @@ export interface Backend {
   timeScale: number;
   /** The plan's off-peak factor; 'unknown' when GET features could not be read (off-peak planned as standard). */
   offPeakMultiplier?: number | 'unknown';
+  /** The plan's preview-mode factor, the same way. */
+  previewMultiplier?: number | 'unknown';
   /** An account for requests that need one when several are configured (POST files). */
   email?: string;
   /** The accounts and their maxJobs, when known: a shared store divides these slots among runners. */
@@ -58,7 +60,7 @@ export type LoadOutcome = GraphOutcome;
 /** Config, catalog, manifest, asset hashes and graph: everything a plan needs but the lock. */
 export const loadProject = loadGraph;
 
-export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number | 'unknown', backend?: 'sim' | 'useapi', open?: PlanInput['open']): Plan {
+export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, offPeakMultiplier?: number | 'unknown', backend?: 'sim' | 'useapi', open?: PlanInput['open'], previewMultiplier?: number | 'unknown'): Plan {
   const budget = loaded.graph.manifest.budgetCredits;
   return makePlan({
     graph: loaded.graph,
@@ -70,6 +72,7 @@ export function planFor(loaded: Loaded, lock: LockFile, present: Set<string>, of
     ...(backend ? { backend } : {}),
     ...(open ? { open } : {}),
     ...(offPeakMultiplier !== undefined ? { offPeakMultiplier } : {}),
+    ...(previewMultiplier !== undefined ? { previewMultiplier } : {}),
     ...(budget !== undefined ? { budgetCredits: budget } : {}),
   });
 }
@@ -85,14 +88,14 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
     const api = new PixverseClient({ baseUrl, token });
     const retry = options.readRetry ?? {};
-    let slots: number, email: string | undefined, multiplier: number | 'unknown', accounts: { email: string; maxJobs: number }[];
+    let slots: number, email: string | undefined, factors: PriceFactorsRead, accounts: { email: string; maxJobs: number }[];
     try {
       accounts = config.accounts?.length
         ? config.accounts.map(({ email, maxJobs }) => ({ email, maxJobs }))
         : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.map(({ email, maxJobs }) => ({ email, maxJobs })));
       slots = accounts.reduce((sum, a) => sum + a.maxJobs, 0);
       email = await firstAccount(api, config, retry);
-      multiplier = await readOffPeakMultiplier(api, catalog, email, retry);
+      factors = await readPriceFactors(api, email, retry);
     } catch (error) {
       await api.close();
       throw error;
@@ -104,7 +107,8 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
       api,
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
-      offPeakMultiplier: multiplier,
+      offPeakMultiplier: factors.offPeak,
+      previewMultiplier: factors.preview,
       accounts,
       ...(email ? { email } : {}),
       close: () => api.close(),
@@ -126,6 +130,12 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     catalog,
   });
   const api = new PixverseClient({ baseUrl: sim.url, token: sim.token });
+  // The simulator serves its plan's factors like the real API: the plan reads them the same way.
+  const factors = await readPriceFactors(api, sim.emails[0], options.readRetry ?? {}).catch(async (error: unknown) => {
+    await api.close();
+    await sim.close();
+    throw error;
+  });
   return {
     kind: 'sim',
     description: `embedded simulator at ${sim.url}`,
@@ -133,6 +143,8 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     slots: accounts * maxJobs,
     accounts: sim.emails.map((email) => ({ email, maxJobs })),
     timeScale,
+    offPeakMultiplier: factors.offPeak,
+    previewMultiplier: factors.preview,
     ...(sim.emails[0] ? { email: sim.emails[0] } : {}),
     close: async () => {
       await api.close();
@@ -154,21 +166,6 @@ async function firstAccount(api: PixverseApi, config: ProjectConfig, retry: Read
     throw error;
   });
   return Object.keys(accounts)[0];
-}
-
-/**
- * The plan's off-peak price factor from GET features (`off_peak_discount`, later API revisions), read
- * for one account (features needs an email when there are several). A revision without the field → the
- * catalog's factor. A read that keeps failing (or an unreadable value) → 'unknown': the plan then prices
- * off-peak like standard, never at the cheaper catalog factor. A refused token stops the run.
- */
-async function readOffPeakMultiplier(api: PixverseApi, catalog: Catalog, email: string | undefined, retry: ReadRetry): Promise<number | 'unknown'> {
-  try {
-    return offPeakMultiplierFrom(await retryRead(() => api.getFeatures(email), retry), catalog.offPeakMultiplier);
-  } catch (error) {
-    if (isApiError(error, ['unauthorized', 'payment-required'])) throw error;
-    return 'unknown';
-  }
 }
 
 export class BackendError extends Error {}
@@ -229,7 +226,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
     options.onBackend?.(backend);
     if (backend.accounts) await store.shared?.useAccounts(backend.accounts);
     const present = await presentOutputs(graph, snapshot.lock);
-    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind, snapshot.pending);
+    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind, snapshot.pending, backend.previewMultiplier);
     if (plan.overBudget && options.mode === 'render') return { kind: 'over-budget', plan };
     if (options.onPlan?.(plan, snapshot) === false) return { kind: 'refused', plan };
     const result = await execute({

@@ -3,6 +3,8 @@
  * outputs exist. Everything here gathers inputs; the decisions are in graph.ts and plan.ts.
  */
 import { dirname, resolve } from 'node:path';
+import { PixverseClient } from './api/client.js';
+import { readPriceFactors, type PriceFactorsRead } from './api/features.js';
 import { loadCatalog, type Catalog } from './catalog.js';
 import { loadProjectConfig, type ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -42,8 +44,15 @@ export type GraphOutcome = Sources &
 export type PlanOutcome = Sources & ({ ok: true; plan: Plan; graph: BuiltGraph; selection?: SelectionSummary } | { ok: false });
 
 export interface PlanOptions {
-  /** Off-peak price factor (e.g. a plan's `off_peak_discount`), or 'unknown' (priced as standard); default: the catalog's. */
+  /**
+   * Off-peak price factor (e.g. a plan's `off_peak_discount`), or 'unknown' (priced as standard). Default:
+   * read from GET features when the backend is the real API (its token set), else the catalog's (1).
+   */
   offPeakMultiplier?: number | 'unknown';
+  /** Preview-mode price factor, the same way. */
+  previewMultiplier?: number | 'unknown';
+  /** Environment to read the token from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Overrides the manifest's budget. */
   budgetCredits?: number;
   /** Default: the current time. */
@@ -115,6 +124,11 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
   const pending = onlyJobsOf(graph, state.snapshot.pending);
   const diagnostics = [...loaded.diagnostics, ...(await claimConflicts(graph.manifest))];
   const outputsPresent = await presentOutputs(graph, lock);
+  const env = options.env ?? process.env;
+  const backend = options.backend ?? backendKindFor(loaded.config, env);
+  const read = options.offPeakMultiplier === undefined && backend === 'useapi' ? await accountFactors(loaded.config, env) : undefined;
+  const offPeakMultiplier = options.offPeakMultiplier ?? read?.offPeak;
+  const previewMultiplier = options.previewMultiplier ?? read?.preview;
   const result = plan({
     graph,
     lock,
@@ -122,9 +136,10 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
     catalog,
     media: loaded.media,
     now: options.now ?? new Date(),
-    backend: options.backend ?? backendKindFor(loaded.config, process.env),
+    backend,
     open: pending,
-    ...(options.offPeakMultiplier !== undefined ? { offPeakMultiplier: options.offPeakMultiplier } : {}),
+    ...(offPeakMultiplier !== undefined ? { offPeakMultiplier } : {}),
+    ...(previewMultiplier !== undefined ? { previewMultiplier } : {}),
     ...(options.budgetCredits !== undefined ? { budgetCredits: options.budgetCredits } : {}),
   });
   // An intent without a video id may or may not have created a job: render looks it up before submitting.
@@ -139,6 +154,24 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
 /** Open submissions of the graph's jobs (under a selection, those of other jobs are left alone). */
 export function onlyJobsOf<T>(graph: BuiltGraph, pending: ReadonlyMap<string, T>): Map<string, T> {
   return new Map([...pending].filter(([id]) => graph.byId.has(id as never)));
+}
+
+/**
+ * The account's price factors (GET features), as `render` reads them, for a plan against the real API.
+ * No token: nothing to read (the catalog's factor, no discount, is planned). Any failure, a refused
+ * token included: unknown (planned without a discount, and noted); `render` reports a refused token.
+ */
+async function accountFactors(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise<PriceFactorsRead | undefined> {
+  const token = env[config.tokenEnv ?? 'USEAPI_TOKEN'];
+  if (!token) return undefined;
+  const api = new PixverseClient({ baseUrl: config.apiUrl ?? 'https://api.useapi.net/v2/pixverse', token });
+  try {
+    return await readPriceFactors(api, config.accounts?.[0]?.email, {});
+  } catch {
+    return { offPeak: 'unknown', preview: 'unknown' };
+  } finally {
+    await api.close();
+  }
 }
 
 /**

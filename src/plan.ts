@@ -5,7 +5,7 @@
  * Pure: the graph, the lock snapshot, which outputs exist, the catalog and the time all come in as
  * arguments; plan-inputs.ts does the reads.
  */
-import { allQualities, expectedRenderSeconds, longestInput, qualityOfFrame, type Catalog, type Price, type RenderSpec } from './catalog.js';
+import { allQualities, expectedRenderSeconds, longestInput, modelOf, qualityOfFrame, type Catalog, type Price, type PriceFactors, type RenderSpec } from './catalog.js';
 import { changeReasons, type ChangeSubject, type RecordInput } from './fingerprint.js';
 import type { BuiltGraph } from './graph.js';
 import { MEDIA_FIELDS, type MediaLengths } from './media-lengths.js';
@@ -27,6 +27,8 @@ export interface PlanInput {
    * 'unknown' (GET features could not be read): off-peak is priced like standard, the highest it can be.
    */
   offPeakMultiplier?: number | 'unknown';
+  /** Preview-mode price factor (`preview_mode_discount`), the same way: 'unknown' → priced as standard. */
+  previewMultiplier?: number | 'unknown';
   /**
    * Measured local media by asset file (media-lengths.ts). A local input without a measurement is
    * priced at the longest length its endpoint accepts, and the plan says so.
@@ -54,8 +56,12 @@ export function plan(input: PlanInput): Plan {
   const records = 'records' in graph ? graph.records : undefined;
   const outputs = new Map<JobId, SourceFacts>();
   const notes: PlanNote[] = [];
-  const multiplier = input.offPeakMultiplier === 'unknown' ? 1 : input.offPeakMultiplier;
+  const factors: Partial<PriceFactors> = {
+    ...(input.offPeakMultiplier !== undefined ? { offPeak: input.offPeakMultiplier === 'unknown' ? 1 : input.offPeakMultiplier } : {}),
+    ...(input.previewMultiplier !== undefined ? { preview: input.previewMultiplier === 'unknown' ? 1 : input.previewMultiplier } : {}),
+  };
   if (input.offPeakMultiplier === 'unknown') notes.push({ code: 'off-peak-factor-unknown', assumedFactor: 1 });
+  let previewNoted = false;
   const actions = new Map<JobId, PlanAction>();
   /** Worst-case time (s from now) each job's output is ready, for the auto off-peak rule. */
   const readyAt = new Map<JobId, number>();
@@ -68,7 +74,12 @@ export function plan(input: PlanInput): Plan {
     const { job } = node;
     const source = sourceFacts(job, outputs, input.media, catalog);
     for (const a of source?.assumed ?? []) notes.push({ code: 'input-length-unknown', job: job.id, file: a.file, assumedSeconds: a.seconds });
-    const { spec, credits, quality } = priceJob(catalog, job, source, multiplier);
+    const { spec, credits, quality } = priceJob(catalog, job, source, factors);
+    if (credits.worstCase) notes.push({ code: 'price-unknown', job: job.id, model: modelOf(catalog, spec), assumedCredits: credits.standard });
+    if (spec.preview && input.previewMultiplier === 'unknown' && !previewNoted) {
+      previewNoted = true;
+      notes.push({ code: 'preview-factor-unknown', assumedFactor: 1 });
+    }
     outputs.set(job.id, outputOf(job, spec, { ...(source ? { seconds: source.seconds } : {}), ...(quality !== undefined ? { quality } : {}) }));
 
     // Own properties only: a job called `constructor` must not find Object's.
@@ -220,13 +231,13 @@ const tenthsUp = (seconds: number): number => Math.ceil(Math.round(seconds * 100
  * A job's request spec and price. When its source video was not measured, its quality is unknown too:
  * the job is priced at the quality that costs the most.
  */
-function priceJob(catalog: Catalog, job: ResolvedJob, source: SourceFacts | undefined, multiplier: number | undefined): { spec: RenderSpec; credits: Price; quality: string | undefined } {
+function priceJob(catalog: Catalog, job: ResolvedJob, source: SourceFacts | undefined, factors: Partial<PriceFactors>): { spec: RenderSpec; credits: Price; quality: string | undefined } {
   const video = job.inputs['video_path'];
   const videoUnmeasured = video?.type === 'asset' && (source?.assumed ?? []).some((a) => a.file === video.file);
   let best: { spec: RenderSpec; credits: Price; quality: string | undefined } | undefined;
   for (const quality of videoUnmeasured ? allQualities(catalog) : [source?.quality]) {
     const spec = priceSpecOf(catalog, job, { ...(source ? { seconds: source.seconds } : {}), ...(quality !== undefined ? { quality } : {}) });
-    const credits = priceOfKind(job.kind, catalog, spec, multiplier);
+    const credits = priceOfKind(job.kind, catalog, spec, factors);
     if (!best || credits.standard > best.credits.standard) best = { spec, credits, quality };
   }
   return best!;

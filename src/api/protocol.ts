@@ -182,6 +182,8 @@ export interface FeaturesResponse {
   gen_simultaneously?: number;
   off_peak?: number;
   off_peak_discount?: string;
+  preview_mode?: number;
+  preview_mode_discount?: string;
   [more: string]: unknown;
 }
 

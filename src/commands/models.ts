@@ -1,12 +1,26 @@
 /**
- * `pixrender models`: the catalog as a person or a script reads it — per model, which endpoints it
- * serves and every allowed quality × duration × motion with its standard and off-peak credits, then
- * the pricing rules of the endpoints not priced by that table (upscale, lipsync, transitions).
+ * `pixrender models`: the catalog as a person or a script reads it — per model whether the API still
+ * lists it, which endpoints it serves (and is the default for), its qualities with their durations and
+ * default, aspect ratios, the flags it takes (audio, multi_shot, preview_mode, seed, off-peak), its price
+ * rule and every priced combination, and what its entry assumes; then the pricing rules of the
+ * endpoints not priced by the model (upscale, lipsync, transitions).
  */
 import type { Command } from '../cli.js';
 import { loadProjectConfig } from '../config.js';
 import { formatDiagnostic, hasErrors, withSourceTexts } from '../diagnostic.js';
-import { ENDPOINTS, checkCombination, loadCatalog, modelSupports, priceOf, type Catalog, type CatalogOverrides, type Endpoint } from '../catalog.js';
+import {
+  ENDPOINTS,
+  checkCombination,
+  defaultModelFor,
+  loadCatalog,
+  modelSupports,
+  priceOf,
+  type AudioSupport,
+  type Catalog,
+  type CatalogOverrides,
+  type Endpoint,
+  type ModelPrice,
+} from '../catalog.js';
 import { UsageError, parseFlags, withUsage } from './args.js';
 
 export type EndpointSupport = 'yes' | 'no' | 'unconfirmed-allowed' | 'unconfirmed-denied';
@@ -14,19 +28,35 @@ export type EndpointSupport = 'yes' | 'no' | 'unconfirmed-allowed' | 'unconfirme
 export interface PricedCombination {
   quality: string;
   duration: number;
-  motion: string;
+  /** Only on the Aug-2025 models that still have motion modes. */
+  motion?: string;
+  audio: boolean;
   credits: number;
   offPeakCredits: number | null;
 }
 
 export interface ModelReport {
   name: string;
+  family: 'native' | 'third-party';
+  listed: boolean;
+  /** Endpoints this model is the default for. */
+  defaultFor: Endpoint[];
   isDefault: boolean;
-  offPeak: boolean;
-  aspectRatios: string[];
   endpoints: Record<Endpoint, EndpointSupport>;
+  /** Quality → the durations it allows, as written (1-15, 5/8). */
+  durations: Record<string, string>;
+  defaultQuality: string;
+  aspectRatios: string[];
+  audio: AudioSupport;
+  multiShot: boolean;
+  previewMode: boolean;
+  seed: boolean;
+  offPeak: boolean;
+  price: ModelPrice;
+  priceRule: string;
+  assumptions: string[];
   combinations: PricedCombination[];
-  refused: { quality: string; duration: number; motion: string; reason: string }[];
+  refused: { quality: string; duration: number; motion?: string; reason: string }[];
 }
 
 export interface PricingRuleReport {
@@ -38,7 +68,11 @@ export interface PricingRuleReport {
 
 export interface ModelsReport {
   defaultModel: string;
+  defaultModels: Partial<Record<Endpoint, string>>;
+  /** Factors planned with where GET features gives none (1: no discount). */
   offPeakMultiplier: number;
+  previewMultiplier: number;
+  advertisedOffPeakMultiplier: number;
   unconfirmedEndpointSupport: 'allow' | 'deny';
   models: ModelReport[];
   pricing: PricingRuleReport[];
@@ -49,9 +83,12 @@ export function buildModelsReport(overrides?: CatalogOverrides): ModelsReport {
   const cat = loadCatalog(overrides);
   return {
     defaultModel: cat.defaultModel,
+    defaultModels: Object.fromEntries(ENDPOINTS.filter((ep) => cat.defaultModels[ep]).map((ep) => [ep, defaultModelFor(cat, ep)])),
     offPeakMultiplier: cat.offPeakMultiplier,
+    previewMultiplier: cat.previewMultiplier,
+    advertisedOffPeakMultiplier: cat.advertisedOffPeakMultiplier,
     unconfirmedEndpointSupport: cat.unconfirmedEndpointSupport,
-    models: Object.keys(cat.models).sort(compareModels).map((name) => modelReport(cat, name)),
+    models: Object.keys(cat.models).sort(compareModels(cat)).map((name) => modelReport(cat, name)),
     pricing: ENDPOINTS.map((endpoint) => pricingRule(cat, endpoint)),
   };
 }
@@ -59,22 +96,80 @@ export function buildModelsReport(overrides?: CatalogOverrides): ModelsReport {
 function modelReport(cat: Catalog, name: string): ModelReport {
   const spec = cat.models[name]!;
   const endpoints = Object.fromEntries(ENDPOINTS.map((ep) => [ep, endpointSupport(cat, name, ep)])) as Record<Endpoint, EndpointSupport>;
-  // Prices are listed for create, or for the first table-priced endpoint the model serves.
+  // Prices are listed for create, or for the first model-priced endpoint the model serves.
   const endpoint = ENDPOINTS.find((ep) => cat.endpointPricing[ep]?.rule === 'table' && modelSupports(cat, name, ep)) ?? 'videos/create';
   const combinations: PricedCombination[] = [];
   const refused: ModelReport['refused'] = [];
-  for (const quality of spec.qualities)
+  const durations: Record<string, string> = {};
+  const motions = spec.motions.length > 0 ? spec.motions : [undefined];
+  for (const quality of spec.qualities) {
+    const allowed: number[] = [];
     for (const duration of spec.durations)
-      for (const motion of spec.motions) {
-        const renderSpec = { endpoint, model: name, quality, duration, motion };
-        const reason = checkCombination(cat, renderSpec);
-        if (reason) refused.push({ quality, duration, motion, reason });
-        else {
+      for (const motion of motions)
+        for (const audio of spec.audio === 'optional' ? [false, true] : [false]) {
+          const renderSpec = { endpoint, model: name, quality, duration, ...(motion ? { motion } : {}), ...(audio ? { audio } : {}) };
+          const reason = checkCombination(cat, renderSpec);
+          if (reason) {
+            if (!audio) refused.push({ quality, duration, ...(motion ? { motion } : {}), reason });
+            continue;
+          }
+          if (!audio && (motion ?? 'normal') === 'normal') allowed.push(duration);
           const price = priceOf(cat, renderSpec);
-          combinations.push({ quality, duration, motion, credits: price.standard, offPeakCredits: spec.offPeak ? price.offPeak : null });
+          combinations.push({ quality, duration, ...(motion ? { motion } : {}), audio, credits: price.standard, offPeakCredits: spec.offPeak ? price.offPeak : null });
         }
-      }
-  return { name, isDefault: name === cat.defaultModel, offPeak: spec.offPeak, aspectRatios: spec.aspectRatios, endpoints, combinations, refused };
+    durations[quality] = runs(allowed);
+  }
+  const defaultFor = ENDPOINTS.filter((ep) => cat.defaultModels[ep] && defaultModelFor(cat, ep) === name);
+  if (cat.transitionMultiFrameModel === name) defaultFor.push('videos/create-transition');
+  return {
+    name,
+    family: spec.family,
+    listed: spec.listed,
+    defaultFor,
+    isDefault: name === cat.defaultModel,
+    endpoints,
+    durations,
+    defaultQuality: spec.defaultQuality,
+    aspectRatios: spec.aspectRatios,
+    audio: spec.audio,
+    multiShot: spec.multiShot,
+    previewMode: spec.previewMode,
+    seed: spec.seed,
+    offPeak: spec.offPeak,
+    price: spec.price,
+    priceRule: priceRuleText(spec.price),
+    assumptions: spec.assumptions,
+    combinations,
+    refused,
+  };
+}
+
+/** 1-15, or 5/8, or none. */
+function runs(d: number[]): string {
+  if (d.length === 0) return 'none';
+  const run = d.length > 2 && d.every((x, i) => i === 0 || x === d[i - 1]! + 1);
+  return run ? `${d[0]}-${d.at(-1)} s` : `${d.join('/')} s`;
+}
+
+function priceRuleText(p: ModelPrice): string {
+  switch (p.rule) {
+    case 'per-second':
+      return `per second: ${Object.entries(p.perSecond).map(([q, r]) => `${q} ${r}`).join(', ')} credits/s${p.audioPerSecond ? `; audio +${p.audioPerSecond}/s` : '; audio included'}`;
+    case 'table':
+      return `table by quality and length (a length without its own row takes the next longer one): ${Object.entries(p.table)
+        .map(([q, rows]) => `${q} ${Object.entries(rows).map(([s, c]) => `${s} s ${c.base}${c.audio !== undefined ? `/${c.audio} with audio` : ''}`).join(', ')}`)
+        .join('; ')}`;
+    case 'legacy-table':
+      return 'the Aug-2025 quality × duration × motion table';
+    case 'unknown':
+      return `no published price: planned at the worst case, ${p.worstCasePerSecond} credits per second`;
+    default:
+      return unreachablePrice(p);
+  }
+}
+
+function unreachablePrice(x: never): never {
+  throw new Error(`unexpected price rule ${JSON.stringify(x)}`);
 }
 
 function endpointSupport(cat: Catalog, model: string, endpoint: Endpoint): EndpointSupport {
@@ -90,10 +185,10 @@ function pricingRule(cat: Catalog, endpoint: Endpoint): PricingRuleReport {
   let description: string;
   switch (rule.rule) {
     case 'table':
-      description = 'quality × duration × motion table (as listed per model)';
+      description = "the model's price rule (as listed per model)";
       break;
     case 'table-per-segment':
-      description = 'sum of the table price of each segment (quality × segment seconds × motion)';
+      description = "the sum of the model's price of each segment";
       break;
     case 'per-second':
       description = `${rule.credits_per_second} credits per second of the source, rounded up`;
@@ -111,24 +206,41 @@ function pricingRule(cat: Catalog, endpoint: Endpoint): PricingRuleReport {
   return { endpoint, rule: rule.rule, description, offPeak };
 }
 
-/** v4 < v4.5 < v5 < v5.5 < v6; names that are not versions sort after, alphabetically. */
-function compareModels(a: string, b: string): number {
-  const version = (s: string) => (/^v\d+(\.\d+)?$/.test(s) ? Number(s.slice(1)) : Infinity);
-  return version(a) - version(b) || a.localeCompare(b);
+/** Listed native models newest first (v6, v5.6, …, pixverse-c1), then third-party ones, then those no longer listed. */
+function compareModels(cat: Catalog): (a: string, b: string) => number {
+  const version = (s: string) => (/^v\d+(\.\d+)?/.test(s) ? parseFloat(s.slice(1)) : -1);
+  const group = (s: string) => (!cat.models[s]!.listed ? 2 : cat.models[s]!.family === 'native' ? 0 : 1);
+  return (a, b) => group(a) - group(b) || version(b) - version(a) || a.localeCompare(b);
 }
 
+const short = (ep: Endpoint): string => ep.replace('videos/', '');
+const yesNo = (v: boolean): string => (v ? 'yes' : 'no');
+
 export function formatModelsReport(report: ModelsReport): string {
+  const defaults = Object.entries(report.defaultModels).map(([ep, m]) => `${short(ep as Endpoint)} ${m}`).join(', ');
   const lines: string[] = [
-    `Models catalog — default model ${report.defaultModel}; off-peak price = credits × ${report.offPeakMultiplier}, rounded up` +
+    `Models catalog — defaults: ${defaults}`,
+    `Off-peak and preview prices = credits × the account's off_peak_discount / preview_mode_discount (GET features), rounded up;` +
+      ` unread: × ${report.offPeakMultiplier} / × ${report.previewMultiplier} (the documentation advertises × ${report.advertisedOffPeakMultiplier})` +
       (report.unconfirmedEndpointSupport === 'allow' ? '; unconfirmed endpoints are allowed' : '; unconfirmed endpoints are refused'),
   ];
   for (const m of report.models) {
-    lines.push('', `${m.name}${m.isDefault ? ' (default)' : ''}${m.offPeak ? '' : ' — no off-peak mode'}`);
-    lines.push(`  endpoints: ${ENDPOINTS.map((ep) => `${ep.replace('videos/', '')} ${m.endpoints[ep]}`).join(', ')}`);
+    const tags = [m.family === 'third-party' ? 'third-party' : '', m.listed ? '' : 'no longer listed', m.defaultFor.length ? `default for ${m.defaultFor.map(short).join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
+    lines.push('', `${m.name}${tags ? ` (${tags})` : ''}`);
+    const served = ENDPOINTS.filter((ep) => m.endpoints[ep] !== 'no' && m.endpoints[ep] !== 'unconfirmed-denied');
+    lines.push(`  endpoints: ${served.map((ep) => `${short(ep)}${m.endpoints[ep] === 'yes' ? '' : ' (unconfirmed)'}`).join(', ') || 'none'}`);
+    lines.push(`  qualities: ${Object.entries(m.durations).map(([q, d]) => `${q} ${d}`).join(', ')}; default ${m.defaultQuality}`);
     lines.push(`  aspect ratios: ${m.aspectRatios.join(' ')}`);
-    const rows = m.combinations.map((c) => [c.quality, `${c.duration} s`, c.motion, String(c.credits), c.offPeakCredits === null ? '-' : String(c.offPeakCredits)]);
-    lines.push(...table(['quality', 'duration', 'motion', 'credits', 'off-peak'], rows).map((l) => `  ${l}`));
-    for (const r of m.refused) lines.push(`  not offered: ${r.quality} ${r.duration} s ${r.motion} (${r.reason})`);
+    lines.push(`  audio ${m.audio}, multi_shot ${yesNo(m.multiShot)}, preview_mode ${yesNo(m.previewMode)}, seed ${yesNo(m.seed)}, off-peak ${yesNo(m.offPeak)}`);
+    lines.push(`  price: ${m.priceRule}`);
+    if (m.price.rule === 'legacy-table') {
+      const rows = m.combinations.map((c) => [c.quality, `${c.duration} s`, c.motion ?? '', String(c.credits), c.offPeakCredits === null ? '-' : String(c.offPeakCredits)]);
+      lines.push(...table(['quality', 'duration', 'motion', 'credits', 'off-peak'], rows).map((l) => `    ${l}`));
+      for (const r of m.refused) lines.push(`  not offered: ${r.quality} ${r.duration} s ${r.motion ?? ''} (${r.reason})`);
+    }
+    for (const a of m.assumptions) lines.push(`  assumed: ${a}`);
   }
   lines.push('', 'Pricing by endpoint');
   const width = Math.max(...report.pricing.map((p) => p.endpoint.length));
@@ -159,9 +271,10 @@ async function projectOverrides(configFree: boolean): Promise<{ overrides?: Cata
 
 const usage = `Usage: pixrender models [--json] [--config-free]
 
-Prints the models catalog: per model the endpoints it supports (yes / no / unconfirmed), every allowed
-quality × duration × motion with standard and off-peak credits, and the pricing rules of upscale,
-lipsync and transitions.
+Prints the models catalog: per model whether the API still lists it, the endpoints it serves (and is
+the default for), qualities with their durations and the default quality, aspect ratios, audio /
+multi_shot / preview_mode / seed / off-peak, the price rule and what the entry assumes; then the
+pricing rules of upscale, lipsync and transitions. --json adds every priced combination.
 
 Options:
   --json         print machine-readable JSON

@@ -80,6 +80,10 @@ export function formatPlanNote(note: PlanNote): string {
       return `note: ${printable(note.job)}: could not measure ${printable(note.file)}; priced at ${note.assumedSeconds} s, the longest its endpoint accepts`;
     case 'off-peak-factor-unknown':
       return `note: the off-peak discount could not be read (GET features failed); off-peak priced at ${note.assumedFactor} × standard`;
+    case 'preview-factor-unknown':
+      return `note: the preview-mode discount could not be read (GET features); preview priced at ${note.assumedFactor} × standard`;
+    case 'price-unknown':
+      return `note: ${printable(note.job)}: ${printable(note.model)} publishes no price; planned at the catalog's worst case, ${note.assumedCredits} credits (the API's cost_credits is recorded after the POST)`;
     default:
       return unreachable(note);
   }

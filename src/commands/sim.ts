@@ -16,7 +16,8 @@ Options:
   --credits N            starting credits of each account (default 15000)
   --time-scale F         multiplies simulated durations; 0.01 makes a 45 s job take 0.45 s (default 1)
   --off-peak-wait S      seconds an off-peak job waits before it is queued, before scaling (default 3600)
-  --off-peak-discount F  plan off-peak price factor, also reported by GET features (default 0.5, not reported)
+  --off-peak-discount F  plan off-peak price factor, charged and reported by GET features (default 0.7)
+  --preview-discount F   plan preview-mode price factor, charged and reported by GET features (default 0.8)
   --off-peak-free-slot   off-peak jobs do not hold a maxJobs slot while they wait
   --failure-rate P       probability 0…1 that an accepted job ends FAILED (default 0)
   --faults SPEC          comma-separated faults, e.g. 500=0.05,reset=0.02,reset-after=0.02,latency=50-200,
@@ -38,6 +39,7 @@ const FLAGS: FlagSpec = {
   'time-scale': { type: 'string' },
   'off-peak-wait': { type: 'string' },
   'off-peak-discount': { type: 'string' },
+  'preview-discount': { type: 'string' },
   'off-peak-free-slot': { type: 'boolean' },
   'failure-rate': { type: 'string' },
   faults: { type: 'string' },
@@ -77,6 +79,7 @@ export async function parseSimArgs(argv: string[]): Promise<SimulatorOptions> {
   set('timeScale', numberIn(numberFlag(flags, 'time-scale'), 'time-scale', 0));
   set('offPeakWaitSeconds', numberIn(numberFlag(flags, 'off-peak-wait'), 'off-peak-wait', 0));
   set('offPeakDiscount', numberIn(numberFlag(flags, 'off-peak-discount'), 'off-peak-discount', 0, 1));
+  set('previewDiscount', numberIn(numberFlag(flags, 'preview-discount'), 'preview-discount', 0, 1));
   if (flags.values['off-peak-free-slot'] === true) options.offPeakHoldsSlot = false;
   const failureRate = numberIn(numberFlag(flags, 'failure-rate'), 'failure-rate', 0, 1);
   if (failureRate !== undefined) options.moderation = { failureRate };

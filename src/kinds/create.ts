@@ -4,7 +4,7 @@ import type { RequestBuilder } from '../manifest/request.js';
 import type { FrameRefSpec } from '../manifest/types.js';
 import { uploadPath } from '../sim/sources.js';
 import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
-import { model, settings, template, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
+import { model, settings, template, voice, output, type GenerationContext, type SimBuilt, echo, motionOf } from '../sim/wire.js';
 import { checkPrompts, checkStyle, speech } from './shared.js';
 import { defineKind, fieldTypes, has } from './types.js';
 
@@ -13,7 +13,7 @@ export const create = defineKind({
   key: null,
   endpoint: 'videos/create',
   fieldTypes: fieldTypes<{ image?: FrameRefSpec; lastImage?: FrameRefSpec; effect?: string }>(),
-  fields: ['prompt', 'negativePrompt', 'image', 'lastImage', 'effect', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'style', 'sound', 'autoSound', 'speech'],
+  fields: ['prompt', 'negativePrompt', 'image', 'lastImage', 'effect', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'style', 'sound', 'autoSound', 'audio', 'multiShot', 'previewMode', 'speech'],
   seeded: true,
   schema: {
     image: {
@@ -58,6 +58,8 @@ function build(b: RequestBuilder): void {
     b.error('effect-images', `effect "${effect.display_name}" takes one image; lastImage is only for two-image effects`, b.at(b.pathOf('lastImage')));
   if (lastImage !== undefined && !effect)
     b.error('effect-images', 'lastImage is only for two-image effects; use frames: {first, last} to render between two images', b.at(b.pathOf('lastImage')));
+  // A template renders at its first quality unless the job asks for one (the model's default is not the template's).
+  if (effect && b.settings.quality?.origin.from === 'tool' && effect.qualities[0]) b.settings.quality = { value: effect.qualities[0], origin: { from: 'tool' } };
   const quality = b.value('quality');
   if (effect && quality !== undefined && !effect.qualities.includes(quality))
     b.error('effect-quality', `effect "${effect.display_name}" does not render at ${quality}`, b.settingLocation('quality'), {
@@ -72,7 +74,7 @@ function build(b: RequestBuilder): void {
   b.put('prompt', prompt);
   b.putSettings('negativePrompt', 'quality', 'duration', 'motion');
   if (image === undefined) b.putSettings('aspect'); // image-to-video follows the image
-  b.putSettings('style', 'sound', 'autoSound');
+  b.putSettings('style', 'sound', 'autoSound', 'audio', 'multiShot', 'previewMode');
   speech(b);
   b.putSettings('seed');
   b.put('template_id', effect?.template_id);
@@ -100,7 +102,8 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
   const effect = template(f, cat);
   const prompt = readPrompt(f, cat, 'prompt', effect === undefined);
   const m = model(f, cat, 'videos/create');
-  const s = settings(f, cat);
+  // A template renders at its first quality unless the request names one.
+  const s = settings(f, cat, m, effect ? { quality: effect.qualities[0] } : {});
   const first = uploadPath(f, lookup, 'first_frame_path', 'image');
   const last = uploadPath(f, lookup, 'last_frame_path', 'image');
   if (effect) {
@@ -116,8 +119,8 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
   f.boolean('remove_watermark');
   const style = f.oneOf('style', cat.styles);
   return {
-    spec: { endpoint: 'videos/create', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    spec: { endpoint: 'videos/create', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },
     output: output(s.quality, s.aspectRatio, s.duration),
-    fields: { prompt, negative_prompt: f.raw.negative_prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat), style, template_id: effect?.template_id, template_name: effect?.display_name },
+    fields: { prompt, negative_prompt: f.raw.negative_prompt, model: m, ...echo(s), seed: readSeed(f, cat), style, template_id: effect?.template_id, template_name: effect?.display_name },
   };
 }

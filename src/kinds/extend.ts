@@ -2,7 +2,7 @@
 import type { RequestBuilder } from '../manifest/request.js';
 import { sourceVideo } from '../sim/sources.js';
 import { readPrompt, readSeed, type Fields } from '../sim/validation.js';
-import { model, settings, template, output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
+import { model, settings, template, output, sourceOf, type GenerationContext, type SimBuilt, echo, motionOf } from '../sim/wire.js';
 import { checkPrompts, checkStyle, videoSource } from './shared.js';
 import { defineKind, fieldTypes } from './types.js';
 
@@ -11,7 +11,7 @@ export const extend = defineKind({
   key: 'extend',
   endpoint: 'videos/extend',
   fieldTypes: fieldTypes<{ extend?: string }>(),
-  fields: ['extend', 'prompt', 'negativePrompt', 'model', 'quality', 'duration', 'motion', 'seed', 'style'],
+  fields: ['extend', 'prompt', 'negativePrompt', 'model', 'quality', 'duration', 'motion', 'seed', 'style', 'audio'],
   seeded: true,
   schema: {
     extend: {
@@ -48,7 +48,7 @@ function build(b: RequestBuilder): void {
   videoSource(b, 'extend', true);
   b.putSettings('model');
   b.put('prompt', b.field<string>('prompt'));
-  b.putSettings('negativePrompt', 'quality', 'duration', 'motion', 'style', 'seed');
+  b.putSettings('negativePrompt', 'quality', 'duration', 'motion', 'style', 'audio', 'seed');
   checkStyle(b);
   checkPrompts(b);
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), duration: b.value('duration'), motion: b.value('motion') });
@@ -61,12 +61,12 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
   readPrompt(f, cat, 'negative_prompt', false);
   const effect = template(f, cat);
   const m = model(f, cat, 'videos/extend');
-  const s = settings(f, cat, { quality: cat.models[m]?.qualities.includes(src.quality) ? src.quality : '540p' });
+  const s = settings(f, cat, m);
   const style = f.oneOf('style', cat.styles);
   return {
     ...sourceOf(src),
-    spec: { endpoint: 'videos/extend', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    spec: { endpoint: 'videos/extend', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },
     output: output(s.quality, src.aspectRatio, src.duration + s.duration),
-    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat), style, template_id: effect?.template_id },
+    fields: { prompt, model: m, ...echo(s), seed: readSeed(f, cat), style, template_id: effect?.template_id },
   };
 }

@@ -3,7 +3,7 @@ import type { RequestBuilder } from '../manifest/request.js';
 import type { FrameRefSpec } from '../manifest/types.js';
 import { uploadPath } from '../sim/sources.js';
 import { readPrompt, readSeed, type Fields } from '../sim/validation.js';
-import { model, settings, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
+import { model, settings, voice, output, type GenerationContext, type SimBuilt, echo, motionOf } from '../sim/wire.js';
 import { checkPrompts, speech } from './shared.js';
 import { defineKind, fieldTypes } from './types.js';
 
@@ -12,7 +12,7 @@ export const frames = defineKind({
   key: 'frames',
   endpoint: 'videos/create-frames',
   fieldTypes: fieldTypes<{ frames?: { first: FrameRefSpec; last: FrameRefSpec } }>(),
-  fields: ['frames', 'prompt', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'sound', 'autoSound', 'speech'],
+  fields: ['frames', 'prompt', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'sound', 'autoSound', 'audio', 'multiShot', 'previewMode', 'speech'],
   seeded: true,
   schema: {
     frames: {
@@ -50,7 +50,7 @@ function build(b: RequestBuilder): void {
   if (last) b.inputs.last_frame_path = last;
   b.putSettings('model');
   b.put('prompt', b.field<string>('prompt'));
-  b.putSettings('quality', 'duration', 'motion', 'aspect', 'sound', 'autoSound');
+  b.putSettings('quality', 'duration', 'motion', 'aspect', 'sound', 'autoSound', 'audio', 'multiShot', 'previewMode');
   speech(b);
   b.putSettings('seed');
   checkPrompts(b);
@@ -61,7 +61,7 @@ function build(b: RequestBuilder): void {
 function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
   const prompt = readPrompt(f, cat, 'prompt', false);
   const m = model(f, cat, 'videos/create-frames');
-  const s = settings(f, cat);
+  const s = settings(f, cat, m);
   uploadPath(f, lookup, 'first_frame_path', 'image', true);
   uploadPath(f, lookup, 'last_frame_path', 'image', true);
   readPrompt(f, cat, 'sound_effect_prompt', false);
@@ -69,8 +69,8 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
   voice(f, cat, 'lip_sync_tts_speaker_id');
   f.boolean('remove_watermark');
   return {
-    spec: { endpoint: 'videos/create-frames', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    spec: { endpoint: 'videos/create-frames', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },
     output: output(s.quality, s.aspectRatio, s.duration),
-    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+    fields: { prompt, model: m, ...echo(s), seed: readSeed(f, cat) },
   };
 }

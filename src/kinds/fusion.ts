@@ -1,10 +1,10 @@
 /** Composes up to three reference images into one video (POST videos/create-fusion). */
-import { closest } from '../catalog.js';
+import { closest, promptMaxCharsFor } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
 import type { FrameRefSpec } from '../manifest/types.js';
 import { uploadPath } from '../sim/sources.js';
 import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
-import { model, settings, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
+import { model, settings, output, type GenerationContext, type SimBuilt, echo, motionOf } from '../sim/wire.js';
 import { defineKind, fieldTypes } from './types.js';
 
 export const fusion = defineKind({
@@ -54,7 +54,7 @@ function build(b: RequestBuilder): void {
   b.putSettings('model');
   b.put('prompt', prompt);
   b.putSettings('quality', 'duration', 'aspect', 'seed');
-  b.checkLength(prompt, b.pathOf('prompt'), b.ctx.catalog.promptMaxChars);
+  b.checkLength(prompt, b.pathOf('prompt'), promptMaxCharsFor(b.ctx.catalog, b.endpoint));
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), duration: b.value('duration') });
 }
 
@@ -79,10 +79,10 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
   for (const ref of prompt.matchAll(/@pic(\d+)/g))
     if (!frames.includes(Number(ref[1]))) throw new FieldError(`prompt refers to @pic${ref[1]} but frame_${ref[1]}_path is not given`);
   const m = model(f, cat, 'videos/create-fusion');
-  const s = settings(f, cat);
+  const s = settings(f, cat, m);
   return {
-    spec: { endpoint: 'videos/create-fusion', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
+    spec: { endpoint: 'videos/create-fusion', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },
     output: output(s.quality, s.aspectRatio, s.duration),
-    fields: { prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+    fields: { prompt, model: m, ...echo(s), seed: readSeed(f, cat) },
   };
 }

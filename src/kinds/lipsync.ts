@@ -1,4 +1,5 @@
 /** Lip-syncs a video to text-to-speech or an audio file (POST videos/lipsync). */
+import { defaultModelFor } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
 import type { YamlPath } from '../manifest/source.js';
 import type { LipsyncJobSpec, LipsyncSpeechSpec } from '../manifest/types.js';
@@ -106,6 +107,6 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
     ...sourceOf(src),
     spec: { endpoint: 'videos/lipsync', sourceDuration: src.duration },
     output: output(src.quality, src.aspectRatio, src.duration, { width: src.width, height: src.height }),
-    fields: { prompt, audio_path: audio, model: 'v4' },
+    fields: { prompt, audio_path: audio, model: defaultModelFor(cat, 'videos/lipsync') },
   };
 }

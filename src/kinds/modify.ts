@@ -2,7 +2,7 @@
  * Changes what happens in a video by prompt, keeping its length (POST videos/modify, 2026 reference
  * §4.7): a job's video or a local one; model v5.5 only; 360p, 540p or 720p.
  */
-import { priceOf, type Catalog, type Price, type RenderSpec } from '../catalog.js';
+import { ceilCredits, modelOf, priceOf, qualityOf, type Catalog, type Price, type PriceFactors, type RenderSpec } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
 import { sourceVideo } from '../sim/sources.js';
 import { readPrompt, readSeed, type Fields } from '../sim/validation.js';
@@ -52,19 +52,16 @@ function build(b: RequestBuilder): void {
   checkPrompts(b);
 }
 
-/** The source's length, at the table row at or above it; longer than every row: pro rata from the longest (safe side). */
-function price(cat: Catalog, spec: RenderSpec, multiplier: number | undefined): Price {
+/** The source's length, at the model's table row at or above it; longer than every row: pro rata from the longest (safe side). */
+function price(cat: Catalog, spec: RenderSpec, factors: Partial<PriceFactors>): Price {
   const seconds = spec.sourceDuration ?? 5;
-  const quality = spec.quality ?? '540p';
-  const rows = Object.entries(cat.prices[quality] ?? {})
-    .filter(([, motions]) => motions['normal'] !== undefined)
-    .map(([d]) => Number(d))
-    .sort((a, b) => a - b);
-  const row = rows.find((d) => d >= seconds) ?? rows.at(-1) ?? 5;
-  const base = priceOf(cat, { ...spec, duration: row, motion: 'normal' }, multiplier);
-  if (row >= seconds) return base;
-  const standard = Math.ceil((base.standard * seconds) / row);
-  return { standard, offPeak: base.offPeak === null ? null : Math.ceil(standard * (multiplier ?? cat.offPeakMultiplier)) };
+  const model = cat.models[modelOf(cat, spec)];
+  const table = model?.price.rule === 'table' ? model.price.table[qualityOf(cat, spec)] : undefined;
+  const longest = Math.max(...Object.keys(table ?? { 5: 0 }).map(Number));
+  const base = priceOf(cat, { ...spec, duration: Math.min(seconds, longest) }, factors);
+  if (seconds <= longest) return base;
+  const standard = ceilCredits((base.standard * seconds) / longest);
+  return { ...base, standard, offPeak: base.offPeak === null ? null : ceilCredits(standard * (factors.offPeak ?? cat.offPeakMultiplier)) };
 }
 
 function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {

@@ -2,7 +2,7 @@
  * What a job consumes and produces, and its price, from what its kind declares (KindDef.plan): the
  * plan and the simulator price through here, so a price never depends on which of them asks.
  */
-import { priceOf, type Catalog, type InputMedium, type Price, type PricingRule, type RenderSpec } from '../catalog.js';
+import { ceilCredits, priceOf, type Catalog, type InputMedium, type Price, type PriceFactors, type PricingRule, type RenderSpec } from '../catalog.js';
 import { unreachable } from '../diagnostic.js';
 import type { ResolvedJob } from '../model.js';
 import { kindDef, KINDS, type Endpoint, type JobKind } from './index.js';
@@ -23,7 +23,7 @@ export interface PlanRule {
   /** The spec it is priced by, when not its request's (restyle: a create of its source's quality and length). */
   priceSpec?(cat: Catalog, spec: RenderSpec, source: KindSource): RenderSpec;
   /** Its price, when not the catalog's rule for its endpoint (priceWithFallback). */
-  price?(cat: Catalog, spec: RenderSpec, offPeakMultiplier: number | undefined): Price;
+  price?(cat: Catalog, spec: RenderSpec, factors: Partial<PriceFactors>): Price;
 }
 
 /** Catalog entries of an endpoint that catalog data may not have yet: used where it has none. */
@@ -48,6 +48,9 @@ export function renderSpecOf(job: ResolvedJob, sourceDuration: number | undefine
   if (model !== undefined) spec.model = model;
   if (quality !== undefined) spec.quality = quality;
   if (motion !== undefined) spec.motion = motion;
+  if (p['audio'] === true) spec.audio = true;
+  if (p['multi_shot'] === true) spec.multiShot = true;
+  if (p['preview_mode'] === true) spec.preview = true;
   const length = kindDef(job.kind).plan.length;
   switch (length) {
     case 'segments': {
@@ -74,8 +77,8 @@ export function priceSpecOf(cat: Catalog, job: ResolvedJob, source: KindSource |
 }
 
 /** What a request of this kind costs. */
-export function priceOfKind(kind: JobKind, cat: Catalog, spec: RenderSpec, offPeakMultiplier: number | undefined): Price {
-  return (kindDef(kind).plan.price ?? priceWithFallback)(cat, spec, offPeakMultiplier);
+export function priceOfKind(kind: JobKind, cat: Catalog, spec: RenderSpec, factors: Partial<PriceFactors>): Price {
+  return (kindDef(kind).plan.price ?? priceWithFallback)(cat, spec, factors);
 }
 
 /** The kind of a generation endpoint. */
@@ -103,15 +106,15 @@ export function mediaFields(): Record<string, InputMedium> {
  * priceOf, except that a length the price table has no row for (a restyle of an extended clip, 10 s)
  * is priced pro rata from the 5 s row, like the table's own 8 s = 2 × 5 s rule would extend.
  */
-export function priceWithFallback(catalog: Catalog, spec: RenderSpec, multiplier: number | undefined): Price {
+export function priceWithFallback(catalog: Catalog, spec: RenderSpec, factors: Partial<PriceFactors>): Price {
   try {
-    return priceOf(catalog, spec, multiplier);
+    return priceOf(catalog, spec, factors);
   } catch (error) {
     if (spec.duration === undefined) throw error;
-    const base = priceOf(catalog, { ...spec, duration: 5 }, multiplier);
-    const standard = Math.ceil((base.standard * spec.duration) / 5);
-    const factor = multiplier ?? catalog.offPeakMultiplier;
-    return { standard, offPeak: base.offPeak === null ? null : Math.ceil(standard * factor) };
+    const base = priceOf(catalog, { ...spec, duration: 5 }, factors);
+    const standard = ceilCredits((base.standard * spec.duration) / 5);
+    const factor = factors.offPeak ?? catalog.offPeakMultiplier;
+    return { standard, offPeak: base.offPeak === null ? null : ceilCredits(standard * factor) };
   }
 }
 

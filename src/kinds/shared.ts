@@ -1,5 +1,5 @@
 /** Request-building steps several kinds share: the source video, speech, style and prompt checks. */
-import { closest } from '../catalog.js';
+import { closest, promptMaxCharsFor } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
 import type { SpeechSpec } from '../manifest/types.js';
 
@@ -26,7 +26,8 @@ export function speech(b: RequestBuilder): void {
 export function checkStyle(b: RequestBuilder): void {
   const style = b.value('style');
   const styles = b.ctx.catalog.styles;
-  if (style === undefined || styles.includes(style)) return;
+  // Not sent (the model no longer takes style): the field-gone warning says so.
+  if (style === undefined || b.params.style === undefined || styles.includes(style)) return;
   const guess = closest(style, styles);
   b.error('unknown-style', `unknown style "${style}" for ${b.endpoint}`, b.settingLocation('style'), {
     hint: guess ? `did you mean "${guess}"?` : `styles: ${styles.join(', ')}`,
@@ -34,10 +35,10 @@ export function checkStyle(b: RequestBuilder): void {
 }
 
 export function checkPrompts(b: RequestBuilder): void {
-  const limit = b.ctx.catalog.promptMaxChars;
+  const limit = promptMaxCharsFor(b.ctx.catalog, b.endpoint);
   b.checkLength(b.params.prompt as string | undefined, b.pathOf('prompt'), limit);
-  b.checkLength(b.params.negative_prompt as string | undefined, b.settingPath('negativePrompt'), limit, 'prompt-too-long', 'negativePrompt');
-  b.checkLength(b.params.sound_effect_prompt as string | undefined, b.settingPath('sound'), limit, 'prompt-too-long', 'sound');
+  b.checkLength(b.params.negative_prompt as string | undefined, b.settingPath('negativePrompt'), b.ctx.catalog.promptMaxChars, 'prompt-too-long', 'negativePrompt');
+  b.checkLength(b.params.sound_effect_prompt as string | undefined, b.settingPath('sound'), b.ctx.catalog.promptMaxChars, 'prompt-too-long', 'sound');
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,9 +1,10 @@
 /** A transition through 2 to 7 images (POST videos/create-transition). */
+import { promptMaxCharsFor } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
 import type { FrameRefSpec } from '../manifest/types.js';
 import { uploadPath } from '../sim/sources.js';
 import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
-import { model, settings, voice, output, type GenerationContext, type SimBuilt } from '../sim/wire.js';
+import { model, settings, voice, output, type GenerationContext, type SimBuilt, echo, motionOf } from '../sim/wire.js';
 import { checkPrompts, plural, speech } from './shared.js';
 import { defineKind, fieldTypes } from './types.js';
 
@@ -12,7 +13,7 @@ export const transition = defineKind({
   key: 'transition',
   endpoint: 'videos/create-transition',
   fieldTypes: fieldTypes<{ transition?: FrameRefSpec[]; durations?: number[]; prompts?: string[] }>(),
-  fields: ['transition', 'prompt', 'prompts', 'durations', 'model', 'quality', 'duration', 'seed', 'sound', 'autoSound', 'speech'],
+  fields: ['transition', 'prompt', 'prompts', 'durations', 'model', 'quality', 'duration', 'seed', 'sound', 'autoSound', 'audio', 'previewMode', 'speech'],
   seeded: true,
   schema: {
     transition: {
@@ -71,11 +72,11 @@ function build(b: RequestBuilder): void {
     b.put(`duration_${i}_to_${i + 1}`, duration);
     b.put(`prompt_${i}_to_${i + 1}`, prompts?.[i - 1] ?? prompt);
   }
-  b.putSettings('sound', 'autoSound');
+  b.putSettings('sound', 'autoSound', 'audio', 'previewMode');
   speech(b);
   b.putSettings('seed');
   checkPrompts(b);
-  prompts?.forEach((p, i) => b.checkLength(p, [...b.pathOf('prompts'), i], b.ctx.catalog.promptMaxChars));
+  prompts?.forEach((p, i) => b.checkLength(p, [...b.pathOf('prompts'), i], promptMaxCharsFor(b.ctx.catalog, b.endpoint)));
   b.checkRender({ model: b.value('model'), quality: b.value('quality'), segments: seconds });
 }
 
@@ -94,15 +95,15 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
     segments.push(f.integer(`duration_${i}_to_${i + 1}`, { min: 1 }) ?? 5);
     readPrompt(f, cat, `prompt_${i}_to_${i + 1}`, false);
   }
-  const m = model(f, cat, 'videos/create-transition');
-  const s = settings(f, cat);
+  const m = model(f, cat, 'videos/create-transition', count);
+  const s = settings(f, cat, m);
   readPrompt(f, cat, 'sound_effect_prompt', false);
   readPrompt(f, cat, 'lip_sync_tts_prompt', false);
   voice(f, cat, 'lip_sync_tts_speaker_id');
   const total = segments.reduce((a, b) => a + b, 0);
   return {
-    spec: { endpoint: 'videos/create-transition', model: m, quality: s.quality, motion: s.motion, segments },
+    spec: { endpoint: 'videos/create-transition', model: m, quality: s.quality, ...motionOf(s), segments, ...s.flags },
     output: output(s.quality, s.aspectRatio, total),
-    fields: { prompt: f.raw.prompt_1_to_2, model: m, motion_mode: s.motion, seed: readSeed(f, cat) },
+    fields: { prompt: f.raw.prompt_1_to_2, model: m, ...echo(s), seed: readSeed(f, cat) },
   };
 }

@@ -4,7 +4,7 @@
  * where it came from, so a diagnostic about it can point at the line that set it.
  */
 import { createHash } from 'node:crypto';
-import type { Catalog } from '../catalog.js';
+import { defaultModelFor, type Catalog, type Endpoint } from '../catalog.js';
 import type { YamlPath } from './source.js';
 import { SETTING_NAMES, type SettingName, type Settings } from './types.js';
 
@@ -17,9 +17,20 @@ export interface SettingsLayer {
   origin: (field: SettingName) => Origin;
 }
 
-/** Tool defaults; the seed has none here because it is derived from the job id (see deriveSeed). */
-export function toolDefaults(catalog: Catalog): Settings {
-  return { model: catalog.defaultModel, quality: '540p', duration: 5, motion: 'normal', aspect: '16:9', offPeak: 'never' };
+/**
+ * Tool defaults; the seed has none here because it is derived from the job id (see deriveSeed). The
+ * model is the endpoint's default (`frames`: a transition's frame count); quality and motion depend on
+ * the model the cascade settles on (see modelDefaults).
+ */
+export function toolDefaults(catalog: Catalog, endpoint: Endpoint = 'videos/create', frames = 2): Settings {
+  return { model: defaultModelFor(catalog, endpoint, frames), duration: 5, aspect: '16:9', offPeak: 'never' };
+}
+
+/** The model's default quality, and motion `normal` on the Aug-2025 models that still take motion_mode. */
+export function modelDefaults(catalog: Catalog, model: string | undefined): Settings {
+  const spec = model === undefined ? undefined : catalog.models[model];
+  if (!spec) return {};
+  return { quality: spec.defaultQuality, ...(spec.motions.length > 0 ? { motion: 'normal' } : {}) };
 }
 
 export function cascade(layers: readonly SettingsLayer[]): ResolvedSettings {

@@ -61,6 +61,8 @@ export const MANIFEST_DIAGNOSTIC_CODES = {
   'ignored-field': '(warning) a field that is not sent, e.g. model with an effect',
   'off-peak-unavailable': '(warning) offPeak: always on an endpoint without off-peak mode',
   'deadline-passed': '(warning) schedule.deadline is in the past (offPeak: auto then plans the standard rate)',
+  'field-gone': '(warning) a field the model no longer takes (motion, negativePrompt, style on today\'s models): not sent',
+  'model-not-listed': '(warning) an Aug-2025 model (v4, v4.5) the API no longer lists',
 } as const;
 
 export type ManifestDiagnosticCode = keyof typeof MANIFEST_DIAGNOSTIC_CODES;

@@ -198,9 +198,9 @@ function chargeExpansion(ctx: ResolveContext, length: number, path: YamlPath): v
 }
 
 function pickSettings(fields: Record<string, unknown>): Settings {
-  const { model, quality, duration, motion, aspect, seed, offPeak, negativePrompt, style, sound, autoSound } = fields as Settings;
+  const { model, quality, duration, motion, aspect, seed, offPeak, negativePrompt, style, sound, autoSound, audio, multiShot, previewMode } = fields as Settings;
   return Object.fromEntries(
-    Object.entries({ model, quality, duration, motion, aspect, seed, offPeak, negativePrompt, style, sound, autoSound }).filter(([, v]) => v !== undefined),
+    Object.entries({ model, quality, duration, motion, aspect, seed, offPeak, negativePrompt, style, sound, autoSound, audio, multiShot, previewMode }).filter(([, v]) => v !== undefined),
   ) as Settings;
 }
 

@@ -17,7 +17,7 @@ export const KIND_FIELDS = Object.fromEntries(KINDS.map((k) => [k.kind, k.fields
 /** Matrix keys that also set the job field of the same name (when the job's kind accepts it). */
 export const MATRIX_FIELDS: readonly string[] = [
   'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'offPeak', 'negativePrompt', 'style', 'sound', 'autoSound',
-  'prompt', 'effect', 'image', 'lastImage',
+  'audio', 'multiShot', 'previewMode', 'prompt', 'effect', 'image', 'lastImage',
 ];
 
 /** Wire names of the settings that become request fields as they are. */
@@ -32,6 +32,9 @@ export const SETTING_WIRE: Partial<Record<SettingName, string>> = {
   style: 'style',
   sound: 'sound_effect_prompt',
   autoSound: 'auto_sound',
+  audio: 'audio',
+  multiShot: 'multi_shot',
+  previewMode: 'preview_mode',
 };
 
 /** Kinds whose request takes a seed (upscale and lipsync take none). */

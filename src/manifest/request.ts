@@ -6,12 +6,15 @@ import { checkCombination, closest, modelSupports, type RenderSpec, type VoiceSp
 import type { Diagnostic, SourceLocation } from '../diagnostic.js';
 import { ENDPOINT_OF_KIND, type InputRef } from '../model.js';
 import type { ResolveContext } from './context.js';
-import { cascade, deriveSeed, toolDefaults, type Origin, type ResolvedSettings, type SettingsLayer } from './cascade.js';
+import { cascade, deriveSeed, modelDefaults, toolDefaults, type Origin, type ResolvedSettings, type SettingsLayer } from './cascade.js';
 import type { JobInstance } from './expand.js';
 import { SEEDED_KINDS, SETTING_WIRE } from './fields.js';
 import { InputResolver } from './inputs.js';
 import type { YamlPath } from './source.js';
 import type { SettingName, Settings } from './types.js';
+
+/** Warnings already given per manifest, by code and place: a defaults line that many jobs inherit warns once. */
+const warned = new WeakMap<ResolveContext, Set<string>>();
 
 export class RequestBuilder {
   readonly params: Record<string, string | number | boolean> = {};
@@ -28,8 +31,13 @@ export class RequestBuilder {
       values: ctx.spec.defaults,
       origin: (f) => ({ from: 'manifest', path: ['defaults', f] }),
     };
-    const tool: SettingsLayer = { values: toolDefaults(ctx.catalog), origin: () => ({ from: 'tool' }) };
-    this.settings = cascade([tool, configDefaults, manifestDefaults, ...inst.layers]);
+    const frames = Array.isArray(inst.fields['transition']) ? (inst.fields['transition'] as unknown[]).length : 2;
+    const tool: SettingsLayer = { values: toolDefaults(ctx.catalog, ENDPOINT_OF_KIND[inst.kind], frames), origin: () => ({ from: 'tool' }) };
+    const layers = [tool, configDefaults, manifestDefaults, ...inst.layers];
+    const settled = cascade(layers);
+    // Quality and motion defaults follow the model the cascade settled on (v6 720p, v5.x 540p).
+    const byModel: SettingsLayer = { values: modelDefaults(ctx.catalog, settled.model?.value), origin: () => ({ from: 'tool' }) };
+    this.settings = cascade([byModel, ...layers]);
     this.refs = new InputResolver(ctx, inst.id);
   }
 
@@ -41,12 +49,29 @@ export class RequestBuilder {
     return this.settings[name]?.value as NonNullable<Settings[K]> | undefined;
   }
 
-  /** Copies settings into params under their wire names, in the order given. */
+  /**
+   * Copies settings into params under their wire names, in the order given. A field the job's model no
+   * longer takes (motion_mode, negative_prompt, style on today's models) is not sent, with a warning.
+   */
   putSettings(...names: SettingName[]): void {
     for (const name of names) {
       if (name === 'seed') this.putSeed();
-      else this.put(SETTING_WIRE[name]!, this.value(name));
+      else if (!this.gone(name)) this.put(SETTING_WIRE[name]!, this.value(name));
     }
+  }
+
+  /** Whether a set field is one the model no longer takes; warns where it was written. */
+  private gone(name: SettingName): boolean {
+    const wire = SETTING_WIRE[name]!;
+    const model = this.ctx.catalog.models[String(this.value('model'))];
+    if (this.value(name) === undefined || !model) return false;
+    const gone = model.removedFields.includes(wire) || (name === 'motion' && model.motions.length === 0);
+    const origin = this.settings[name]?.origin;
+    if (gone && origin?.from !== 'tool' && this.firstWarning('field-gone', this.settingLocation(name)))
+      this.ctx.warn('field-gone', `${name} (${wire}) is not sent: model ${model.name} no longer takes it`, this.settingLocation(name), {
+        hint: name === 'motion' ? 'today\'s models have no motion modes; describe the motion in the prompt' : 'describe it in the prompt instead',
+      });
+    return gone;
   }
 
   put(wire: string, value: string | number | boolean | undefined): void {
@@ -82,8 +107,11 @@ export class RequestBuilder {
   }
 
   /** Unknown model (did-you-mean), then the model × quality × duration × motion check of the endpoint. */
-  checkRender(spec: Omit<RenderSpec, 'endpoint'>): void {
+  checkRender(given: Omit<RenderSpec, 'endpoint'>): void {
     const cat = this.ctx.catalog;
+    // The flags as sent (a kind that does not take one never puts it).
+    const spec: Omit<RenderSpec, 'endpoint'> = { ...given, ...(this.params.audio === true ? { audio: true } : {}), ...(this.params.multi_shot === true ? { multiShot: true } : {}), ...(this.params.preview_mode === true ? { preview: true } : {}) };
+    if (cat.models[String(spec.model)]?.motions.length === 0) delete spec.motion;
     const model = spec.model;
     if (model !== undefined && !cat.models[model]) {
       const guess = closest(model, Object.keys(cat.models));
@@ -93,13 +121,19 @@ export class RequestBuilder {
       });
       return;
     }
+    const m = model === undefined ? undefined : cat.models[model];
+    if (m && !m.listed && !m.listedOn.includes(this.endpoint) && this.settings.model?.value === model && this.settings.model?.origin.from !== 'tool' && this.firstWarning('model-not-listed', this.settingLocation('model')))
+      this.ctx.warn('model-not-listed', `model ${model} is no longer listed by the API (2026); job "${this.inst.id}" may be refused`, this.settingLocation('model'), {
+        hint: `today's default for ${this.endpoint} is ${cat.defaultModels[this.endpoint] ?? cat.defaultModel}; run \`pixrender models\``,
+      });
     const reason = checkCombination(cat, { endpoint: this.endpoint, ...spec });
     if (!reason) return;
     const related: NonNullable<Diagnostic['related']> = [];
-    for (const name of ['model', 'quality', 'duration', 'motion'] as const) {
+    const shown = { model: spec.model, quality: spec.quality, duration: spec.duration, motion: spec.motion, audio: spec.audio, multiShot: spec.multiShot, previewMode: spec.preview };
+    for (const name of ['model', 'quality', 'duration', 'motion', 'audio', 'multiShot', 'previewMode'] as const) {
       const origin = this.settings[name]?.origin;
-      if (origin?.from === 'manifest' && spec[name] !== undefined)
-        related.push({ message: `${name} ${String(spec[name])} is set here`, location: this.ctx.at(origin.path) });
+      if (origin?.from === 'manifest' && shown[name] !== undefined)
+        related.push({ message: `${name} ${String(shown[name])} is set here`, location: this.ctx.at(origin.path) });
     }
     const supporting = Object.keys(cat.models).filter((m) => modelSupports(cat, m, this.endpoint));
     this.error('invalid-combination', `job "${this.inst.id}": ${reason}`, this.inst.location, {
@@ -108,6 +142,16 @@ export class RequestBuilder {
         ? `models for ${this.endpoint}: ${supporting.join(', ') || 'none'}`
         : 'run `pixrender models` for the allowed combinations',
     });
+  }
+
+  /** True the first time a warning of `code` is given at `location` in this manifest. */
+  private firstWarning(code: string, location: SourceLocation): boolean {
+    const seen = warned.get(this.ctx) ?? new Set<string>();
+    warned.set(this.ctx, seen);
+    const key = `${code}@${location.file}:${location.range.offset}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   }
 
   /** Where a cascaded setting was written, as a path (the job's own field when it came from elsewhere). */

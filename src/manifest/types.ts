@@ -20,6 +20,9 @@ export interface Settings {
   style?: string;
   sound?: string;
   autoSound?: boolean;
+  audio?: boolean;
+  multiShot?: boolean;
+  previewMode?: boolean;
 }
 
 export const SETTING_NAMES = [
@@ -34,6 +37,9 @@ export const SETTING_NAMES = [
   'style',
   'sound',
   'autoSound',
+  'audio',
+  'multiShot',
+  'previewMode',
 ] as const satisfies readonly (keyof Settings)[];
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -59,7 +65,7 @@ export interface LipsyncJobSpec extends Omit<LipsyncSpeechSpec, 'offPeak'> {
   video: string;
 }
 
-export interface ExtendStepSpec extends Omit<Settings, 'aspect' | 'sound' | 'autoSound'> {
+export interface ExtendStepSpec extends Omit<Settings, 'aspect' | 'sound' | 'autoSound' | 'multiShot' | 'previewMode'> {
   prompt?: string;
 }
 export interface RestyleStepSpec {

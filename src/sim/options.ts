@@ -35,9 +35,11 @@ export interface SimulatorOptions {
   moderation?: ModerationOptions;
   /** Whether an off-peak job holds a maxJobs slot while it waits for off-peak hours. @default true */
   offPeakHoldsSlot?: boolean;
-  /** The plan's off-peak price factor (e.g. 0.7); when set, GET features reports `off_peak`/`off_peak_discount`. @default the catalog's multiplier */
+  /** The plan's off-peak price factor, charged and reported by GET features as `off_peak_discount`. @default 0.7 (the 2026 reference's example) */
   offPeakDiscount?: number;
-  /** Report `off_peak`/`off_peak_discount` in GET features even without `offPeakDiscount`. @default false */
+  /** The plan's preview-mode price factor, charged and reported as `preview_mode_discount`. @default 0.8 */
+  previewDiscount?: number;
+  /** Report `off_peak`/`off_peak_discount`/`preview_mode`/`preview_mode_discount` in GET features (false: an API revision without them). @default true */
   offPeakFeatureFields?: boolean;
   /** Shape of executing items in GET scheduler*: `{id, type}` (since 2026-03-09) or the 2025 `videoId` / `video_id`. @default '2026' */
   schedulerShape?: '2026' | '2025';
@@ -71,7 +73,8 @@ export interface ResolvedOptions {
   faults: FaultOptions;
   moderation: Required<ModerationOptions>;
   offPeakHoldsSlot: boolean;
-  offPeakDiscount?: number;
+  offPeakDiscount: number;
+  previewDiscount: number;
   offPeakFeatureFields: boolean;
   offPeakWaitSeconds: number;
   schedulerShape: '2026' | '2025';
@@ -123,8 +126,9 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
       failureRate: o.moderation?.failureRate ?? 0,
     },
     offPeakHoldsSlot: o.offPeakHoldsSlot ?? true,
-    ...(o.offPeakDiscount !== undefined ? { offPeakDiscount: o.offPeakDiscount } : {}),
-    offPeakFeatureFields: o.offPeakFeatureFields ?? o.offPeakDiscount !== undefined,
+    offPeakDiscount: o.offPeakDiscount ?? 0.7,
+    previewDiscount: o.previewDiscount ?? 0.8,
+    offPeakFeatureFields: o.offPeakFeatureFields ?? true,
     offPeakWaitSeconds: o.offPeakWaitSeconds ?? catalog.timing.off_peak_wait_s,
     genSimultaneously: o.genSimultaneously ?? 8,
     schedulerShape: o.schedulerShape ?? '2026',

@@ -172,7 +172,9 @@ function getFeatures(ctx: SimContext, req: RouteRequest): Reply {
     invoice_url: '', stripe_bill_url: '', gen_simultaneously: o.genSimultaneously,
     allow_fast_mode: 1, allow_relaxed_mode: 1, allow_use_new_feat: 1, allow_private_generate: 1, remove_watermark: 1,
     allow_purchase_credit: 1, sub_order_in_progress: 0, allow_effect: 1,
-    ...(o.offPeakFeatureFields ? { off_peak: 1, off_peak_discount: String(o.offPeakDiscount ?? o.catalog.offPeakMultiplier) } : {}),
+    ...(o.offPeakFeatureFields
+      ? { off_peak: 1, off_peak_discount: String(o.offPeakDiscount), preview_mode: 1, preview_mode_discount: String(o.previewDiscount) }
+      : {}),
   });
 }
 

@@ -31,7 +31,8 @@ export function submitGeneration(ctx: SimContext, endpoint: Endpoint, fields: Re
     throw new HttpError(429, 'PixVerse is throttling requests (simulated 429 storm). Wait and retry.');
   }
 
-  const price = priceOfKind(kindOfEndpoint(endpoint), catalog, g.spec, ctx.options.offPeakDiscount ?? catalog.offPeakMultiplier);
+  // The same price rule as the plan's, at this plan's factors (GET features).
+  const price = priceOfKind(kindOfEndpoint(endpoint), catalog, g.spec, { offPeak: ctx.options.offPeakDiscount, preview: ctx.options.previewDiscount });
   if (g.common.offPeak && price.offPeak === null) throw new HttpError(400, `off_peak_mode is not available for ${endpoint}${g.spec.model ? ` with model ${g.spec.model}` : ''}`);
   const cost = g.common.offPeak ? price.offPeak! : price.standard;
   const needsSlot = !g.common.offPeak || ctx.options.offPeakHoldsSlot;

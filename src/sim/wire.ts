@@ -2,7 +2,7 @@
  * The simulator's reading of a generation request, shared by the kinds' simulator behaviour
  * (src/kinds, `sim`): the model with its default, the common settings, templates, voices, the output.
  */
-import { closest, modelSupports, type Catalog, type Endpoint, type RenderSpec } from '../catalog.js';
+import { closest, defaultModelFor, type Catalog, type Endpoint, type RenderSpec } from '../catalog.js';
 import { frameSize } from './geometry.js';
 import type { JobOutput } from './jobs.js';
 import type { SourceLookup, SourceVideo } from './sources.js';
@@ -33,7 +33,8 @@ export type SimBuilder = (f: Fields, ctx: GenerationContext) => SimBuilt;
 export const union = (cat: Catalog, key: 'qualities' | 'motions' | 'durations'): string[] =>
   [...new Set(Object.values(cat.models).flatMap((m) => m[key].map(String)))];
 
-export function model(f: Fields, cat: Catalog, endpoint: Endpoint): string {
+/** The request's model, else the endpoint's default (a transition: by its number of frames). */
+export function model(f: Fields, cat: Catalog, endpoint: Endpoint, frames = 2): string {
   const name = f.string('model');
   if (name !== undefined) {
     if (!cat.models[name]) {
@@ -42,22 +43,40 @@ export function model(f: Fields, cat: Catalog, endpoint: Endpoint): string {
     }
     return name;
   }
-  if (modelSupports(cat, cat.defaultModel, endpoint) !== false) return cat.defaultModel;
-  return Object.keys(cat.models).find((m) => modelSupports(cat, m, endpoint) === true) ?? cat.defaultModel;
+  return defaultModelFor(cat, endpoint, frames);
 }
 
-/** quality / duration / motion_mode / aspect_ratio with their enum checks and defaults. */
-export function settings(f: Fields, cat: Catalog, defaults: { quality?: string } = {}) {
-  const duration = f.integer('duration');
-  if (duration !== undefined && !union(cat, 'durations').includes(String(duration)))
-    throw new FieldError(`Parameter duration must be one of ${union(cat, 'durations').join(', ')}, got ${duration}`);
+/**
+ * quality / duration / motion_mode / aspect_ratio / audio / multi_shot / preview_mode with their type
+ * checks and the model's defaults; which values the model allows is checkCombination's (the catalog's).
+ * motion_mode on a model without motion modes is ignored (UNCONFIRMED whether the API refuses it).
+ */
+export function settings(f: Fields, cat: Catalog, modelName: string, defaults: { quality?: string } = {}) {
+  const m = cat.models[modelName];
+  const duration = f.integer('duration', { min: 1 });
+  const motion = f.oneOf('motion_mode', union(cat, 'motions'), 'normal')!;
   return {
-    quality: f.oneOf('quality', union(cat, 'qualities'), defaults.quality ?? '540p')!,
+    quality: f.oneOf('quality', union(cat, 'qualities'), defaults.quality ?? m?.defaultQuality ?? '540p')!,
     duration: duration ?? 5,
-    motion: f.oneOf('motion_mode', union(cat, 'motions'), 'normal')!,
-    aspectRatio: f.oneOf('aspect_ratio', cat.aspectRatios, '16:9')!,
+    ...(m && m.motions.length > 0 ? { motion } : {}),
+    aspectRatio: f.oneOf('aspect_ratio', m?.aspectRatios ?? cat.aspectRatios, '16:9')!,
+    flags: {
+      ...(f.boolean('audio') ? { audio: true } : {}),
+      ...(f.boolean('multi_shot') ? { multiShot: true } : {}),
+      ...(f.boolean('preview_mode') ? { preview: true } : {}),
+    },
   };
 }
+
+export const motionOf = (s: { motion?: string }): { motion?: string } => (s.motion !== undefined ? { motion: s.motion } : {});
+
+/** What the video object echoes of the settings: motion_mode only where the model has it, and the flags. */
+export const echo = (s: { motion?: string; flags: { audio?: boolean; multiShot?: boolean; preview?: boolean } }) => ({
+  ...(s.motion !== undefined ? { motion_mode: s.motion } : {}),
+  ...(s.flags.audio ? { audio: true } : {}),
+  ...(s.flags.multiShot ? { multi_shot: true } : {}),
+  ...(s.flags.preview ? { preview_mode: true } : {}),
+});
 
 export function template(f: Fields, cat: Catalog) {
   const id = f.integer('template_id');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PixverseClient } from '../../src/api/client.js';
-import { offPeakMultiplierFrom } from '../../src/api/features.js';
+import { offPeakMultiplierFrom, previewMultiplierFrom } from '../../src/api/features.js';
 import { videoOutcome, type UploadImageResponse, type UploadMediaResponse, type VideoObject } from '../../src/api/protocol.js';
 import { NO_CREDITS_MESSAGE, readMp4Info, startSimulator, type Simulator } from '../../src/sim/index.js';
 import { caught } from './test-server.js';
@@ -75,14 +75,17 @@ describe('accounts and account data', () => {
     expect((await caught(client.deleteAccount('second@example.com'))).kind).toBe('not-found');
   });
 
-  it('reads features; the off-peak factor falls back to the catalog when the plan has none', async () => {
+  it('reads features with the plan factors; a plan without them is unknown, never the advertised half price', async () => {
     const features = await client.getFeatures(EMAIL);
     expect(features.credit_monthly).toBe(5000);
-    expect(offPeakMultiplierFrom(features, 0.5)).toBe(0.5);
-    const plan = await startSimulator({ offPeakDiscount: 0.7 });
+    expect(offPeakMultiplierFrom(features)).toBe(0.7);
+    expect(previewMultiplierFrom(features)).toBe(0.8);
+    const plan = await startSimulator({ offPeakFeatureFields: false });
     const c = new PixverseClient({ baseUrl: plan.url, token: plan.token });
     try {
-      expect(offPeakMultiplierFrom(await c.getFeatures(), 0.5)).toBe(0.7);
+      const none = await c.getFeatures();
+      expect(offPeakMultiplierFrom(none)).toBe('unknown');
+      expect(previewMultiplierFrom(none)).toBe('unknown');
     } finally {
       await c.close();
       await plan.close();
@@ -178,7 +181,7 @@ describe('the generation lifecycle', () => {
 
   it('getScheduler shows a waiting off-peak job; deleteScheduler stops tracking it', async () => {
     const { video_id, cost_credits } = await client.create({ model: 'v4.5', prompt: 'fog over a bay', off_peak_mode: true, replyRef: 'late' });
-    expect(cost_credits).toBe(15);
+    expect(cost_credits).toBe(21); // v4.5 540p 5 s = 30 × the plan's 0.7
     const scheduled = await client.getScheduler();
     expect(scheduled).toContainEqual(expect.objectContaining({ videoId: video_id }));
     expect(await client.getVideo(video_id)).toBeNull();

@@ -17,25 +17,37 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('models report', () => {
   const report = buildModelsReport();
+  const model = (name: string) => report.models.find((m) => m.name === name)!;
 
-  it('lists every model with endpoint support from the catalog', () => {
-    expect(report.models.map((m) => m.name)).toEqual(['v4', 'v4.5', 'v5']);
-    const v4 = report.models.find((m) => m.name === 'v4')!;
-    const v45 = report.models.find((m) => m.name === 'v4.5')!;
-    expect(v4.endpoints['videos/restyle']).toBe('yes');
-    expect(v45.endpoints['videos/restyle']).toBe('no');
-    expect(v45.endpoints['videos/extend']).toBe('unconfirmed-allowed');
-    expect(v45.isDefault).toBe(true);
+  it('lists today\'s native models first, then third-party ones, then the Aug-2025 ones as no longer listed', () => {
+    const names = report.models.map((m) => m.name);
+    expect(names.slice(0, 6)).toEqual(['v6', 'v5.6', 'v5.5', 'v5', 'v5-fast', 'pixverse-c1']);
+    expect(names.slice(-2)).toEqual(['v4.5', 'v4']);
+    expect(names).toContain('seedance-2.5');
+    expect(model('v4.5').listed).toBe(false);
+    expect(model('v6').listed).toBe(true);
+    expect(model('seedance-2.5').family).toBe('third-party');
   });
 
-  it('prices each allowed combination, standard and off-peak, and names the refused ones', () => {
-    const v4 = report.models.find((m) => m.name === 'v4')!;
-    expect(v4.combinations).toContainEqual({ quality: '540p', duration: 5, motion: 'normal', credits: 30, offPeakCredits: 15 });
-    expect(v4.combinations).toContainEqual({ quality: '360p', duration: 8, motion: 'fast', credits: 80, offPeakCredits: 40 });
-    expect(v4.combinations).toHaveLength(12);
-    expect(v4.refused.map((r) => `${r.quality} ${r.duration} ${r.motion}`).sort()).toEqual(['1080p 5 fast', '1080p 8 fast', '1080p 8 normal', '720p 8 fast']);
-    const v5 = report.models.find((m) => m.name === 'v5')!;
-    expect(v5.combinations).toContainEqual({ quality: '1080p', duration: 8, motion: 'normal', credits: 160, offPeakCredits: 80 });
+  it('shows endpoints, defaults, durations per quality, flags and the price rule', () => {
+    const v6 = model('v6');
+    expect(v6.defaultFor).toEqual(['videos/create', 'videos/extend']);
+    expect(v6.endpoints['videos/create-fusion']).toBe('no');
+    expect(v6.durations).toEqual({ '360p': '1-15 s', '540p': '1-15 s', '720p': '1-15 s', '1080p': '1-15 s' });
+    expect(v6).toMatchObject({ defaultQuality: '720p', audio: 'optional', multiShot: true, previewMode: true, offPeak: true });
+    expect(v6.priceRule).toBe('per second: 360p 4, 540p 6, 720p 7, 1080p 14 credits/s; audio included');
+    expect(model('v5.6').durations['1080p']).toBe('1-8 s');
+    expect(model('v5').defaultFor).toEqual(['videos/lipsync', 'videos/create-transition']);
+    expect(report.defaultModels).toMatchObject({ 'videos/create-frames': 'v5.6', 'videos/create-fusion': 'pixverse-c1', 'videos/restyle': 'v4' });
+    expect(model('seedance-2.5').priceRule).toMatch(/worst case, 150 credits per second/);
+    expect(model('pixverse-c1').assumptions.join(' | ')).toMatch(/off_peak_mode: not offered \(unknown\)/);
+  });
+
+  it('prices each allowed combination, standard and off-peak (no discount planned until GET features says one)', () => {
+    expect(model('v6').combinations).toContainEqual({ quality: '540p', duration: 5, audio: true, credits: 30, offPeakCredits: 30 });
+    expect(model('v5.5').combinations).toContainEqual({ quality: '540p', duration: 8, audio: true, credits: 80, offPeakCredits: 80 });
+    expect(model('v4').combinations).toContainEqual({ quality: '360p', duration: 8, motion: 'fast', audio: false, credits: 80, offPeakCredits: 80 });
+    expect(model('v4').refused.map((r) => `${r.quality} ${r.duration} ${r.motion}`).sort()).toEqual(['1080p 5 fast', '1080p 8 fast', '1080p 8 normal', '720p 8 fast']);
   });
 
   it('states the pricing rules of upscale and lipsync', () => {
@@ -45,20 +57,30 @@ describe('models report', () => {
     expect(report.pricing.find((p) => p.endpoint === 'videos/lipsync')).toMatchObject({ rule: 'per-second', offPeak: true });
   });
 
-  it('takes catalog overrides (the project config)', () => {
+  it('takes catalog overrides (the project config): a new model and a changed price, without code', () => {
+    const base = buildModelsReport().models.find((m) => m.name === 'v6')!;
     const custom = buildModelsReport({
-      models: { v6: { name: 'v6', qualities: ['720p'], durations: [10], motions: ['normal'], aspectRatios: ['16:9'], offPeak: false, limits: [], endpoints: { 'videos/create': true } } },
-      prices: { '720p': { '10': { normal: 100 } } },
+      models: {
+        v7: { name: 'v7', family: 'native', listed: true, listedOn: [], qualities: ['720p'], defaultQuality: '720p', durations: [10], motions: [], aspectRatios: ['16:9'], offPeak: false, audio: 'none', multiShot: false, previewMode: false, seed: true, limits: [], endpoints: { 'videos/create': true }, removedFields: [], price: { rule: 'per-second', perSecond: { '720p': 10 }, audioPerSecond: 0 }, assumptions: [] },
+        v6: { price: { perSecond: { '720p': 8 } } },
+      },
+      defaultModels: { 'videos/create': 'v7' },
     });
-    const v6 = custom.models.find((m) => m.name === 'v6')!;
-    expect(custom.models.at(-1)?.name).toBe('v6');
-    expect(v6.combinations).toEqual([{ quality: '720p', duration: 10, motion: 'normal', credits: 100, offPeakCredits: null }]);
+    const v7 = custom.models.find((m) => m.name === 'v7')!;
+    expect(custom.models[0]!.name).toBe('v7');
+    expect(v7.defaultFor).toEqual(['videos/create']);
+    expect(v7.combinations).toEqual([{ quality: '720p', duration: 10, audio: false, credits: 100, offPeakCredits: null }]);
+    expect(custom.models.find((m) => m.name === 'v6')!.combinations).toContainEqual({ quality: '720p', duration: 5, audio: false, credits: 40, offPeakCredits: 40 });
+    expect(base.combinations).toContainEqual({ quality: '720p', duration: 5, audio: false, credits: 35, offPeakCredits: 35 });
   });
 
-  it('prints a readable table', () => {
+  it('prints a readable text', () => {
     const text = formatModelsReport(report);
-    expect(text).toContain('v4.5 (default)');
-    expect(text).toMatch(/540p\s+5 s\s+normal\s+30\s+15/);
+    expect(text).toContain('v6 (default for create, extend)');
+    expect(text).toContain('v4.5 (no longer listed)');
+    expect(text).toContain('qualities: 360p 1-10 s, 540p 1-10 s, 720p 1-10 s, 1080p 1-8 s; default 540p');
+    expect(text).toContain('audio optional, multi_shot yes, preview_mode yes, seed yes, off-peak yes');
+    expect(text).toMatch(/540p\s+5 s\s+normal\s+30\s+30/);
     expect(text).toContain('not offered: 1080p 8 s normal');
     expect(text).toContain('videos/upscale');
   });

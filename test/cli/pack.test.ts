@@ -43,7 +43,7 @@ describe('npm pack', () => {
   it('ships dist, schemas, catalog, the examples and README only, under 1 MB', () => {
     const packed = packCopy();
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/manifest.schema.json', 'catalog/models.json', 'examples/quickstart.yaml']));
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/manifest.schema.json', 'catalog/models.json', 'catalog/models-2026.json', 'examples/quickstart.yaml']));
     expect(paths.some((p) => p.startsWith('examples/assets/'))).toBe(true);
     const unwanted = paths.filter((p) => /(^|\/)(renders|\.pixrender)\//.test(p) || /\.(lock|journal|map|tsbuildinfo|mp4\.part)$/.test(p) || /^(src|test|bench|docs)\//.test(p));
     expect(unwanted).toEqual([]);

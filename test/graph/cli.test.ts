@@ -69,17 +69,18 @@ describe('pixrender plan', () => {
     const { code, json } = await planJson();
     expect(code).toBe(0);
     expect(json.jobs.map((j: any) => [j.id, j.kind, j.action, j.credits, j.creditsStandard, j.creditsOffPeak, j.offPeak, j.dependsOn])).toEqual([
-      ['intro', 'create', 'render', 30, 30, 15, false, []],
+      // No token: no account factors to read, so off-peak is planned without a discount.
+      ['intro', 'create', 'render', 30, 30, 30, false, []],
       ['intro.1', 'upscale', 'render', 30, 30, null, false, ['intro']],
-      ['pour', 'create', 'render', 30, 60, 30, true, []],
-      ['bridge', 'transition', 'render', 30, 30, 15, false, ['intro.1', 'pour']],
+      ['pour', 'create', 'render', 60, 60, 60, true, []],
+      ['bridge', 'transition', 'render', 30, 30, 30, false, ['intro.1', 'pour']],
     ]);
     expect(Object.keys(json.jobs[0]).sort()).toEqual(
       ['action', 'credits', 'creditsOffPeak', 'creditsStandard', 'dependsOn', 'duration', 'endpoint', 'fingerprint', 'id', 'inFlight', 'kind', 'model', 'offPeak', 'quality', 'reason'].sort(),
     );
     expect(json.jobs[0]).toMatchObject({ endpoint: 'videos/create', model: 'v4.5', quality: '540p', duration: 5, reason: 'no lock entry' });
     expect(json.jobs[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    expect(json.totals).toEqual({ credits: 120, creditsStandard: 150, jobs: 4, render: 4, inFlight: 0, creditsCommitted: 0, cached: 0, download: 0 });
+    expect(json.totals).toEqual({ credits: 150, creditsStandard: 150, jobs: 4, render: 4, inFlight: 0, creditsCommitted: 0, cached: 0, download: 0 });
     expect([json.budget, json.overBudget]).toEqual([1000, false]);
   });
 
@@ -126,10 +127,10 @@ describe('pixrender plan', () => {
     await writeFile(manifestFile(), MANIFEST());
     const { code, json } = await planJson('--budget', '100');
     expect([code, json.overBudget, json.budget]).toEqual([3, true, 100]);
-    expect(errText).toContain('over budget: 120 credits needed, budget 100');
+    expect(errText).toContain('over budget: 150 credits needed, budget 100');
     out = '';
     expect(await planCommand.run([manifestFile(), '--budget', '100'])).toBe(3);
-    expect(out).toContain('OVER BUDGET: this plan needs 120 credits, the budget is 100 (20 over)');
+    expect(out).toContain('OVER BUDGET: this plan needs 150 credits, the budget is 100 (50 over)');
   });
 
   it('prices off-peak with the given discount', async () => {

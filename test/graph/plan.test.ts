@@ -78,9 +78,10 @@ describe('plan actions', () => {
 });
 
 describe('plan costs', () => {
-  it('prices 5 s 540p normal at 30, off-peak 15', () => {
-    const p = run([create('a')]);
-    expect(byId(p, 'a').credits).toEqual({ standard: 30, offPeak: 15 });
+  it('prices 5 s 540p normal at 30, off-peak at the account factor (none read: no discount)', () => {
+    expect(byId(run([create('a')], { offPeakMultiplier: 0.5 }), 'a').credits).toEqual({ standard: 30, offPeak: 15 });
+    expect(byId(run([create('a')], { offPeakMultiplier: 0.7 }), 'a').credits).toEqual({ standard: 30, offPeak: 21 });
+    expect(byId(run([create('a')]), 'a').credits).toEqual({ standard: 30, offPeak: 30 });
   });
 
   it('prices an upscale by its source: 60 for an 8 s job, 75 for a 10 s extended clip', () => {
@@ -145,7 +146,7 @@ describe('off-peak choice', () => {
   const withPolicy = (j: ResolvedJob, offPeak: ResolvedJob['offPeak']) => ({ ...j, offPeak });
 
   it('never → standard; always → off-peak where offered; upscale never has off-peak', () => {
-    const p = run([withPolicy(create('n'), 'never'), withPolicy(create('a'), 'always'), withPolicy(upscale('u', 'a'), 'always')]);
+    const p = run([withPolicy(create('n'), 'never'), withPolicy(create('a'), 'always'), withPolicy(upscale('u', 'a'), 'always')], { offPeakMultiplier: 0.5 });
     expect(p.jobs.map((j) => [j.id, j.offPeak, j.cost])).toEqual([
       ['n', false, 30],
       ['a', true, 15],

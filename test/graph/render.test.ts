@@ -59,7 +59,7 @@ describe('plan output', () => {
 
   it('has the documented JSON shape', () => {
     const graph = graphOf(teaser());
-    const json = planJson(plan({ graph, lock: EMPTY, outputsPresent: new Set(), catalog, now: NOW, budgetCredits: 100 }));
+    const json = planJson(plan({ graph, lock: EMPTY, outputsPresent: new Set(), catalog, now: NOW, budgetCredits: 100, offPeakMultiplier: 0.5 }));
     expect(json.jobs[3]).toEqual({
       id: 'bridge',
       kind: 'transition',
@@ -84,7 +84,7 @@ describe('plan output', () => {
   it('prints a table, the totals and the budget verdict', () => {
     const graph = graphOf(teaser());
     const lock = lockOf(graph, ['intro', 'intro.1']);
-    const text = formatPlan(plan({ graph, lock, outputsPresent: new Set(['intro']), catalog, now: NOW, budgetCredits: 50 }));
+    const text = formatPlan(plan({ graph, lock, outputsPresent: new Set(['intro']), catalog, now: NOW, budgetCredits: 50, offPeakMultiplier: 0.5 }));
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^JOB\s+KIND\s+ENDPOINT\s+MODEL\s+QUALITY\s+DUR\s+ACTION\s+STANDARD\s+OFF-PEAK\s+MODE\s+CREDITS\s+WHY$/);
     expect(lines[1]).toMatch(/^intro\s+create\s+videos\/create\s+v4\.5\s+540p\s+5s\s+cached\s+30\s+15\s+-\s+0$/);

@@ -7,7 +7,7 @@ describe('settings cascade: tool < config defaults < manifest defaults < job < m
 version: 1
 defaults:
   seed: 9
-  motion: fast
+  audio: true
 jobs:
   plain:
     prompt: p
@@ -26,11 +26,11 @@ jobs:
   it('takes each field from the highest layer that sets it', async () => {
     const m = await loadValid(manifest, {}, { config });
     expect(job(m, 'plain').params).toEqual({
-      model: 'v4.5', // tool default: the catalog's default model
+      model: 'v6', // tool default: today's create model
       prompt: 'p',
       quality: '720p', // config
       duration: 5, // tool
-      motion_mode: 'fast', // manifest defaults
+      audio: true, // manifest defaults
       aspect_ratio: '9:16', // config
       seed: 9, // manifest defaults over config
     });
@@ -43,15 +43,59 @@ jobs:
 version: 1
 defaults:
   quality: 1080p
+  model: v5.5
 jobs:
   a:
     prompt: p
-    duration: 8
+    duration: 9
 `);
     expect(r.manifest).toBeUndefined();
     const d = r.diagnostics.find((x) => x.code === 'invalid-combination')!;
-    expect(d.message).toBe('job "a": model v4.5 allows 1080p only at 5 s');
-    expect(d.related?.map((x) => x.message)).toEqual(['quality 1080p is set here', 'duration 8 is set here']);
+    expect(d.message).toBe('job "a": model v5.5 allows 1080p only at 1-8 s');
+    expect(d.related?.map((x) => x.message)).toEqual(['model v5.5 is set here', 'quality 1080p is set here', 'duration 9 is set here']);
+  });
+
+  it('renders without model or quality on the endpoint default at its model default quality', async () => {
+    const m = await loadValid('version: 1\njobs:\n  a: { prompt: p }\n  f: { frames: { first: a, last: a }, prompt: q }\n  x: { extend: a }\n  t: { transition: [a, f, a] }\n');
+    expect(job(m, 'a').params).toMatchObject({ model: 'v6', quality: '720p', duration: 5 });
+    expect(job(m, 'f').params).toMatchObject({ model: 'v5.6', quality: '540p' });
+    expect(job(m, 'x').params).toMatchObject({ model: 'v6', quality: '720p' });
+    expect(job(m, 't').params).toMatchObject({ model: 'v5', quality: '540p' });
+  });
+
+  it("warns about and does not send what today's models no longer take; pinned Aug-2025 models still get it", async () => {
+    const r = await load('version: 1\njobs:\n  a: { prompt: p, motion: fast, negativePrompt: blur, style: comic }\n  old: { prompt: p, model: v4.5, motion: fast }\n');
+    expect(r.diagnostics.map((d) => [d.severity, d.code])).toEqual([
+      ['warning', 'field-gone'],
+      ['warning', 'field-gone'],
+      ['warning', 'field-gone'],
+      ['warning', 'model-not-listed'],
+    ]);
+    expect(r.diagnostics.map((d) => d.message)).toContain('negativePrompt (negative_prompt) is not sent: model v6 no longer takes it');
+    const params = job(r.manifest!, 'a').params;
+    expect(params).not.toHaveProperty('motion_mode');
+    expect(params).not.toHaveProperty('negative_prompt');
+    expect(params).not.toHaveProperty('style');
+    expect(job(r.manifest!, 'old').params).toMatchObject({ model: 'v4.5', quality: '540p', motion_mode: 'fast' });
+  });
+
+  it('refuses flags the model does not take, at the line that set them', async () => {
+    const r = await load('version: 1\njobs:\n  a: { prompt: p, model: v5, audio: true }\n  b: { prompt: p, model: v5.6, multiShot: true }\n  c: { prompt: p, model: pixverse-c1, previewMode: true }\n');
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'job "a": model v5 takes no audio',
+      'job "b": model v5.6 has no multi_shot',
+      'job "c": model pixverse-c1 has no preview_mode',
+    ]);
+    expect(r.diagnostics[0]!.related?.map((x) => x.message)).toEqual(['model v5 is set here', 'audio true is set here']);
+  });
+
+  it('takes prompts up to 5,000 characters on create, 2,048 elsewhere', async () => {
+    const long = 'x'.repeat(4000);
+    const ok = await load(`version: 1\njobs:\n  a: { prompt: ${long} }\n`);
+    expect(ok.diagnostics).toEqual([]);
+    const r = await load(`version: 1\njobs:\n  a: { prompt: p }\n  f: { frames: { first: a, last: a }, prompt: ${long} }\n  b: { prompt: ${'y'.repeat(5001)} }\n`);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['prompt-too-long', 'prompt-too-long']);
+    expect(r.diagnostics.map((d) => d.message)).toEqual(['prompt is 4000 characters after variables are expanded; the limit is 2048', 'jobs.b.prompt is 5001 characters; the limit is 5000']);
   });
 
   it('reports an unknown model from the project config at the job', async () => {
@@ -122,14 +166,14 @@ jobs:
 
   it('refuses a restyle model the catalog does not allow for restyle', async () => {
     const r = await load('version: 1\njobs:\n  a: { prompt: p }\n  r: { restyle: a, style: anime, model: v4.5 }\n');
-    expect(r.diagnostics).toMatchObject([{ code: 'invalid-combination', message: 'job "r": model v4.5 does not support videos/restyle', hint: 'models for videos/restyle: v4' }]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toMatchObject([{ code: 'invalid-combination', message: 'job "r": model v4.5 does not support videos/restyle', hint: 'models for videos/restyle: v4' }]);
   });
 });
 
 describe('restyle takes model and style only from the job', () => {
   it('ignores defaults.style (a create style) and defaults.model', async () => {
-    const m = await loadValid('version: 1\ndefaults: { style: comic, model: v5 }\njobs:\n  a: { prompt: p }\n  r: { restyle: a, prompt: ink wash }\n');
-    expect(job(m, 'a').params).toMatchObject({ style: 'comic', model: 'v5' });
+    const m = await loadValid('version: 1\ndefaults: { style: comic, model: v4.5 }\njobs:\n  a: { prompt: p }\n  r: { restyle: a, prompt: ink wash }\n');
+    expect(job(m, 'a').params).toMatchObject({ style: 'comic', model: 'v4.5' });
     expect(job(m, 'r').params).toEqual({ model: 'v4', prompt: 'ink wash', seed: deriveSeed('r') });
   });
 });

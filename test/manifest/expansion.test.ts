@@ -61,6 +61,7 @@ version: 1
 jobs:
   v:
     prompt: \${product} in \${style}
+    model: v4.5               # an Aug-2025 model: it still takes style
     vars: { product: cup }
     matrix:
       style: [clay, anime, cyberpunk]

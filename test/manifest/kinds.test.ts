@@ -7,10 +7,10 @@ const assets = 'assets: { hero: ./hero.png, cup: ./cup.jpg, clip: ./clip.mp4, vo
 
 describe('create', () => {
   it('text-to-video sends aspect_ratio; image-to-video does not, and takes the image as first_frame_path', async () => {
-    const m = await loadValid(`version: 1\n${assets}jobs:\n  t: { prompt: p, style: clay, sound: waves, autoSound: true, negativePrompt: blur }\n  i: { prompt: p, image: hero }\n  f: { prompt: p, image: t }\n  c: { prompt: p, image: ./cup.jpg, speech: { text: hi, voice: james } }\n  v: { lipsync: { video: clip, audio: voice } }\n`, files);
+    const m = await loadValid(`version: 1\n${assets}jobs:\n  t: { prompt: p, sound: waves, autoSound: true, audio: true, multiShot: true, previewMode: true }\n  i: { prompt: p, image: hero }\n  f: { prompt: p, image: t }\n  c: { prompt: p, image: ./cup.jpg, speech: { text: hi, voice: james } }\n  v: { lipsync: { video: clip, audio: voice } }\n`, files);
     expect(job(m, 't').params).toEqual({
-      model: 'v4.5', prompt: 'p', negative_prompt: 'blur', quality: '540p', duration: 5, motion_mode: 'normal', aspect_ratio: '16:9',
-      style: 'clay', sound_effect_prompt: 'waves', auto_sound: true, seed: deriveSeed('t'),
+      model: 'v6', prompt: 'p', quality: '720p', duration: 5, aspect_ratio: '16:9',
+      sound_effect_prompt: 'waves', auto_sound: true, audio: true, multi_shot: true, preview_mode: true, seed: deriveSeed('t'),
     });
     expect(job(m, 'i').params).not.toHaveProperty('aspect_ratio');
     expect(job(m, 'i').inputs).toEqual({ first_frame_path: { type: 'asset', name: 'hero', file: '/proj/hero.png' } });
@@ -21,7 +21,9 @@ describe('create', () => {
 
   it('effects: template_id by display name (any case), no model, the two-image form with lastImage', async () => {
     const m = await loadValid(`version: 1\n${assets}jobs:\n  z: { effect: cinematic zoom, image: hero, quality: 360p }\n  h: { effect: Warm Hug, image: hero, lastImage: cup }\n`, files);
-    expect(job(m, 'z').params).toEqual({ quality: '360p', duration: 5, motion_mode: 'normal', seed: deriveSeed('z'), template_id: 307489548427968 });
+    expect(job(m, 'z').params).toEqual({ quality: '360p', duration: 5, seed: deriveSeed('z'), template_id: 307489548427968 });
+    // Without a quality, a template renders at its first one (not the model's 720p default).
+    expect(job(m, 'h').params).toMatchObject({ quality: '360p' });
     expect(job(m, 'h').inputs).toEqual({
       first_frame_path: { type: 'asset', name: 'hero', file: '/proj/hero.png' },
       last_frame_path: { type: 'asset', name: 'cup', file: '/proj/cup.jpg' },
@@ -37,7 +39,8 @@ describe('frames, extend, fusion, transition', () => {
       last_frame_path: { type: 'job-frame', job: 'a', frame: 'first' },
     });
     expect(job(m, 'f2').inputs.first_frame_path).toEqual({ type: 'job-frame', job: 'a', frame: 'first' });
-    expect(job(m, 'f1').params).toMatchObject({ aspect_ratio: '16:9', motion_mode: 'normal' });
+    expect(job(m, 'f1').params).toMatchObject({ model: 'v5.6', quality: '540p', aspect_ratio: '16:9' });
+    expect(job(m, 'f1').params).not.toHaveProperty('motion_mode');
   });
 
   it('extend: a job → video_id, a local video → video_path; an image is the wrong kind', async () => {
@@ -68,7 +71,7 @@ describe('frames, extend, fusion, transition', () => {
       frame_3_path: { type: 'job-frame', job: 'b', frame: 'first' },
     });
     expect(t.params).toEqual({
-      model: 'v4.5', quality: '540p', duration_1_to_2: 8, prompt_1_to_2: 'all', duration_2_to_3: 5, prompt_2_to_3: 'all', seed: deriveSeed('t'),
+      model: 'v5', quality: '540p', duration_1_to_2: 8, prompt_1_to_2: 'all', duration_2_to_3: 5, prompt_2_to_3: 'all', seed: deriveSeed('t'),
     });
     const r = await load(`version: 1\n${assets}jobs:\n  t: { transition: [hero, cup, hero], prompts: [one] }\n`, files);
     expect(errors(r)).toEqual(['segment-count']);

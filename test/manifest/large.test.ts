@@ -33,7 +33,7 @@ function manifestLines(groups: number): string[] {
       `  grid${i}:`,
       `    prompt: a turntable, group ${i}`,
       '    matrix:',
-      '      style: [clay, anime]',
+      '      look: [clay, anime]',
     );
   }
   return lines;

@@ -87,11 +87,11 @@ describe('manifest-level results', () => {
 
 describe('the catalog is data', () => {
   it('accepts a model added through the project config', async () => {
-    const text = 'version: 1\njobs:\n  a: { prompt: p, model: v6 }\n';
+    const text = 'version: 1\njobs:\n  a: { prompt: p, model: v7 }\n';
     expect(codes(await load(text))).toEqual(['unknown-model']);
-    const v6 = { ...loadCatalog().models['v5']!, name: 'v6' };
-    const m = await loadValid(text, {}, { config: { catalog: { models: { v6 } } } });
-    expect(m.jobs[0]!.params.model).toBe('v6');
+    const v7 = { ...loadCatalog().models['v6']!, name: 'v7' };
+    const m = await loadValid(text, {}, { config: { catalog: { models: { v7 } } } });
+    expect(m.jobs[0]!.params.model).toBe('v7');
   });
 
   it('uses an explicit catalog over the config', async () => {

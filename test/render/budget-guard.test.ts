@@ -14,7 +14,7 @@ afterEach(async () => {
 describe('budget guard', () => {
   it('stops submitting before the charged credits would cross the planned total', { timeout: 120_000 }, async () => {
     // The API charges 2.5× the plan's price (a price change the catalog does not know yet). One slot: jobs go one by one.
-    rig = await makeRig({ maxJobs: 1, catalog: { prices: { '360p': { '5': { normal: 50 } } } } });
+    rig = await makeRig({ maxJobs: 1, catalog: { models: { v6: { price: { perSecond: { '360p': 10 } } } } } });
     await rig.write(manifest(['a', 'b', 'c', 'd'].map((id) => `  ${id}:\n    prompt: shot ${id}\n`).join('')));
     const run = ran((await rig.render()).outcome);
     const planned = run.plan.totals.credits;

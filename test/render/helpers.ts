@@ -59,7 +59,7 @@ export async function makeRig(simOptions: SimulatorOptions = {}, name = 'project
 }
 
 export function manifest(jobs: string, extra = ''): string {
-  return `version: 1\nname: test\ndefaults:\n  model: v4.5\n  quality: 360p\n  duration: 5\n${extra}jobs:\n${jobs}`;
+  return `version: 1\nname: test\ndefaults:\n  model: v6\n  quality: 360p\n  duration: 5\n${extra}jobs:\n${jobs}`;
 }
 
 export function ran(outcome: RunOutcome): Extract<RunOutcome, { kind: 'ran' }> {

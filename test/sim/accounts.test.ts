@@ -64,20 +64,21 @@ describe('accounts', () => {
     const r = await get(sim, 'features');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ credit_daily: 0, credit_monthly: 1234, credit_package: 0, gen_simultaneously: 8, plan_name: 'Premium Plan' });
-    expect(r.body).not.toHaveProperty('off_peak');
     sim.addCredits(500);
     expect((await get(sim, 'features')).body.credit_package).toBe(500);
   });
 
-  test('GET features can report off_peak and off_peak_discount (later revisions), and the discount prices off-peak jobs', async () => {
-    sim = await startSimulator({ offPeakDiscount: 0.7, timeScale: 0 });
+  test('GET features reports the plan factors (off_peak_discount, preview_mode_discount), and they price the jobs', async () => {
+    sim = await startSimulator({ offPeakDiscount: 0.6, previewDiscount: 0.9, timeScale: 0 });
     const f = await get(sim, 'features');
-    expect(f.body).toMatchObject({ off_peak: 1, off_peak_discount: '0.7' });
+    expect(f.body).toMatchObject({ off_peak: 1, off_peak_discount: '0.6', preview_mode: 1, preview_mode_discount: '0.9' });
     const r = await post(sim, 'videos/create', { prompt: 'x', quality: '540p', off_peak_mode: true });
-    expect(r.body.cost_credits).toBe(21); // 30 × 0.7
-    const plain = await startSimulator({ offPeakFeatureFields: true, timeScale: 0 });
+    expect(r.body.cost_credits).toBe(18); // 30 × 0.6
+    expect((await post(sim, 'videos/create', { prompt: 'x', quality: '540p', preview_mode: true })).body.cost_credits).toBe(27); // 30 × 0.9
+    const plain = await startSimulator({ offPeakFeatureFields: false, timeScale: 0 });
     try {
-      expect((await get(plain, 'features')).body.off_peak_discount).toBe('0.5');
+      expect((await get(plain, 'features')).body).not.toHaveProperty('off_peak_discount');
+      expect((await get(plain, 'features')).body).not.toHaveProperty('preview_mode_discount');
     } finally {
       await plain.close();
     }

@@ -22,7 +22,7 @@ describe('capacity', () => {
     const stats = sim.stats();
     expect(stats.sent429).toBe(4);
     expect(stats.submissions['videos/create']).toBe(6);
-    expect(stats.creditsSpent).toBe(6 * 30);
+    expect(stats.creditsSpent).toBe(6 * 35); // v6 720p 5 s
     expect(stats.accounts['render01@sim.pixrender.local']).toMatchObject({ maxJobs: 3, executing: 3, maxConcurrent: 3 });
     expect(stats.accounts['render02@sim.pixrender.local']).toMatchObject({ maxJobs: 3, executing: 3, maxConcurrent: 3 });
   });

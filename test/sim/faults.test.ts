@@ -63,7 +63,7 @@ describe('faults', () => {
     sim.setFaults({});
     const stats = sim.stats();
     expect(stats.jobs).toHaveLength(1);
-    expect(stats.creditsSpent).toBe(30);
+    expect(stats.creditsSpent).toBe(35); // v6 720p 5 s
     expect(stats.faults.resetAfter).toBe(1);
     // What a careful client does: look for the job in the scheduler before resubmitting.
     const scheduler = await get(sim, 'scheduler');

@@ -42,11 +42,24 @@ describe('generation endpoints', () => {
     expect((await ok('videos/create', { prompt: 'p', model: 'v4.5', quality: '540p', duration: 5 })).cost_credits).toBe(30);
     expect((await ok('videos/create', { prompt: 'p', model: 'v4', quality: '720p', duration: 8 })).cost_credits).toBe(80);
     expect((await ok('videos/create', { prompt: 'p', model: 'v4', quality: '360p', motion_mode: 'fast' })).cost_credits).toBe(40);
-    expect((await ok('videos/create', { prompt: 'p', quality: '1080p' })).cost_credits).toBe(80);
+    // Today's body: no model (v6), no quality (720p), up to 15 s; per second, audio included.
+    expect((await ok('videos/create', { prompt: 'p', quality: '1080p' })).cost_credits).toBe(70);
+    expect((await ok('videos/create', { prompt: 'p', duration: 15 })).cost_credits).toBe(105);
+    expect((await ok('videos/create', { prompt: 'p', duration: 15, audio: true, multi_shot: true })).cost_credits).toBe(105);
+    expect((await ok('videos/create', { prompt: 'p', model: 'v5.5', duration: 8, audio: true })).cost_credits).toBe(80);
   });
 
-  test('create: an off-peak 5 s 540p video costs 15', async () => {
-    expect((await ok('videos/create', { prompt: 'p', quality: '540p', duration: 5, off_peak_mode: true })).cost_credits).toBe(15);
+  test('create: an off-peak 5 s 540p video costs the plan factor (0.7): 21; preview × 0.8 on top: 17', async () => {
+    expect((await ok('videos/create', { prompt: 'p', quality: '540p', duration: 5, off_peak_mode: true })).cost_credits).toBe(21);
+    expect((await ok('videos/create', { prompt: 'p', quality: '540p', duration: 5, off_peak_mode: true, preview_mode: true })).cost_credits).toBe(17);
+  });
+
+  test('create: per-model capabilities', async () => {
+    await bad('videos/create', { prompt: 'p', model: 'v5', audio: true }, /takes no audio/);
+    await bad('videos/create', { prompt: 'p', model: 'v5.6', multi_shot: true }, /multi_shot/);
+    await bad('videos/create', { prompt: 'p', model: 'v5.6', quality: '1080p', duration: 9 }, /1080p only at 1-8 s/);
+    await bad('videos/create', { prompt: 'p', model: 'seedance-2.5', quality: '720p', duration: 6, audio: true }, /always renders with audio/);
+    await bad('videos/create', { prompt: 'p', model: 'seedance-2.5', quality: '720p', duration: 6, off_peak_mode: true }, /off_peak_mode is not available/);
   });
 
   test('create: image-to-video and effects', async () => {
@@ -61,7 +74,7 @@ describe('generation endpoints', () => {
     await bad('videos/create', { prompt: 'p', seed: 0 }, /seed/);
     await bad('videos/create', { prompt: 'p', seed: 2147483648 }, /seed/);
     await bad('videos/create', { prompt: 'p', quality: '4k' }, /quality/);
-    await bad('videos/create', { prompt: 'p', duration: 6 }, /duration/);
+    await bad('videos/create', { prompt: 'p', duration: 16 }, /duration/);
     await bad('videos/create', { prompt: 'p', model: 'v4.6' }, /unknown model "v4.6"/);
     await bad('videos/create', { prompt: 'p', motion_mode: 'slow' }, /motion_mode/);
     await bad('videos/create', { prompt: 'p', aspect_ratio: '21:9' }, /aspect_ratio/);
@@ -140,7 +153,7 @@ describe('generation endpoints', () => {
     expect((await get(sim, `videos/${r.video_id}`)).body.duration).toBe(13);
     await bad('videos/create-transition', { frame_1_path: image }, /frame_2_path is required/);
     await bad('videos/create-transition', { frame_1_path: image, frame_2_path: image, frame_4_path: image }, /consecutive/);
-    await bad('videos/create-transition', { frame_1_path: image, frame_2_path: image, duration_1_to_2: 6, model: 'v5' }, /duration/);
+    await bad('videos/create-transition', { frame_1_path: image, frame_2_path: image, duration_1_to_2: 11, model: 'v5' }, /duration/);
   });
 
   test('lipsync: source video plus audio or TTS prompt', async () => {
@@ -166,7 +179,7 @@ describe('generation endpoints', () => {
   });
 
   test('numbers and booleans may arrive as strings (multipart style)', async () => {
-    expect((await ok('videos/create', { prompt: 'p', duration: '8', quality: '360p', seed: '42', off_peak_mode: 'false' })).cost_credits).toBe(40);
+    expect((await ok('videos/create', { prompt: 'p', duration: '8', quality: '360p', seed: '42', off_peak_mode: 'false', audio: 'true' })).cost_credits).toBe(32);
   });
 });
 

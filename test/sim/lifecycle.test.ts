@@ -44,7 +44,7 @@ describe('job lifecycle', () => {
   test('the time scale shortens every phase', async () => {
     const clock = new ManualClock();
     sim = await startSimulator({ clock, timeScale: 0.1 });
-    const { body } = await post(sim, 'videos/create', { prompt: 'p' });
+    const { body } = await post(sim, 'videos/create', { prompt: 'p', quality: '540p' });
     await clock.advance(4_499);
     expect((await get(sim, `videos/${body.video_id}`)).status).toBe(404);
     await clock.advance(1);
@@ -54,14 +54,14 @@ describe('job lifecycle', () => {
   test('off-peak jobs wait off_peak_wait_s (scaled) in QUEUED first', async () => {
     const clock = new ManualClock();
     sim = await startSimulator({ clock, offPeakWaitSeconds: 600 });
-    const { body } = await post(sim, 'videos/create', { prompt: 'p', off_peak_mode: true });
+    const { body } = await post(sim, 'videos/create', { prompt: 'p', quality: '540p', off_peak_mode: true });
     await clock.advance(600_000 + 4_999);
     expect(await statusInList(sim, body.video_id)).toBe(5);
     await clock.advance(1);
     expect(await statusInList(sim, body.video_id)).toBe(10);
     await clock.advance(40_000);
     expect(await statusInList(sim, body.video_id)).toBe(1);
-    expect(sim.stats().jobs[0]).toMatchObject({ offPeak: true, credits: 15, status: 1 });
+    expect(sim.stats().jobs[0]).toMatchObject({ offPeak: true, credits: 21, status: 1 });
   });
 
   test('GET videos lists newest first with limit (default 40) and offset', async () => {
@@ -81,7 +81,7 @@ describe('job lifecycle', () => {
 
   test('DELETE videos/{id} → 204 and the video is gone; unknown → 404', async () => {
     sim = await startSimulator({ clock: new ManualClock() });
-    const { body } = await post(sim, 'videos/create', { prompt: 'p' });
+    const { body } = await post(sim, 'videos/create', { prompt: 'p', quality: '540p' });
     sim.completeJobs();
     expect((await call(sim, 'DELETE', `videos/${body.video_id}`)).status).toBe(204);
     expect((await get(sim, `videos/${body.video_id}`)).status).toBe(404);
@@ -91,7 +91,7 @@ describe('job lifecycle', () => {
 
   test('completeJobs can force an outcome', async () => {
     sim = await startSimulator({ clock: new ManualClock() });
-    const { body } = await post(sim, 'videos/create', { prompt: 'p' });
+    const { body } = await post(sim, 'videos/create', { prompt: 'p', quality: '540p' });
     expect(sim.completeJobs({ videoId: body.video_id, outcome: 'failed' })).toBe(1);
     expect((await get(sim, `videos/${body.video_id}`)).body.video_status_name).toBe('FAILED');
     expect(sim.completeJobs()).toBe(0);
@@ -99,7 +99,7 @@ describe('job lifecycle', () => {
 
   test('control route POST /__sim/complete ends jobs over HTTP', async () => {
     sim = await startSimulator({ clock: new ManualClock() });
-    const { body } = await post(sim, 'videos/create', { prompt: 'p' });
+    const { body } = await post(sim, 'videos/create', { prompt: 'p', quality: '540p' });
     const res = await fetch(`${sim.origin}/__sim/complete`, { method: 'POST', body: JSON.stringify({ video_id: body.video_id }) });
     expect(await res.json()).toEqual({ completed: 1 });
     expect((await get(sim, `videos/${body.video_id}`)).status).toBe(200);
@@ -112,7 +112,7 @@ describe('callbacks', () => {
     const clock = new ManualClock();
     try {
       sim = await startSimulator({ clock });
-      const { body } = await post(sim, 'videos/create', { prompt: 'p', replyUrl: receiver.url, replyRef: 'shot-0042' });
+      const { body } = await post(sim, 'videos/create', { prompt: 'p', quality: '540p', replyUrl: receiver.url, replyRef: 'shot-0042' });
       await clock.advance(60_000);
       await waitFor(() => (receiver.received.length >= 3 ? true : undefined));
       expect(receiver.received.map((c) => c.video_status)).toEqual([5, 10, 1]);
@@ -132,10 +132,10 @@ describe('callbacks', () => {
     const clock = new ManualClock();
     try {
       sim = await startSimulator({ clock });
-      const dropped = (await post(sim, 'videos/create', { prompt: 'p', replyUrl: receiver.url })).body.video_id;
+      const dropped = (await post(sim, 'videos/create', { prompt: 'p', quality: '540p', replyUrl: receiver.url })).body.video_id;
       await waitFor(() => (receiver.received.length >= 1 ? true : undefined));
       await call(sim, 'DELETE', `scheduler/${dropped}`);
-      const unreachable = (await post(sim, 'videos/create', { prompt: 'p', replyUrl: 'http://127.0.0.1:9/nothing' })).body.video_id;
+      const unreachable = (await post(sim, 'videos/create', { prompt: 'p', quality: '540p', replyUrl: 'http://127.0.0.1:9/nothing' })).body.video_id;
       await clock.advance(60_000);
       await waitFor(() => (sim!.stats().callbacks.failed >= 3 ? true : undefined));
       expect(receiver.received).toHaveLength(1);

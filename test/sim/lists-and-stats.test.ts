@@ -41,7 +41,7 @@ describe('catalog lists', () => {
   test('catalog overrides change lists, validation and prices', async () => {
     sim = await startSimulator({
       timeScale: 0,
-      catalog: { voices: [{ speaker_id: 'v-1', name: 'Ada', gender: 'female', language: 'en' }], prices: { '540p': { '5': { normal: 33 } } } },
+      catalog: { voices: [{ speaker_id: 'v-1', name: 'Ada', gender: 'female', language: 'en' }], models: { v6: { price: { perSecond: { '720p': 6.6 } } } } },
     });
     expect((await get(sim, 'videos/voices')).body.data).toEqual([{ speaker_id: 'v-1', name: 'Ada', gender: 'female', language: 'en' }]);
     expect((await post(sim, 'videos/create', { prompt: 'p', lip_sync_tts_speaker_id: '1001' })).status).toBe(400);
@@ -53,23 +53,23 @@ describe('stats', () => {
   test('report submissions, requests, 429s, 412s, credits, max concurrency per account and the submitted jobs', async () => {
     const clock = new ManualClock();
     sim = await startSimulator({ clock, accounts: [{ email: 'a@example.com', maxJobs: 2, credits: 100 }] });
-    await post(sim, 'videos/create', { prompt: 'p', replyRef: 'r-1' }); // 30
-    await post(sim, 'videos/create', { prompt: 'p', off_peak_mode: true }); // 15
+    await post(sim, 'videos/create', { prompt: 'p', quality: '540p', replyRef: 'r-1' }); // 30
+    await post(sim, 'videos/create', { prompt: 'p', quality: '540p', off_peak_mode: true }); // 21
     await post(sim, 'videos/create', { prompt: 'p' }); // 429
     await clock.advance(3_700_000);
-    await post(sim, 'videos/create', { prompt: 'p', quality: '720p' }); // 40 → 85 spent
-    await post(sim, 'videos/create', { prompt: 'p' }); // 412: 15 left
+    await post(sim, 'videos/create', { prompt: 'p', quality: '720p' }); // 35 → 86 spent
+    await post(sim, 'videos/create', { prompt: 'p' }); // 412: 14 left
     await call(sim, 'GET', 'scheduler');
 
     const s = sim.stats();
     expect(s.submissions).toEqual({ 'videos/create': 3 });
     expect(s.requests).toEqual({ 'POST videos/create': 5, 'GET scheduler': 1 });
-    expect(s).toMatchObject({ sent429: 1, sent412: 1, creditsSpent: 85 });
-    expect(s.accounts['a@example.com']).toEqual({ maxJobs: 2, executing: 1, maxConcurrent: 2, credits: 15 });
+    expect(s).toMatchObject({ sent429: 1, sent412: 1, creditsSpent: 86 });
+    expect(s.accounts['a@example.com']).toEqual({ maxJobs: 2, executing: 1, maxConcurrent: 2, credits: 14 });
     expect(s.jobs).toEqual([
       { video_id: expect.any(String), endpoint: 'videos/create', replyRef: 'r-1', email: 'a@example.com', offPeak: false, credits: 30, status: 1, status_name: 'COMPLETED', submittedAt: '2025-08-30T10:00:00.000Z' },
-      expect.objectContaining({ offPeak: true, credits: 15, status: 1 }),
-      expect.objectContaining({ offPeak: false, credits: 40, status: 5 }),
+      expect.objectContaining({ offPeak: true, credits: 21, status: 1 }),
+      expect.objectContaining({ offPeak: false, credits: 35, status: 5 }),
     ]);
     const overHttp = await (await fetch(`${sim.origin}/__sim/stats`)).json();
     expect(overHttp).toEqual(sim.stats());

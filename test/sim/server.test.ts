@@ -98,7 +98,7 @@ describe('simulator HTTP surface', () => {
     const res = await fetch(`${sim.url}/videos/create`, { method: 'POST', headers: { authorization: `Bearer ${sim.token}` }, body: form });
     const body = (await res.json()) as { cost_credits: number };
     expect(res.status).toBe(200);
-    expect(body.cost_credits).toBe(20); // 8 s 360p normal = 40, off-peak × 0.5
+    expect(body.cost_credits).toBe(23); // v6 8 s 360p = 32, off-peak × 0.7 = 22.4, rounded up
   });
 
   test('control routes need no token and stats count requests by route', async () => {

@@ -14,7 +14,7 @@ import { tempProject } from './helpers.js';
 const MANIFEST = `version: 1
 name: teaser
 defaults:
-  model: v4.5
+  model: v6
   quality: 360p
   duration: 5
 jobs:

@@ -7,7 +7,7 @@ import { fakeBackend, FakeRunner, memoryProject } from './fakes.js';
 import { FakeTimers, FakeWatcher, flush, Recorder } from './helpers.js';
 
 const FILE = '/proj/teaser.yaml';
-const manifest = (prompt: string) => `version: 1\nname: teaser\ndefaults:\n  model: v4.5\n  quality: 360p\n  duration: 5\njobs:\n  intro:\n    prompt: ${prompt}\n`;
+const manifest = (prompt: string) => `version: 1\nname: teaser\ndefaults:\n  model: v6\n  quality: 360p\n  duration: 5\njobs:\n  intro:\n    prompt: ${prompt}\n`;
 
 let session: WatchSession | undefined;
 afterEach(async () => {

@@ -16,7 +16,7 @@ const TIME_SCALE = 0.02;
 const manifest = (intro: string, pour: string) => `version: 1
 name: teaser
 defaults:
-  model: v4.5
+  model: v6
   quality: 360p
   duration: 5
 jobs:

@@ -11,7 +11,7 @@ import { Recorder, tempProject } from './helpers.js';
 const MANIFEST = `version: 1
 name: teaser
 defaults:
-  model: v4.5
+  model: v6
   quality: 720p
   duration: 8
 jobs:

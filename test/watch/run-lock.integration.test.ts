@@ -14,7 +14,7 @@ import { Recorder, tempProject } from './helpers.js';
 const MANIFEST = `version: 1
 name: locked
 defaults:
-  model: v4.5
+  model: v6
   quality: 360p
 jobs:
   intro:

@@ -13,7 +13,7 @@ import { Recorder, tempProject } from './helpers.js';
 const MANIFEST = `version: 1
 name: teaser
 defaults:
-  model: v4.5
+  model: v6
   quality: 360p
   duration: 5
 jobs:

@@ -15,7 +15,7 @@ const BADGE = '/proj/badge.png';
 const manifest = (o: { intro?: string; pour?: string; image?: string } = {}) => `version: 1
 name: teaser
 defaults:
-  model: v4.5
+  model: v6
   quality: 360p
   duration: 5
 assets:
@@ -31,7 +31,7 @@ jobs:
     image: ${o.image ?? 'logo'}
 `;
 
-/** Credits of one 360p 5 s v4.5 render in the catalog. */
+/** Credits of one 360p 5 s v6 render in the catalog. */
 const UNIT = 20;
 
 describe('watch session (in memory)', () => {
