@@ -32,8 +32,8 @@ describe('patterns', () => {
 
 describe('selectJobs', () => {
   it('--only a cell glob keeps those cells; a job they need comes along and is named', async () => {
-    const r = await ids(matrix, ['variants[style=clay,*]']);
-    expect(r.ids).toEqual(['variants[style=clay,seed=1]', 'variants[style=clay,seed=2]']);
+    const r = await ids(matrix, ['variants[look=clay,*]']);
+    expect(r.ids).toEqual(['variants[look=clay,seed=1]', 'variants[look=clay,seed=2]']);
     const up = await ids(matrix, ['clay-closeup']);
     expect(up.ids).toContain('clay-closeup');
     expect(up.selection?.chosen).toEqual(['clay-closeup']);
@@ -43,7 +43,7 @@ describe('selectJobs', () => {
   });
 
   it('repeated --only add up; --exclude takes out, but what a chosen job needs still comes along', async () => {
-    const both = await ids(matrix, ['variants[style=anime,*]', 'sizes[quality=540p,*]']);
+    const both = await ids(matrix, ['variants[look=anime,*]', 'sizes[quality=540p,*]']);
     expect(both.ids).toHaveLength(4);
     const ex = await ids(matrix, [], ['sizes[*]']);
     expect(ex.ids).toHaveLength(7);

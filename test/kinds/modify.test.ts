@@ -44,17 +44,17 @@ describe('modify in a manifest', () => {
 describe('modify prices', () => {
   const modifyOf = (from: string, quality = '540p') => job('snow', 'modify', { model: 'v5.5', prompt: 'Snow', quality }, { video_id: video(from) });
   const priceFor = (source: ReturnType<typeof create>, quality?: string) => {
-    const p = plan({ graph: graphOf(manifest([source, modifyOf(source.id, quality)])), lock: EMPTY, outputsPresent: new Set(), catalog, now: new Date() });
+    const p = plan({ graph: graphOf(manifest([source, modifyOf(source.id, quality)])), lock: EMPTY, outputsPresent: new Set(), catalog, now: new Date(), offPeakMultiplier: 0.7 });
     return p.jobs.find((j) => j.id === jobId('snow'))!.credits;
   };
 
   it('by the source length: the table row at or above it, pro rata beyond the longest row', () => {
-    expect(priceFor(create('intro', { duration: 5 }))).toEqual({ standard: 30, offPeak: 15 });
-    expect(priceFor(create('intro', { duration: 8 }), '360p')).toEqual({ standard: 40, offPeak: 20 });
-    // A 13 s source (an 8 s video extended by 5 s): 60 credits per 8 s at 540p → ceil(60 × 13 / 8).
+    expect(priceFor(create('intro', { duration: 5 }))).toEqual({ standard: 30, offPeak: 21 });
+    expect(priceFor(create('intro', { duration: 8 }), '360p')).toEqual({ standard: 40, offPeak: 28 });
+    // A 13 s source (an 8 s video extended by 5 s): v5.5's longest 540p row is 10 s at 60 credits → ceil(60 × 13 / 10).
     const long = { ...job('intro', 'extend', { duration: 5, quality: '540p', model: 'v4.5' }, { video_id: video('base') }) };
     const p = plan({ graph: graphOf(manifest([create('base', { duration: 8 }), long, modifyOf('intro')])), lock: EMPTY, outputsPresent: new Set(), catalog, now: new Date() });
-    expect(p.jobs.find((j) => j.id === jobId('snow'))!.credits.standard).toBe(Math.ceil((60 * 13) / 8));
+    expect(p.jobs.find((j) => j.id === jobId('snow'))!.credits.standard).toBe(Math.ceil((60 * 13) / 10));
   });
 });
 

@@ -56,11 +56,11 @@ describe('motionControl in a manifest', () => {
 describe('motionControl prices', () => {
   const dance = job('dance', 'motionControl', { model: 'v5.6', quality: '720p' }, { frame_1_path: asset('hero'), video_1_path: asset('moves', './moves.mp4') });
   const planOf = (media?: Map<string, unknown>) =>
-    plan({ graph: graphOf(manifest([dance])), lock: EMPTY, outputsPresent: new Set(), catalog, now: new Date(), ...(media ? { media: media as never } : {}) });
+    plan({ graph: graphOf(manifest([dance])), lock: EMPTY, outputsPresent: new Set(), catalog, now: new Date(), offPeakMultiplier: 0.7, ...(media ? { media: media as never } : {}) });
 
   it('per second of the measured motion video, at the highest native rate', () => {
     const p = planOf(new Map([['./moves.mp4', { ok: true, durationSeconds: 12, width: 640, height: 360 }]]));
-    expect(p.jobs[0]!.credits).toEqual({ standard: 14 * 12, offPeak: 14 * 6 });
+    expect(p.jobs[0]!.credits).toEqual({ standard: 14 * 12, offPeak: Math.ceil(14 * 12 * 0.7) });
     expect(p.notes).toEqual([]);
   });
 
