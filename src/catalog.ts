@@ -209,6 +209,8 @@ export interface RenderSpec {
   segments?: number[];
   /** upscale and lipsync: the duration of the source video in seconds. */
   sourceDuration?: number;
+  /** An effect template's own price (its list entry's `video_base_cost + fixed_cost`): replaces the rule. */
+  templateCredits?: number;
 }
 
 /** Whether a model can be used on an endpoint: null when unknown model. */
@@ -266,7 +268,8 @@ export function priceOf(cat: Catalog, spec: RenderSpec, offPeakMultiplier = cat.
     return p;
   };
   let standard: number;
-  switch (rule.rule) {
+  if (spec.templateCredits !== undefined) standard = spec.templateCredits;
+  else switch (rule.rule) {
     case 'table':
       standard = tablePrice(spec.duration ?? 5);
       break;

@@ -149,7 +149,7 @@ export class PixverseClient implements PixverseApi {
   }
 
   getVoices(email?: string): Promise<P.VoicesResponse> {
-    return this.#listOf('videos/voices', 'data', { email }) as Promise<P.VoicesResponse>;
+    return this.#listOf('videos/voices', 'tts_list', { email }) as Promise<P.VoicesResponse>;
   }
   getEffects(options: ListOptions = {}): Promise<P.EffectsResponse> {
     return this.#listOf('videos/effects', 'items', { ...options }) as Promise<P.EffectsResponse>;

@@ -13,7 +13,7 @@ export const COMMON_FIELDS = ['description', 'vars', 'matrix', 'then', 'offPeak'
 
 /** Fields of each kind besides the common ones. */
 export const KIND_FIELDS: Record<JobKind, readonly string[]> = {
-  create: ['prompt', 'negativePrompt', 'image', 'lastImage', 'effect', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'style', 'sound', 'autoSound', 'speech'],
+  create: ['prompt', 'negativePrompt', 'image', 'lastImage', 'images', 'effect', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'style', 'sound', 'autoSound', 'speech'],
   frames: ['frames', 'prompt', 'model', 'quality', 'duration', 'motion', 'aspect', 'seed', 'sound', 'autoSound', 'speech'],
   extend: ['extend', 'prompt', 'negativePrompt', 'model', 'quality', 'duration', 'motion', 'seed', 'style'],
   restyle: ['restyle', 'prompt', 'style', 'model', 'seed'],

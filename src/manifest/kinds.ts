@@ -2,7 +2,8 @@
  * One request builder per job kind: which settings each endpoint takes (in a fixed order), which
  * inputs it has, and the kind's own checks (effects, styles, voices, labels, segment counts).
  */
-import { closest, modelSupports, type EffectSpec } from '../catalog.js';
+import { closest, modelSupports } from '../catalog.js';
+import { effectImages, effectQuality, jobEffect, jobRestyle } from '../templates/manifest.js';
 import type { JobKind } from '../model.js';
 import type { RequestBuilder } from './request.js';
 import type { YamlPath } from './source.js';
@@ -32,28 +33,10 @@ export function buildKind(b: RequestBuilder, kind: JobKind): void {
 }
 
 function create(b: RequestBuilder): void {
-  const effect = findEffect(b);
-  const image = b.field<FrameRefSpec>('image');
-  const lastImage = b.field<FrameRefSpec>('lastImage');
-  const first = image === undefined ? undefined : b.refs.image(image, b.pathOf('image'), 'last');
-  if (first) b.inputs.first_frame_path = first;
-  const last = lastImage === undefined ? undefined : b.refs.image(lastImage, b.pathOf('lastImage'), 'first');
-  if (last) b.inputs.last_frame_path = last;
-  const twoImages = effect?.effect_type === '2';
-  if (effect && twoImages && (image === undefined || lastImage === undefined))
-    b.error('effect-images', `effect "${effect.display_name}" takes two images: set image and lastImage`, b.at(b.pathOf('effect')));
-  // effect_type is the number of images a template animates (API reference §8.19): never zero.
-  if (effect && !twoImages && image === undefined)
-    b.error('effect-images', `effect "${effect.display_name}" animates an image: set image`, b.at(b.pathOf('effect')));
-  if (lastImage !== undefined && effect && !twoImages)
-    b.error('effect-images', `effect "${effect.display_name}" takes one image; lastImage is only for two-image effects`, b.at(b.pathOf('lastImage')));
-  if (lastImage !== undefined && !effect)
-    b.error('effect-images', 'lastImage is only for two-image effects; use frames: {first, last} to render between two images', b.at(b.pathOf('lastImage')));
-  const quality = b.value('quality');
-  if (effect && quality !== undefined && !effect.qualities.includes(quality))
-    b.error('effect-quality', `effect "${effect.display_name}" does not render at ${quality}`, b.settingLocation('quality'), {
-      hint: `it offers ${effect.qualities.join(', ')}`,
-    });
+  const effect = jobEffect(b);
+  effectImages(b, effect);
+  const image = b.field<FrameRefSpec>('image') ?? b.field<FrameRefSpec[]>('images');
+  const quality = effectQuality(b, effect);
   const prompt = b.field<string>('prompt');
   if (prompt === undefined && !effect) b.error('missing-prompt', `job "${b.inst.id}" needs a prompt (or an effect)`, b.inst.location);
   // The template decides the model (API reference §8.10): no model is sent with an effect.
@@ -61,7 +44,10 @@ function create(b: RequestBuilder): void {
     b.ctx.warn('ignored-field', 'model is not sent with an effect: the template decides the model', b.at(b.pathOf('model')));
   if (!effect) b.putSettings('model');
   b.put('prompt', prompt);
-  b.putSettings('negativePrompt', 'quality', 'duration', 'motion');
+  b.putSettings('negativePrompt');
+  b.put('quality', quality);
+  // A template fixes the duration (reference §4.1): none is sent with an effect.
+  b.putSettings(...(effect ? [] : ['duration' as const]), 'motion');
   if (image === undefined) b.putSettings('aspect'); // image-to-video follows the image
   b.putSettings('style', 'sound', 'autoSound');
   speech(b);
@@ -69,7 +55,7 @@ function create(b: RequestBuilder): void {
   b.put('template_id', effect?.template_id);
   checkStyle(b);
   checkPrompts(b);
-  b.checkRender({ model: b.value('model'), quality, duration: b.value('duration'), motion: b.value('motion') });
+  if (!effect) b.checkRender({ model: b.value('model'), quality, duration: b.value('duration'), motion: b.value('motion') });
 }
 
 function frames(b: RequestBuilder): void {
@@ -105,16 +91,7 @@ function restyle(b: RequestBuilder): void {
   // and the style come from the job (or step) itself, never from defaults.
   const model = b.inst.own.model ?? Object.keys(cat.models).find((m) => modelSupports(cat, m, 'videos/restyle') === true);
   const styleName = b.inst.own.style;
-  let preset = undefined as (typeof cat.restyles)[number] | undefined;
-  if (styleName !== undefined) {
-    preset = cat.restyles.find((r) => r.name.toLowerCase() === styleName.toLowerCase());
-    if (!preset) {
-      const guess = closest(styleName, cat.restyles.map((r) => r.name));
-      b.error('unknown-style', `unknown restyle preset "${styleName}"`, b.at(b.pathOf('style')), {
-        hint: guess ? `did you mean "${guess}"?` : `presets: ${cat.restyles.map((r) => r.name).join(', ')}`,
-      });
-    }
-  }
+  const preset = styleName === undefined ? undefined : jobRestyle(b, styleName, b.pathOf('style'));
   const prompt = b.field<string>('prompt') ?? preset?.prompt;
   if (prompt === undefined && styleName === undefined)
     b.error('missing-prompt', `restyle job "${b.inst.id}" needs a style (a preset) or a prompt`, b.inst.location);
@@ -240,20 +217,6 @@ function speech(b: RequestBuilder): void {
   b.put('lip_sync_tts_prompt', spec.text);
   b.put('lip_sync_tts_speaker_id', b.voice(spec.voice, [...b.pathOf('speech'), 'voice'])?.speaker_id);
   b.checkLength(spec.text, [...b.pathOf('speech'), 'text'], b.ctx.catalog.promptMaxChars, 'prompt-too-long', 'speech text');
-}
-
-function findEffect(b: RequestBuilder): EffectSpec | undefined {
-  const name = b.field<string>('effect');
-  if (name === undefined) return undefined;
-  const effects = b.ctx.catalog.effects;
-  const effect = effects.find((e) => e.display_name.toLowerCase() === name.toLowerCase() || String(e.template_id) === name);
-  if (!effect) {
-    const guess = closest(name, effects.map((e) => e.display_name));
-    b.error('unknown-effect', `unknown effect "${name}"`, b.at(b.pathOf('effect')), {
-      hint: guess ? `did you mean "${guess}"?` : 'run `pixrender models` to list effects',
-    });
-  }
-  return effect;
 }
 
 function checkStyle(b: RequestBuilder): void {

@@ -81,6 +81,8 @@ export interface JobSpec extends Settings {
   speech?: SpeechSpec;
   image?: FrameRefSpec;
   lastImage?: FrameRefSpec;
+  /** Every image of a multi-image effect, in order. */
+  images?: FrameRefSpec[];
   effect?: string;
   frames?: { first: FrameRefSpec; last: FrameRefSpec };
   extend?: string;

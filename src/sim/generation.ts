@@ -8,10 +8,13 @@ import type { Result } from '../diagnostic.js';
 import { frameSize, upscaleSize } from './geometry.js';
 import type { JobOutput } from './jobs.js';
 import { completedVideo, sourceVideo, uploadPath, type SourceLookup, type SourceVideo } from './sources.js';
+import { readTemplate, templateImages } from './templates.js';
+import { templateCredits, type TemplateLists } from '../templates/types.js';
 import { FieldError, Fields, readCommon, readPrompt, readSeed, type CommonFields } from './validation.js';
 
 export interface GenerationContext extends SourceLookup {
   catalog: Catalog;
+  templates: TemplateLists;
   randomSeed(): number;
 }
 
@@ -28,14 +31,15 @@ export interface GenerationRequest {
   fields: Record<string, unknown>;
 }
 
-type Builder = (f: Fields, ctx: GenerationContext) => Omit<GenerationRequest, 'endpoint' | 'common' | 'texts'>;
+type Builder = (f: Fields, ctx: SourceLookup & { catalog: Catalog; templates: TemplateLists }) => Omit<GenerationRequest, 'endpoint' | 'common' | 'texts'>;
 
 export function buildGeneration(endpoint: Endpoint, raw: Record<string, unknown>, ctx: GenerationContext): Result<GenerationRequest, string> {
   const f = new Fields(raw);
   try {
     const common = readCommon(f, ctx.catalog, { email: endpoint !== 'videos/upscale' });
     const built = BUILDERS[endpoint](f, ctx);
-    const problem = checkCombination(ctx.catalog, built.spec);
+    // A template fixes model, duration and price: the catalog's model rules do not apply to it.
+    const problem = built.spec.templateCredits === undefined ? checkCombination(ctx.catalog, built.spec) : null;
     if (problem) return { ok: false, error: `Invalid parameters: ${problem}` };
     const texts = Object.entries(raw)
       .filter(([k, v]) => /prompt/.test(k) && typeof v === 'string')
@@ -77,17 +81,9 @@ function settings(f: Fields, cat: Catalog, defaults: { quality?: string } = {}) 
   };
 }
 
-function template(f: Fields, cat: Catalog) {
-  const id = f.integer('template_id');
-  if (id === undefined) return undefined;
-  const effect = cat.effects.find((e) => e.template_id === id);
-  if (!effect) throw new FieldError(`Parameter template_id: unknown template ${id} (see GET videos/effects)`);
-  return effect;
-}
-
-function voice(f: Fields, cat: Catalog, name: string): string | undefined {
+function voice(f: Fields, lists: TemplateLists, name: string): string | undefined {
   const id = f.id(name);
-  if (id !== undefined && !cat.voices.some((v) => v.speaker_id === id)) throw new FieldError(`Parameter ${name}: unknown speaker ${id} (see GET videos/voices)`);
+  if (id !== undefined && !lists.voices.some((v) => v.speaker_id === id)) throw new FieldError(`Parameter ${name}: unknown speaker ${id} (see GET videos/voices)`);
   return id;
 }
 
@@ -102,33 +98,29 @@ const output = (quality: string, aspectRatio: string, duration: number, extra: P
 
 const sourceOf = (src: SourceVideo) => (src.job ? { sourceEmail: src.job.email } : {});
 
-const create: Builder = (f, { catalog: cat, ...lookup }) => {
-  const effect = template(f, cat);
+const create: Builder = (f, { catalog: cat, templates, ...lookup }) => {
+  const effect = readTemplate(f, templates);
   const prompt = readPrompt(f, cat, 'prompt', effect === undefined);
   const m = model(f, cat, 'videos/create');
   const s = settings(f, cat);
-  const first = uploadPath(f, lookup, 'first_frame_path', 'image');
-  const last = uploadPath(f, lookup, 'last_frame_path', 'image');
-  if (effect) {
-    if (!effect.qualities.includes(s.quality)) throw new FieldError(`Template ${effect.template_id} allows quality ${effect.qualities.join(', ')} only`);
-    if (first === undefined) throw new FieldError(`Template ${effect.template_id} needs first_frame_path`);
-    if (effect.effect_type === '2' && last === undefined) throw new FieldError(`Template ${effect.template_id} needs first_frame_path and last_frame_path`);
-  } else if (last !== undefined) throw new FieldError('last_frame_path needs a two-image template (effect_type "2"); use videos/create-frames for first/last frame videos');
+  templateImages(f, lookup, effect);
+  if (effect && !effect.qualities.includes(s.quality) && effect.qualities.length > 0) throw new FieldError(`Template ${effect.template_id} allows quality ${effect.qualities.join(', ')} only`);
   readPrompt(f, cat, 'negative_prompt', false);
   readPrompt(f, cat, 'sound_effect_prompt', false);
   readPrompt(f, cat, 'lip_sync_tts_prompt', false);
-  voice(f, cat, 'lip_sync_tts_speaker_id');
+  voice(f, templates, 'lip_sync_tts_speaker_id');
   f.boolean('auto_sound');
   f.boolean('remove_watermark');
   const style = f.oneOf('style', cat.styles);
+  const duration = effect?.duration ?? s.duration;
   return {
-    spec: { endpoint: 'videos/create', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
-    output: output(s.quality, s.aspectRatio, s.duration),
-    fields: { prompt, negative_prompt: f.raw.negative_prompt, model: m, motion_mode: s.motion, seed: readSeed(f, cat), style, template_id: effect?.template_id, template_name: effect?.display_name },
+    spec: { endpoint: 'videos/create', model: m, quality: s.quality, duration, motion: s.motion, ...(effect ? { templateCredits: templateCredits(effect) } : {}) },
+    output: output(s.quality, s.aspectRatio, duration),
+    fields: { prompt, negative_prompt: f.raw.negative_prompt, model: effect?.model ?? m, motion_mode: s.motion, seed: readSeed(f, cat), style, template_id: effect?.template_id, template_name: effect?.display_name },
   };
 };
 
-const createFrames: Builder = (f, { catalog: cat, ...lookup }) => {
+const createFrames: Builder = (f, { catalog: cat, templates, ...lookup }) => {
   const prompt = readPrompt(f, cat, 'prompt', false);
   const m = model(f, cat, 'videos/create-frames');
   const s = settings(f, cat);
@@ -136,7 +128,7 @@ const createFrames: Builder = (f, { catalog: cat, ...lookup }) => {
   uploadPath(f, lookup, 'last_frame_path', 'image', true);
   readPrompt(f, cat, 'sound_effect_prompt', false);
   readPrompt(f, cat, 'lip_sync_tts_prompt', false);
-  voice(f, cat, 'lip_sync_tts_speaker_id');
+  voice(f, templates, 'lip_sync_tts_speaker_id');
   f.boolean('remove_watermark');
   return {
     spec: { endpoint: 'videos/create-frames', model: m, quality: s.quality, duration: s.duration, motion: s.motion },
@@ -145,11 +137,11 @@ const createFrames: Builder = (f, { catalog: cat, ...lookup }) => {
   };
 };
 
-const extend: Builder = (f, { catalog: cat, ...lookup }) => {
+const extend: Builder = (f, { catalog: cat, templates, ...lookup }) => {
   const src = sourceVideo(f, lookup);
   const prompt = readPrompt(f, cat, 'prompt', false);
   readPrompt(f, cat, 'negative_prompt', false);
-  const effect = template(f, cat);
+  const effect = readTemplate(f, templates);
   const m = model(f, cat, 'videos/extend');
   const s = settings(f, cat, { quality: cat.models[m]?.qualities.includes(src.quality) ? src.quality : '540p' });
   const style = f.oneOf('style', cat.styles);
@@ -161,12 +153,12 @@ const extend: Builder = (f, { catalog: cat, ...lookup }) => {
   };
 };
 
-const restyle: Builder = (f, { catalog: cat, ...lookup }) => {
+const restyle: Builder = (f, { catalog: cat, templates, ...lookup }) => {
   const src = sourceVideo(f, lookup);
   const prompt = readPrompt(f, cat, 'prompt', true);
   const m = model(f, cat, 'videos/restyle');
   const restyleId = f.integer('restyle_id');
-  if (restyleId !== undefined && !cat.restyles.some((r) => r.restyle_id === restyleId))
+  if (restyleId !== undefined && !templates.restyles.some((r) => r.restyle_id === restyleId))
     throw new FieldError(`Parameter restyle_id: unknown restyle ${restyleId} (see GET videos/restyles)`);
   const spec = restyleSpec(cat, m, src.quality, src.duration);
   return {
@@ -191,7 +183,7 @@ const fusion: Builder = (f, { catalog: cat, ...lookup }) => {
   };
 };
 
-const transition: Builder = (f, { catalog: cat, ...lookup }) => {
+const transition: Builder = (f, { catalog: cat, templates, ...lookup }) => {
   let count = 0;
   for (let i = 1; i <= 7; i++) {
     const path = uploadPath(f, lookup, `frame_${i}_path`, 'image', i <= 2);
@@ -209,7 +201,7 @@ const transition: Builder = (f, { catalog: cat, ...lookup }) => {
   const s = settings(f, cat);
   readPrompt(f, cat, 'sound_effect_prompt', false);
   readPrompt(f, cat, 'lip_sync_tts_prompt', false);
-  voice(f, cat, 'lip_sync_tts_speaker_id');
+  voice(f, templates, 'lip_sync_tts_speaker_id');
   const total = segments.reduce((a, b) => a + b, 0);
   return {
     spec: { endpoint: 'videos/create-transition', model: m, quality: s.quality, motion: s.motion, segments },
@@ -218,12 +210,12 @@ const transition: Builder = (f, { catalog: cat, ...lookup }) => {
   };
 };
 
-const lipsync: Builder = (f, { catalog: cat, ...lookup }) => {
+const lipsync: Builder = (f, { catalog: cat, templates, ...lookup }) => {
   const src = sourceVideo(f, lookup);
   const audio = uploadPath(f, lookup, 'audio_path', 'audio');
   const prompt = readPrompt(f, cat, 'prompt', false, 200);
   if (audio === undefined && prompt === undefined) throw new FieldError('Parameter audio_path or prompt is required');
-  voice(f, cat, 'speaker_id');
+  voice(f, templates, 'speaker_id');
   f.boolean('original_sound_switch');
   return {
     ...sourceOf(src),

@@ -1,6 +1,8 @@
 /** The simulator's options and their defaults. */
 import { loadCatalog, type Catalog, type CatalogOverrides } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
+import { generateTemplateLists } from '../templates/generate.js';
+import type { TemplateLists } from '../templates/types.js';
 import { defaultAccountEmails, type AccountSpec } from './accounts.js';
 import type { FaultOptions } from './faults.js';
 import { defaultMediaDir } from './media.js';
@@ -47,6 +49,8 @@ export interface SimulatorOptions {
   genSimultaneously?: number;
   /** Catalog overrides (deep-merged into the built-in catalog), or a whole catalog. */
   catalog?: CatalogOverrides | Catalog;
+  /** The effects, voices and restyles served and accepted. @default generated from the catalog (src/templates/generate.ts) */
+  templates?: TemplateLists;
   clock?: Clock;
   /** Cache of generated media, shared between processes. @default $PIXRENDER_SIM_MEDIA_DIR or <tmpdir>/pixrender-sim-media */
   mediaDir?: string;
@@ -77,6 +81,7 @@ export interface ResolvedOptions {
   schedulerShape: '2026' | '2025';
   genSimultaneously: number;
   catalog: Catalog;
+  templates: TemplateLists;
   clock: Clock;
   mediaDir: string;
   maxUploadBytes: number;
@@ -129,6 +134,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     genSimultaneously: o.genSimultaneously ?? 8,
     schedulerShape: o.schedulerShape ?? '2026',
     catalog,
+    templates: o.templates ?? generateTemplateLists(catalog),
     clock: o.clock ?? systemClock,
     mediaDir: o.mediaDir ?? defaultMediaDir(),
     maxUploadBytes: o.maxUploadBytes ?? 256 * 1024 * 1024,

@@ -16,6 +16,7 @@ export function submitGeneration(ctx: SimContext, endpoint: Endpoint, fields: Re
   const { catalog, moderation } = ctx.options;
   const built = buildGeneration(endpoint, fields, {
     catalog,
+    templates: ctx.options.templates,
     upload: (path) => ctx.uploads.get(path),
     video: (id) => ctx.jobs.get(id),
     randomSeed: () => randomInt(ctx.seeds, catalog.seedRange.min, catalog.seedRange.max),

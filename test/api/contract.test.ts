@@ -90,11 +90,11 @@ describe('accounts and account data', () => {
   });
 
   it('reads voices, effects and restyles', async () => {
-    expect((await client.getVoices()).data.length).toBeGreaterThan(0);
+    expect((await client.getVoices()).tts_list!.length).toBeGreaterThan(0);
     const effects = await client.getEffects({ limit: 3 });
     expect(effects.items).toHaveLength(3);
     expect(typeof effects.items[0]!.template_id).toBe('number');
-    expect((await client.getRestyles(EMAIL)).items.some((r) => r.name === 'clay')).toBe(true);
+    expect((await client.getRestyles(EMAIL)).items.some((r) => r.display_name === 'clay')).toBe(true);
   });
 
   it('refuses a wrong token with unauthorized', async () => {
