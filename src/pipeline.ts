@@ -19,6 +19,7 @@ import { backendKindFor, loadGraph, presentOutputs, type GraphOutcome } from './
 import { startSimulator, type Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
 import { openFileStore, type StateSnapshot, type StateStore } from './state/store.js';
+import type { TemplateBackend } from './templates/source.js';
 
 export type BackendChoice = 'auto' | 'sim' | 'useapi';
 
@@ -163,6 +164,10 @@ async function readOffPeakMultiplier(api: PixverseApi, catalog: Catalog, email: 
 
 export class BackendError extends Error {}
 
+function templateBackendOf(o: BackendOptions): TemplateBackend {
+  return { ...(o.backend ? { backend: o.backend } : {}), ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}), ...(o.env ? { env: o.env } : {}) };
+}
+
 export interface RunOptions extends BackendOptions {
   mode: 'render' | 'collect';
   /** Use this backend (e.g. one kept open across watch-mode runs) instead of opening one; it is not closed. */
@@ -192,7 +197,7 @@ export type RunOutcome =
 
 /** Renders (or, with mode 'collect', only collects) one manifest. */
 export async function runManifest(manifestFile: string, options: RunOptions): Promise<RunOutcome> {
-  const loaded = options.project ?? (await loadGraph(manifestFile));
+  const loaded = options.project ?? (await loadGraph(manifestFile, { templates: templateBackendOf(options) }));
   if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.diagnostics, sources: loaded.sources };
   const { config, catalog, graph } = loaded;
   // The store refuses to write the token, as a last line of defence.

@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from '../cli.js';
 import { loadProjectConfig, type ConfigResult } from '../config.js';
 import { formatDiagnostic, hasErrors, printable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
-import { loadManifest } from '../manifest/index.js';
+import { loadCatalog, type CatalogOverrides } from '../catalog.js';
+import { loadWithTemplates } from '../templates/source.js';
 import { parseFlags, UsageError, withUsage } from './args.js';
 
 const usage = `Usage: pixrender validate FILE...
@@ -52,7 +53,7 @@ async function validate(argv: string[]): Promise<number> {
       process.stderr.write(`${printable(file)}: not checked, the project config has errors\n`);
       continue;
     }
-    const result = await loadManifest(file, { config: config.config });
+    const result = await loadWithTemplates(file, { config: config.config, catalog: loadCatalog(config.config.catalog as CatalogOverrides | undefined) });
     printDiagnostics(result.diagnostics, result.sources);
     if (!result.manifest) {
       allValid = false;
