@@ -92,3 +92,16 @@ export async function loadWithTemplates(file: string, options: Omit<LoadOptions,
   }
   return read.note ? { ...result, diagnostics: [read.note, ...result.diagnostics] } : result;
 }
+
+/**
+ * `pixrender models --refresh`: reads the lists of the backend the project in `dir` renders on now and
+ * stores them in `dir/.pixrender/templates.json`. Returns the line to print.
+ */
+export async function refreshTemplates(dir: string, config: ProjectConfig, catalog: Catalog, o: TemplateBackend = {}): Promise<{ ok: boolean; line: string }> {
+  const base = apiBaseFor(config, o);
+  const read = await readTemplates(config, catalog, join(resolve(dir), '.pixrender'), { ...o, refresh: true });
+  const counts = `${read.lists.effects.length} effects, ${read.lists.voices.length} voices, ${read.lists.restyles.length} restyle presets`;
+  if (base === undefined) return { ok: true, line: `templates: ${counts} (the embedded simulator's list; nothing to refresh)` };
+  if (read.live) return { ok: true, line: `templates: ${counts} read from ${base}, cached in .pixrender/templates.json` };
+  return { ok: false, line: `templates: not refreshed: ${read.note?.message ?? read.lists.unavailable ?? 'no answer'}` };
+}
