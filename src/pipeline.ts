@@ -46,6 +46,8 @@ export interface Backend {
   offPeakMultiplier?: number | 'unknown';
   /** An account for requests that need one when several are configured (POST files). */
   email?: string;
+  /** Every account, for routing around one whose session broke (596). */
+  accounts?: string[];
   close(): Promise<void>;
 }
 
@@ -81,13 +83,13 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
     const api = new PixverseClient({ baseUrl, token });
     const retry = options.readRetry ?? {};
-    let slots: number, email: string | undefined, multiplier: number | 'unknown';
+    let slots: number, accounts: string[], multiplier: number | 'unknown';
     try {
       slots = config.accounts?.length
         ? config.accounts.reduce((sum, a) => sum + a.maxJobs, 0)
         : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.reduce((sum, x) => sum + x.maxJobs, 0));
-      email = await firstAccount(api, config, retry);
-      multiplier = await readOffPeakMultiplier(api, catalog, email, retry);
+      accounts = await accountEmails(api, config, retry);
+      multiplier = await readOffPeakMultiplier(api, catalog, accounts[0], retry);
     } catch (error) {
       await api.close();
       throw error;
@@ -100,7 +102,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
       offPeakMultiplier: multiplier,
-      ...(email ? { email } : {}),
+      ...(accounts[0] ? { email: accounts[0], accounts } : {}),
       close: () => api.close(),
     };
   }
@@ -124,7 +126,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     api,
     slots: accounts * maxJobs,
     timeScale,
-    ...(sim.emails[0] ? { email: sim.emails[0] } : {}),
+    ...(sim.emails[0] ? { email: sim.emails[0], accounts: [...sim.emails] } : {}),
     close: async () => {
       await api.close();
       await sim.close();
@@ -133,18 +135,18 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
 }
 
 /**
- * The first configured account, else the first the API lists. Uploads need it when several accounts are
+ * The configured accounts, else those the API lists. Uploads need the first when several accounts are
  * configured, so a read that keeps failing stops the run here (nothing was submitted yet) instead of
  * letting uploads go out without one.
  */
-async function firstAccount(api: PixverseApi, config: ProjectConfig, retry: ReadRetry): Promise<string | undefined> {
-  if (config.accounts?.[0]) return config.accounts[0].email;
+async function accountEmails(api: PixverseApi, config: ProjectConfig, retry: ReadRetry): Promise<string[]> {
+  if (config.accounts?.length) return config.accounts.map((a) => a.email);
   // 404: no account configured at all (nothing to name); any other failure is thrown after the retries.
   const accounts = await retryRead(() => api.getAccounts(), retry).catch((error: unknown) => {
     if (isApiError(error, 'not-found')) return {};
     throw error;
   });
-  return Object.keys(accounts)[0];
+  return Object.keys(accounts);
 }
 
 /**
@@ -228,6 +230,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
       backendKind: backend.kind,
       backendName: backend.description,
       ...(backend.email ? { uploadEmail: backend.email } : {}),
+      ...(backend.accounts ? { accounts: backend.accounts } : {}),
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       ...(options.noWait ? { noWait: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

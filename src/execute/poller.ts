@@ -142,7 +142,8 @@ export class Poller {
       this.watched.delete(w.videoId);
       w.resolve(video);
     } catch (error) {
-      if (isApiError(error, 'unauthorized') || isApiError(error, 'bad-request')) {
+      // A broken account (596) keeps answering 596 until it is added again: asking every tick is useless.
+      if (isApiError(error, ['unauthorized', 'bad-request', 'account-broken'])) {
         this.watched.delete(w.videoId);
         w.reject(error);
       }

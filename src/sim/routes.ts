@@ -11,7 +11,7 @@ import type { FaultDecision } from './faults.js';
 import { HttpError, json, parseFields, type Reply } from './http.js';
 import { isFinal, type SimJob } from './jobs.js';
 import { VIDEO_ID_PATTERN } from './sources.js';
-import { submitGeneration } from './submit.js';
+import { brokenSession, submitGeneration } from './submit.js';
 import { videoObject } from './video-object.js';
 
 export interface RouteRequest {
@@ -92,10 +92,12 @@ function queryAccount(ctx: SimContext, query: URLSearchParams): SimAccount {
   if (email) {
     const account = ctx.accounts.get(email);
     if (!account) throw new HttpError(400, `Account ${email} is not configured`);
+    if (account.sessionBroken) throw brokenSession(account.email);
     return account;
   }
   if (all.length === 0) throw new HttpError(400, 'No PixVerse account configured: add one with POST accounts/{email}');
   if (all.length > 1) throw new HttpError(400, 'Parameter email is required when several accounts are configured');
+  if (all[0]!.sessionBroken) throw brokenSession(all[0]!.email);
   return all[0]!;
 }
 
@@ -200,6 +202,7 @@ function getVideo(ctx: SimContext, req: RouteRequest): Reply {
   const id = videoIdParam(req.params[0]!);
   const job = ctx.jobs.get(id);
   // 404 while processing, like the real API: only final videos are returned.
+  if (job && ctx.accounts.get(job.email)?.sessionBroken) throw brokenSession(job.email);
   if (!job || !isFinal(job.status)) throw new HttpError(404, `Video ${id} not found`);
   return json(200, videoObject(job, ctx.origin));
 }

@@ -49,6 +49,7 @@ export function submitGeneration(ctx: SimContext, endpoint: Endpoint, fields: Re
     }
   }
   const account = selection.account;
+  if (account.sessionBroken) throw brokenSession(account.email);
   ctx.accounts.spend(account, cost);
   if (needsSlot) ctx.accounts.acquire(account);
 
@@ -69,6 +70,11 @@ export function submitGeneration(ctx: SimContext, endpoint: Endpoint, fields: Re
   });
   ctx.stats.submission(endpoint, cost);
   return json(200, { video_id: job.videoId, cost_credits: cost });
+}
+
+/** 596: the account's stored session was refused; nothing was started (the text is ours, real texts are UNCONFIRMED). */
+export function brokenSession(email: string): HttpError {
+  return new HttpError(596, `PixVerse account ${email} is in an error state (session refresh rejected): add it again with POST accounts/${email}`);
 }
 
 function outcomeOf(ctx: SimContext, g: GenerationRequest): Outcome {
