@@ -279,6 +279,9 @@ export function videoOutcome(v: VideoObject): 'pending' | 'completed' | 'moderat
   if (v.video_status === VideoStatus.COMPLETED && v.url && (v.output_width ?? 0) > 0) return 'completed';
   if (typeof v.error === 'string' && v.error !== '') return 'failed';
   if (v.video_status in STATUS_NAMES) return 'pending';
+  // An unknown code: its name, when the API gives one the MCP documents, else its final flag.
+  if (v.video_status_name === 'MODERATED' && v.video_status_final !== false) return 'moderated';
+  if (v.video_status_name === 'FAILED' && v.video_status_final !== false) return 'failed';
   return v.video_status_final === true ? 'failed' : 'pending';
 }
 
