@@ -51,7 +51,8 @@ export async function readTemplates(config: ProjectConfig, catalog: Catalog, sta
   const token = (o.env ?? process.env)[config.tokenEnv ?? 'USEAPI_TOKEN'];
   let failure: string;
   if (token) {
-    const api = new PixverseClient({ baseUrl: base, token, timeoutMs: 30_000 });
+    // GETs only: transient failures are simply read again.
+    const api = new PixverseClient({ baseUrl: base, token, timeoutMs: 30_000, getRetries: 5 });
     try {
       const lists = await fetchTemplateLists(api, await listEmail(api, config), now);
       await storeLists(stateDir, base, lists);
