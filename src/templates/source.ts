@@ -77,20 +77,23 @@ async function listEmail(api: PixverseApi, config: ProjectConfig): Promise<strin
 const UNKNOWN_NAME = new Set(['unknown-effect', 'unknown-voice', 'unknown-style']);
 
 /**
- * loadManifest with the template lists of the backend the manifest would render on. A name the cached
- * list lacks reads the live list once and validates again (a template added since the cache was written).
+ * loadManifest with the template lists of the backend the manifest would render on. Against an API, the
+ * lists are read only for a manifest that names a template: first against the cache (fresh or not, no
+ * request), then live when the cache is missing, expired, or lacks a name (a template added since).
  */
 export async function loadWithTemplates(file: string, options: Omit<LoadOptions, 'templates'> & { config: ProjectConfig; catalog: Catalog }, o: TemplateBackend = {}): Promise<LoadResult> {
   const stateDir = join(dirname(resolve(file)), '.pixrender');
-  let read = await readTemplates(options.config, options.catalog, stateDir, o);
-  let result = await loadManifest(file, { ...options, templates: read.lists });
-  if (read.lists.source === 'api' && !read.live && read.lists.unavailable === undefined && result.diagnostics.some((d) => UNKNOWN_NAME.has(d.code))) {
-    const again = await readTemplates(options.config, options.catalog, stateDir, { ...o, refresh: true });
-    if (again.live) {
-      read = again;
-      result = await loadManifest(file, { ...options, templates: read.lists });
-    }
-  }
+  const base = apiBaseFor(options.config, o);
+  if (base === undefined) return loadManifest(file, { ...options, templates: generateTemplateLists(options.catalog) });
+  const cached = await cachedLists(stateDir, base);
+  const offline: TemplateLists = cached ?? { effects: [], voices: [], restyles: [], source: 'api', unavailable: 'not read yet' };
+  const first = await loadManifest(file, { ...options, templates: offline });
+  const names = first.diagnostics.some((d) => UNKNOWN_NAME.has(d.code)) || first.manifest?.jobs.some((j) => j.templates) === true;
+  const fresh = cached !== undefined && isFresh(cached, (o.now ?? (() => new Date()))());
+  const unknown = first.diagnostics.some((d) => UNKNOWN_NAME.has(d.code));
+  if (!names || (fresh && !unknown && !o.refresh)) return first;
+  const read = await readTemplates(options.config, options.catalog, stateDir, { ...o, refresh: true });
+  const result = read.live || !cached ? await loadManifest(file, { ...options, templates: read.lists }) : first;
   return read.note ? { ...result, diagnostics: [read.note, ...result.diagnostics] } : result;
 }
 

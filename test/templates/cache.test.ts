@@ -28,6 +28,12 @@ const load = (env: NodeJS.ProcessEnv, now = new Date()) =>
 const effectJob = (name: string) => writeFile(file, `version: 1\njobs:\n  z: { effect: "${name}", image: ./hero.png }\n`);
 
 describe('template cache', () => {
+  it('a manifest that names no template reads no list', async () => {
+    await writeFile(file, 'version: 1\njobs:\n  t: { prompt: a lighthouse }\n');
+    expect((await load({ USEAPI_TOKEN: sim.token })).manifest).toBeDefined();
+    expect(effectReads()).toBe(0);
+  });
+
   it('reads the lists once, then uses the cache until it expires', async () => {
     await effectJob('Snow Globe');
     const env = { USEAPI_TOKEN: sim.token };
