@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
 import { isApiError } from './api/errors.js';
+import { probeSimulator } from './api/identity.js';
 import { offPeakMultiplierFrom } from './api/features.js';
 import { retryRead, type ReadRetry } from './api/retry-read.js';
 import type { Catalog } from './catalog.js';
@@ -48,6 +49,8 @@ export interface Backend {
   email?: string;
   /** Every account, for routing around one whose session broke (596). */
   accounts?: string[];
+  /** A simulator reached by URL (it named itself), not one this process started. */
+  standalone?: boolean;
   close(): Promise<void>;
 }
 
@@ -94,10 +97,13 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
       await api.close();
       throw error;
     }
-    const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 1;
+    // A simulator at --api-url says so (and its time scale): its renders are recorded as simulated.
+    const simulator = apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? await probeSimulator(baseUrl, token) : undefined;
+    const timeScale = options.simTimeScale ?? simulator?.timeScale ?? config.sim?.timeScale ?? 1;
     return {
-      kind: 'useapi',
-      description: `API ${baseUrl} (token from $${tokenEnv})`,
+      kind: simulator ? 'sim' : 'useapi',
+      ...(simulator ? { standalone: true } : {}),
+      description: simulator ? `simulator at ${baseUrl} (time scale ${timeScale})` : `API ${baseUrl} (token from $${tokenEnv})`,
       api,
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
