@@ -41,6 +41,8 @@ export interface SimulatorOptions {
   offPeakDiscount?: number;
   /** Report `off_peak`/`off_peak_discount` in GET features even without `offPeakDiscount`. @default false */
   offPeakFeatureFields?: boolean;
+  /** Name itself in every answer (`x-pixrender-simulator: time-scale=…`); false answers like the real API, for tests that stand it in for one. @default true */
+  identify?: boolean;
   /** Shape of executing items in GET scheduler*: `{id, type}` (since 2026-03-09) or the 2025 `videoId` / `video_id`. @default '2026' */
   schedulerShape?: '2026' | '2025';
   /** Seconds an off-peak job waits before it is queued (scaled by timeScale). @default catalog timing.off_peak_wait_s */
@@ -79,6 +81,7 @@ export interface ResolvedOptions {
   offPeakFeatureFields: boolean;
   offPeakWaitSeconds: number;
   schedulerShape: '2026' | '2025';
+  identify: boolean;
   genSimultaneously: number;
   catalog: Catalog;
   templates: TemplateLists;
@@ -133,6 +136,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     offPeakWaitSeconds: o.offPeakWaitSeconds ?? catalog.timing.off_peak_wait_s,
     genSimultaneously: o.genSimultaneously ?? 8,
     schedulerShape: o.schedulerShape ?? '2026',
+    identify: o.identify ?? true,
     catalog,
     templates: o.templates ?? generateTemplateLists(catalog),
     clock: o.clock ?? systemClock,
