@@ -50,7 +50,7 @@ export interface TemplateRef {
 }
 /** The templates of a job; the effect carries what prices and times it. */
 export interface JobTemplates {
-  effect?: TemplateRef & { credits: number; duration: number; images: number };
+  effect?: TemplateRef & { credits: number; duration: number; images: number; qualities: string[] };
   voice?: TemplateRef;
   restyle?: TemplateRef;
 }

@@ -34,7 +34,7 @@ export function jobEffect(b: RequestBuilder): EffectTemplate | undefined {
   if (!effect) return undefined;
   if (effect.template_type === 2)
     b.error('effect-image-template', `effect "${effect.display_name}" makes an image, not a video`, b.at(b.pathOf('effect')), { hint: 'choose a video template (template_type 1)' });
-  b.templates.effect = { id: String(effect.template_id), name: effect.display_name, credits: templateCredits(effect), duration: effect.duration, images: imageCount(effect) };
+  b.templates.effect = { id: String(effect.template_id), name: effect.display_name, credits: templateCredits(effect), duration: effect.duration, images: imageCount(effect), qualities: effect.qualities };
   return effect;
 }
 

@@ -16,7 +16,7 @@ describe('effects from the list', () => {
     const m = await loadValid(`version: 1\n${assets}jobs:\n  x: { effect: "${four.display_name}", images: [a, b, c] }\n  y: { effect: "${four.display_name}", images: [a, b] }\n`, files);
     expect(Object.keys(job(m, 'x').inputs)).toEqual(['frame_1_path', 'frame_2_path', 'frame_3_path']);
     expect(Object.keys(job(m, 'y').inputs)).toEqual(['first_frame_path', 'last_frame_path']);
-    expect(job(m, 'x').templates?.effect).toEqual({ id: String(four.template_id), name: four.display_name, credits: four.video_base_cost + four.fixed_cost, duration: four.duration, images: 4 });
+    expect(job(m, 'x').templates?.effect).toEqual({ id: String(four.template_id), name: four.display_name, credits: four.video_base_cost + four.fixed_cost, duration: four.duration, images: 4, qualities: four.qualities });
     expect(job(m, 'x').params).not.toHaveProperty('duration');
   });
 
