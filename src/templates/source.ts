@@ -55,7 +55,8 @@ export async function readTemplates(config: ProjectConfig, catalog: Catalog, sta
     const api = new PixverseClient({ baseUrl: base, token, timeoutMs: 30_000, getRetries: 5 });
     try {
       const lists = await fetchTemplateLists(api, await listEmail(api, config), now);
-      await storeLists(stateDir, base, lists);
+      // The cache only saves requests: a full disk or a read-only folder must not fail the read.
+      await storeLists(stateDir, base, lists).catch(() => undefined);
       return { lists, live: true };
     } catch (error) {
       failure = `the lists could not be read (${(error as Error).message})`;

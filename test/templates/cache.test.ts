@@ -83,3 +83,14 @@ describe('template cache', () => {
     expect((await load({}, later)).manifest).toBeDefined();
   });
 });
+
+describe('template cache that cannot be written', () => {
+  it('a project whose .pixrender cannot hold the cache still gets the live lists', async () => {
+    await effectJob('Snow Globe');
+    // A file where the folder should be: no cache can be written there (whoever runs the test).
+    await writeFile(join(dir, '.pixrender'), 'not a folder');
+    const r = await load({ USEAPI_TOKEN: sim.token });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.manifest?.jobs[0]!.params.template_id).toBe(341208877112320);
+  });
+});
