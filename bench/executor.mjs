@@ -111,6 +111,10 @@ async function runWorkload(name, jobs, faults) {
     const requests = Object.values(stats.requests).reduce((a, b) => a + b, 0);
     const lb = lowerBound(outcome.plan, SLOTS);
     const maxConcurrent = Math.max(...Object.values(stats.accounts).map((a) => a.maxConcurrent));
+    // Scheduler calls per hour of API time (the run's time divided by the time scale) and account.
+    const accounts = Object.keys(stats.accounts).length;
+    const apiHours = makespan / TIME_SCALE / 3600;
+    const schedulerCalls = (stats.requests['GET scheduler/available'] ?? 0) + (stats.requests['GET scheduler'] ?? 0);
     return {
       workload: name,
       jobs: outcome.plan.jobs.length,
@@ -120,6 +124,7 @@ async function runWorkload(name, jobs, faults) {
       lower_bound_s: +lb.toFixed(2),
       ratio: +(makespan / lb).toFixed(3),
       requests_per_job: +(requests / outcome.plan.jobs.length).toFixed(2),
+      scheduler_per_hour_per_account: +(schedulerCalls / apiHours / accounts).toFixed(0),
       sent429: stats.sent429,
       max_concurrent: maxConcurrent,
     };

@@ -14,7 +14,7 @@ if (!only || only === 'manifest') {
   console.log(await benchManifest({ jobs: 10_000 }));
 }
 if (!only || only === 'executor') {
-  console.log('\n== executor on the simulator (targets: makespan ≤ 1.10 × lower bound, ≤ 4 requests per job) ==');
+  console.log('\n== executor on the simulator (targets: makespan ≤ 1.10 × lower bound; ≤ 2.5 requests per job for independent64 without callbacks; ≤ 360 scheduler calls per hour per account) ==');
   console.table(await benchExecutor());
 }
 if (!only || only === 'scale-out') {

@@ -101,7 +101,8 @@ async function fetchBytes(url) {
 
 /** Files in the project that are none of: manifest, lock, assets, state, recorded outputs, post outputs. */
 export async function strayFiles(project, manifestName, lock, postOutputs) {
-  const known = new Set([manifestName, `${manifestName}.lock`, ...Object.values(lock.jobs ?? {}).map((e) => e.output), ...postOutputs]);
+  // .pixrenderrc.json: the project config the seed writes (it points plan at the simulator).
+  const known = new Set([manifestName, `${manifestName}.lock`, '.pixrenderrc.json', ...Object.values(lock.jobs ?? {}).map((e) => e.output), ...postOutputs]);
   const stray = [];
   const walk = async (dir, rel) => {
     for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {

@@ -8,7 +8,7 @@ export const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 /** `pixrender sim` in its own process, as the real API runs elsewhere. */
 export async function startSim({ seed, timeScale, accounts, maxJobs, faults, mediaDir, log }) {
   const args = [cli, 'sim', '--port', '0', '--seed', String(seed), '--time-scale', String(timeScale), '--accounts', String(accounts), '--max-jobs', String(maxJobs),
-    '--credits', '10000000', '--off-peak-wait', '30', '--media-dir', mediaDir];
+    '--credits', '10000000', '--off-peak-wait', '30', '--media-dir', mediaDir, '--anonymous']; // stands in for the real API
   if (faults) args.push('--faults', faults);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = createWriteStream(log, { flags: 'a' });

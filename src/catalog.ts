@@ -245,6 +245,8 @@ export interface RenderSpec {
   segments?: number[];
   /** upscale and lipsync: the duration of the source video in seconds. */
   sourceDuration?: number;
+  /** An effect template's own price (its list entry's `video_base_cost + fixed_cost`): replaces the rule. */
+  templateCredits?: number;
   audio?: boolean;
   multiShot?: boolean;
   preview?: boolean;
@@ -395,7 +397,8 @@ export function priceOf(cat: Catalog, spec: RenderSpec, factors: Partial<PriceFa
     return p;
   };
   let raw: number;
-  switch (rule.rule) {
+  if (spec.templateCredits !== undefined) raw = spec.templateCredits;
+  else switch (rule.rule) {
     case 'table':
       raw = generation(spec.duration ?? 5);
       break;

@@ -35,6 +35,18 @@ export type InputRef =
 
 export type OffPeakPolicy = 'never' | 'always' | 'auto';
 
+/** A template a job names, as the API's list had it when the manifest was resolved. */
+export interface TemplateRef {
+  id: string;
+  name: string;
+}
+/** The templates of a job; the effect carries what prices and times it. */
+export interface JobTemplates {
+  effect?: TemplateRef & { credits: number; duration: number; images: number; qualities: string[] };
+  voice?: TemplateRef;
+  restyle?: TemplateRef;
+}
+
 /** One job after defaults, vars, matrix and `then:` expansion: everything needed to build its request. */
 export interface ResolvedJob {
   id: JobId;
@@ -52,6 +64,8 @@ export interface ResolvedJob {
   output: string;
   /** Matrix values of this cell, if it came from a matrix. */
   matrix?: Record<string, string | number>;
+  /** Effect, voice or restyle preset the job names: id and name from the API's list. */
+  templates?: JobTemplates;
   /** Where the job is written in the manifest, so later stages can still point into the YAML. */
   location: SourceLocation;
 }
@@ -180,6 +194,8 @@ export interface LockEntry {
   /** Credits the plan showed for it (absent in lock files written before this was recorded). */
   plannedCredits?: number;
   offPeak: boolean;
+  /** Templates by id and name, so a later list that renames or drops one still says what was used. */
+  templates?: Partial<Record<keyof JobTemplates, TemplateRef>>;
   /** Where it was rendered: the simulator's clips are test patterns, replaced once a real API renders. */
   backend?: 'sim' | 'useapi';
   submittedAt: string;

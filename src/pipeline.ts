@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
 import { isApiError } from './api/errors.js';
+import { probeSimulator } from './api/identity.js';
 import { readPriceFactors, type PriceFactorsRead } from './api/features.js';
 import { retryRead, type ReadRetry } from './api/retry-read.js';
 import type { Catalog } from './catalog.js';
@@ -22,6 +23,7 @@ import { claimOutputs } from './state/output-claim.js';
 import { defaultStateDir, runLayout } from './state/layout.js';
 import { openStore } from './state/open-store.js';
 import type { StateSnapshot, StateStore } from './state/store.js';
+import type { TemplateBackend } from './templates/source.js';
 
 export type BackendChoice = 'auto' | 'sim' | 'useapi';
 
@@ -52,6 +54,8 @@ export interface Backend {
   email?: string;
   /** The accounts and their maxJobs, when known: a shared store divides these slots among runners. */
   accounts?: { email: string; maxJobs: number }[];
+  /** A simulator reached by URL (it named itself), not one this process started. */
+  standalone?: boolean;
   close(): Promise<void>;
 }
 
@@ -94,16 +98,19 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
         ? config.accounts.map(({ email, maxJobs }) => ({ email, maxJobs }))
         : await retryRead(() => api.getSchedulerAvailable(), retry).then((a) => a.available.map(({ email, maxJobs }) => ({ email, maxJobs })));
       slots = accounts.reduce((sum, a) => sum + a.maxJobs, 0);
-      email = await firstAccount(api, config, retry);
+      email = (await accountEmails(api, config, retry))[0];
       factors = await readPriceFactors(api, email, retry);
     } catch (error) {
       await api.close();
       throw error;
     }
-    const timeScale = options.simTimeScale ?? config.sim?.timeScale ?? 1;
+    // A simulator at --api-url says so (and its time scale): its renders are recorded as simulated.
+    const simulator = apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? await probeSimulator(baseUrl, token) : undefined;
+    const timeScale = options.simTimeScale ?? simulator?.timeScale ?? config.sim?.timeScale ?? 1;
     return {
-      kind: 'useapi',
-      description: `API ${baseUrl} (token from $${tokenEnv})`,
+      kind: simulator ? 'sim' : 'useapi',
+      ...(simulator ? { standalone: true } : {}),
+      description: simulator ? `simulator at ${baseUrl} (time scale ${timeScale})` : `API ${baseUrl} (token from $${tokenEnv})`,
       api,
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,
@@ -154,21 +161,25 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
 }
 
 /**
- * The first configured account, else the first the API lists. Uploads need it when several accounts are
+ * The configured accounts, else those the API lists. Uploads need the first when several accounts are
  * configured, so a read that keeps failing stops the run here (nothing was submitted yet) instead of
  * letting uploads go out without one.
  */
-async function firstAccount(api: PixverseApi, config: ProjectConfig, retry: ReadRetry): Promise<string | undefined> {
-  if (config.accounts?.[0]) return config.accounts[0].email;
+async function accountEmails(api: PixverseApi, config: ProjectConfig, retry: ReadRetry): Promise<string[]> {
+  if (config.accounts?.length) return config.accounts.map((a) => a.email);
   // 404: no account configured at all (nothing to name); any other failure is thrown after the retries.
   const accounts = await retryRead(() => api.getAccounts(), retry).catch((error: unknown) => {
     if (isApiError(error, 'not-found')) return {};
     throw error;
   });
-  return Object.keys(accounts)[0];
+  return Object.keys(accounts);
 }
 
 export class BackendError extends Error {}
+
+function templateBackendOf(o: BackendOptions): TemplateBackend {
+  return { ...(o.backend ? { backend: o.backend } : {}), ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}), ...(o.env ? { env: o.env } : {}) };
+}
 
 export interface RunOptions extends BackendOptions {
   mode: 'render' | 'collect';
@@ -203,7 +214,7 @@ export type RunOutcome =
 
 /** Renders (or, with mode 'collect', only collects) one manifest. */
 export async function runManifest(manifestFile: string, options: RunOptions): Promise<RunOutcome> {
-  const loaded = options.project ?? (await loadGraph(manifestFile, options.select ? { select: options.select } : {}));
+  const loaded = options.project ?? (await loadGraph(manifestFile, { templates: templateBackendOf(options), ...(options.select ? { select: options.select } : {}) }));
   if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.diagnostics, sources: loaded.sources };
   if (loaded.selection) options.onSelection?.(loaded.selection);
   const partial = loaded.selection !== undefined;
@@ -244,6 +255,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
       backendKind: backend.kind,
       backendName: backend.description,
       ...(backend.email ? { uploadEmail: backend.email } : {}),
+      ...(backend.accounts ? { accounts: backend.accounts.map((a) => a.email) } : {}),
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       ...(options.noWait ? { noWait: true } : {}),
       ...(partial ? { partial: true } : {}),

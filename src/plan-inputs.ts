@@ -9,7 +9,6 @@ import { loadCatalog, type Catalog } from './catalog.js';
 import { loadProjectConfig, type ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
 import { buildGraph, hashAssets, type BuiltGraph } from './graph.js';
-import { loadManifest } from './manifest/index.js';
 import { measureMedia, type MediaLengths } from './media-lengths.js';
 import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan } from './plan.js';
@@ -18,6 +17,7 @@ import { claimConflicts } from './state/output-claim.js';
 import { verifiedOutputs } from './state/output-index.js';
 import { readState as readStoreState } from './state/open-store.js';
 import { isStateError, type StateSnapshot } from './state/store.js';
+import { loadWithTemplates, type TemplateBackend } from './templates/source.js';
 
 export interface Sources {
   /** File name → text, for formatting diagnostics. */
@@ -71,6 +71,8 @@ export interface GraphOptions {
   adjust?: (manifest: ResolvedManifest, catalog: Catalog) => ResolvedManifest;
   /** Keep only these jobs (and what they need): --only / --exclude. */
   select?: Selection;
+  /** The backend whose template lists names resolve against (default: what `render` would choose). */
+  templates?: TemplateBackend;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function loadGraph(manifestFile: string, options: GraphOptions = {}
   const cfg = await loadProjectConfig(dirname(file));
   const catalog = loadCatalog(cfg.config.catalog as Parameters<typeof loadCatalog>[0]);
   // The path as given, so diagnostics name the file the way the user wrote it.
-  const loaded = await loadManifest(manifestFile, { config: cfg.config, catalog });
+  const loaded = await loadWithTemplates(manifestFile, { config: cfg.config, catalog }, options.templates);
   const diagnostics = [...cfg.diagnostics, ...loaded.diagnostics];
   const failed = { ok: false as const, diagnostics, sources: loaded.sources, ...(cfg.file ? { configFile: cfg.file } : {}) };
   if (!loaded.manifest || diagnostics.some((d) => d.severity === 'error')) return failed;

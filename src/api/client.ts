@@ -150,7 +150,7 @@ export class PixverseClient implements PixverseApi {
   }
 
   getVoices(email?: string): Promise<P.VoicesResponse> {
-    return this.#listOf('videos/voices', 'data', { email }) as Promise<P.VoicesResponse>;
+    return this.#listOf('videos/voices', 'tts_list', { email }) as Promise<P.VoicesResponse>;
   }
   getEffects(options: ListOptions = {}): Promise<P.EffectsResponse> {
     return this.#listOf('videos/effects', 'items', { ...options }) as Promise<P.EffectsResponse>;
@@ -257,10 +257,12 @@ export class PixverseClient implements PixverseApi {
       const kind = kindOfStatus(status);
       const apiMessage = apiMessageFrom(this.#redact(text));
       const retryAfterS = retryAfterSeconds(res.headers['retry-after']);
+      const account = kind === 'account-broken' ? accountOf(options, apiMessage) : undefined;
       throw fail({
         kind,
         status,
         ...(apiMessage ? { apiMessage } : {}),
+        ...(account ? { account } : {}),
         ...(retryAfterS !== undefined ? { retryAfterS } : {}),
         outcomeUnknown: generation && mayHaveCreatedJob(kind, true),
       });
@@ -285,4 +287,11 @@ export class PixverseClient implements PixverseApi {
 function withVideoId(item: P.SchedulerItem): P.SchedulerItem {
   const id = item && typeof item === 'object' ? schedulerItemId(item) : undefined;
   return id ? { ...item, videoId: id } : item;
+}
+
+/** The account a request was for: its `email` (query or body), else an address the answer names. */
+function accountOf(options: CallOptions, apiMessage: string | undefined): string | undefined {
+  const named = options.query?.email ?? (options.json as { email?: unknown } | undefined)?.email;
+  if (typeof named === 'string' && named !== '') return named;
+  return /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(apiMessage ?? '')?.[0];
 }

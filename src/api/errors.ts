@@ -15,7 +15,8 @@ export type ApiErrorKind =
   | 'insufficient-credits' // 412: PixVerse credits used up
   | 'moderated' // 422: rejected by moderation at submit time
   | 'busy' // 429: no free slot (or PixVerse throttling); no job was created
-  | 'server' // 5xx, 596, or a 2xx answer the client cannot read
+  | 'account-broken' // 596: the PixVerse account's stored session is broken until it is added again
+  | 'server' // 5xx, or a 2xx answer the client cannot read
   | 'network' // connection refused/reset, socket errors, truncated bodies
   | 'timeout' // no answer (headers or body) in time
   | 'aborted'; // the caller's AbortSignal fired
@@ -34,6 +35,8 @@ export interface ApiErrorInit {
   retryAfterS?: number;
   /** The low-level error's code and message, already redacted. */
   causeText?: string;
+  /** The PixVerse account the failed request was for (named in it, or in the answer), when known. */
+  account?: string;
 }
 
 export class ApiError extends Error {
@@ -46,6 +49,7 @@ export class ApiError extends Error {
   readonly detail?: string;
   readonly retryAfterS?: number;
   readonly causeText?: string;
+  readonly account?: string;
 
   constructor(init: ApiErrorInit) {
     super(describe(init));
@@ -59,11 +63,12 @@ export class ApiError extends Error {
     if (init.detail !== undefined) this.detail = init.detail;
     if (init.retryAfterS !== undefined) this.retryAfterS = init.retryAfterS;
     if (init.causeText !== undefined) this.causeText = init.causeText;
+    if (init.account !== undefined) this.account = init.account;
   }
 
   toJSON(): ApiErrorInit & { name: string; message: string } {
-    const { kind, method, endpoint, status, apiMessage, outcomeUnknown, detail, retryAfterS, causeText } = this;
-    return { name: this.name, message: this.message, kind, method, endpoint, status, apiMessage, outcomeUnknown, detail, retryAfterS, causeText };
+    const { kind, method, endpoint, status, apiMessage, outcomeUnknown, detail, retryAfterS, causeText, account } = this;
+    return { name: this.name, message: this.message, kind, method, endpoint, status, apiMessage, outcomeUnknown, detail, retryAfterS, causeText, account };
   }
 }
 
@@ -104,13 +109,17 @@ export function kindOfStatus(status: number): ApiErrorKind {
       return 'moderated';
     case 429:
       return 'busy';
+    case 596:
+      return 'account-broken';
   }
   return status >= 400 && status < 500 ? 'bad-request' : 'server';
 }
 
 /**
- * Whether a failed generation POST may still have created a job. Definitive refusals (4xx) say no;
- * a 5xx or 596 cannot prove that nothing was started, nor can a lost connection or a timeout once the
+ * Whether a failed generation POST may still have created a job. Definitive refusals (4xx) say no, and
+ * so does 596: the account's session was refused before PixVerse accepted anything (UNCONFIRMED; the
+ * reference's advice is to route the request to another account, reference 2026 §7). A 5xx cannot
+ * prove that nothing was started, nor can a lost connection or a timeout once the
  * request may have reached the server.
  */
 export function mayHaveCreatedJob(kind: ApiErrorKind, requestMaybeSent: boolean): boolean {

@@ -195,12 +195,17 @@ export interface UploadMediaResponse {
   url: string;
 }
 
+/** Template lists (2026 reference §6); read them through src/templates/wire.ts, which accepts every shape. */
 export interface Effect {
   display_name: string;
   workflow_tag?: string;
   template_id: number;
   qualities?: string[];
   effect_type?: string;
+  template_type?: number;
+  duration?: number;
+  video_base_cost?: number;
+  fixed_cost?: number;
   [more: string]: unknown;
 }
 export interface EffectsResponse {
@@ -208,18 +213,22 @@ export interface EffectsResponse {
 }
 export interface Voice {
   speaker_id: string;
-  name: string;
-  gender?: string;
-  language?: string;
+  display_name?: string;
+  /** Older lists. */
+  name?: string;
+  url?: string;
 }
+/** `tts_list` in the documented answer; `data` in older simulators. */
 export interface VoicesResponse {
-  data: Voice[];
+  tts_list?: Voice[];
+  data?: Voice[];
 }
 export interface RestylePreset {
   restyle_id: number;
-  name: string;
+  display_name?: string;
+  name?: string;
   prompt?: string;
-  thumbnail_url?: string;
+  thumbnail_path?: string;
 }
 export interface RestylesResponse {
   items: RestylePreset[];
@@ -272,6 +281,9 @@ export function videoOutcome(v: VideoObject): 'pending' | 'completed' | 'moderat
   if (v.video_status === VideoStatus.COMPLETED && v.url && (v.output_width ?? 0) > 0) return 'completed';
   if (typeof v.error === 'string' && v.error !== '') return 'failed';
   if (v.video_status in STATUS_NAMES) return 'pending';
+  // An unknown code: its name, when the API gives one the MCP documents, else its final flag.
+  if (v.video_status_name === 'MODERATED' && v.video_status_final !== false) return 'moderated';
+  if (v.video_status_name === 'FAILED' && v.video_status_final !== false) return 'failed';
   return v.video_status_final === true ? 'failed' : 'pending';
 }
 

@@ -21,6 +21,7 @@ import {
   type Endpoint,
   type ModelPrice,
 } from '../catalog.js';
+import { refreshTemplates } from '../templates/source.js';
 import { UsageError, parseFlags, withUsage } from './args.js';
 
 export type EndpointSupport = 'yes' | 'no' | 'unconfirmed-allowed' | 'unconfirmed-denied';
@@ -269,7 +270,7 @@ async function projectOverrides(configFree: boolean): Promise<{ overrides?: Cata
   return { ...(config.catalog ? { overrides: config.catalog as CatalogOverrides } : {}), invalid: false };
 }
 
-const usage = `Usage: pixrender models [--json] [--config-free]
+const usage = `Usage: pixrender models [--json] [--config-free] [--refresh]
 
 Prints the models catalog: per model whether the API still lists it, the endpoints it serves (and is
 the default for), qualities with their durations and the default quality, aspect ratios, audio /
@@ -278,19 +279,25 @@ pricing rules of upscale, lipsync and transitions. --json adds every priced comb
 
 Options:
   --json         print machine-readable JSON
-  --config-free  ignore the project config's catalog overrides`;
+  --config-free  ignore the project config's catalog overrides
+  --refresh      read the effect, voice and restyle lists from the API now (cached in .pixrender/)`;
 
 export const command: Command = {
   summary: 'print the models catalog: capabilities and credit prices',
   usage,
   run: (argv) =>
     withUsage(async () => {
-      const flags = parseFlags(argv, { json: { type: 'boolean' }, 'config-free': { type: 'boolean' } }, usage);
+      const flags = parseFlags(argv, { json: { type: 'boolean' }, 'config-free': { type: 'boolean' }, refresh: { type: 'boolean' } }, usage);
       if (flags.positionals.length > 0) throw new UsageError(`unexpected argument "${flags.positionals[0]}"\n\n${usage}`);
       const project = await projectOverrides(flags.values['config-free'] === true);
       if (project.invalid) {
         process.stderr.write('pixrender models: the project config has errors (use --config-free to print the built-in catalog)\n');
         return 2;
+      }
+      if (flags.values.refresh === true) {
+        const refreshed = await refreshTemplates(process.cwd(), (await loadProjectConfig(process.cwd())).config, loadCatalog(project.overrides));
+        process.stderr.write(`${refreshed.line}\n`);
+        if (!refreshed.ok) return 1;
       }
       const report = buildModelsReport(project.overrides);
       process.stdout.write(flags.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatModelsReport(report));

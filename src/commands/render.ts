@@ -73,7 +73,7 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', comm
       },
       onBackend: (b) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: 'backend', kind: b.kind, description: b.description, slots: b.slots })}\n`);
-        else process.stderr.write(b.kind === 'sim' ? `No API token set: rendering on the ${printable(b.description)} (no credits are spent).\n` : `Rendering through the ${printable(b.description)}.\n`);
+        else process.stderr.write(b.kind === 'sim' ? `${b.standalone ? 'R' : 'No API token set: r'}endering on the ${printable(b.description)} (no credits are spent).\n` : `Rendering through the ${printable(b.description)}.\n`);
       },
       onSelection: (s) => {
         if (!json) process.stderr.write(`${describeSelection(s)}\n`);

@@ -24,6 +24,7 @@ Options:
                          truncate=0.1,storm=0.3,storm-window=10000-20000 (probabilities 0…1, times in ms)
   --seed N               seed of every random choice, so a run replays (default 1)
   --media-dir DIR        cache of generated media (default $PIXRENDER_SIM_MEDIA_DIR or <tmp>/pixrender-sim-media)
+  --anonymous            answer like the real API: no x-pixrender-simulator header, so clients treat it as one
   --state-file FILE      keep accounts, balances, jobs and uploads in FILE so a restart continues (default: none);
                          without --token the saved token is reused
 
@@ -46,6 +47,7 @@ const FLAGS: FlagSpec = {
   seed: { type: 'string' },
   'media-dir': { type: 'string' },
   'state-file': { type: 'string' },
+  anonymous: { type: 'boolean' },
 };
 
 function integerIn(value: number | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -81,6 +83,7 @@ export async function parseSimArgs(argv: string[]): Promise<SimulatorOptions> {
   set('offPeakDiscount', numberIn(numberFlag(flags, 'off-peak-discount'), 'off-peak-discount', 0, 1));
   set('previewDiscount', numberIn(numberFlag(flags, 'preview-discount'), 'preview-discount', 0, 1));
   if (flags.values['off-peak-free-slot'] === true) options.offPeakHoldsSlot = false;
+  if (flags.values.anonymous === true) options.identify = false;
   const failureRate = numberIn(numberFlag(flags, 'failure-rate'), 'failure-rate', 0, 1);
   if (failureRate !== undefined) options.moderation = { failureRate };
   set('seed', integerIn(numberFlag(flags, 'seed'), 'seed', 0, 2 ** 32 - 1));

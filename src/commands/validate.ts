@@ -8,7 +8,8 @@ import type { Command } from '../cli.js';
 import { loadProjectConfig, type ConfigResult } from '../config.js';
 import { formatDiagnostic, hasErrors, printable, unreachable, withSourceTexts, type Diagnostic } from '../diagnostic.js';
 import { DIAGNOSTIC_FORMATS, diagnosticRecord, githubAnnotation, type DiagnosticFormat, type DiagnosticRecord } from '../diagnostic-formats.js';
-import { loadManifest } from '../manifest/index.js';
+import { loadCatalog, type CatalogOverrides } from '../catalog.js';
+import { loadWithTemplates } from '../templates/source.js';
 import { parseFlags, UsageError, withUsage } from './args.js';
 
 const usage = `Usage: pixrender validate FILE... [--json | --format text|json|github]
@@ -59,7 +60,7 @@ async function validate(argv: string[]): Promise<number> {
       checked.push({ file, jobs: null, diagnostics, sources, note: 'not checked, the project config has errors' });
       continue;
     }
-    const result = await loadManifest(file, { config: config.config });
+    const result = await loadWithTemplates(file, { config: config.config, catalog: loadCatalog(config.config.catalog as CatalogOverrides | undefined) });
     diagnostics.push(...result.diagnostics);
     sources = new Map([...sources, ...result.sources]);
     checked.push({ file, jobs: result.manifest ? result.manifest.jobs.length : null, diagnostics, sources });

@@ -90,7 +90,7 @@ export async function collectAside(ctx: AttemptContext, pending: PendingJob): Pr
     if (resumed.kind !== 'video') return;
     const { videoId } = resumed;
     // It holds a slot at the API until it is final, so it waits in the queue like any job, first.
-    const video = await ctx.queue.add(() => ctx.poller.watch(videoId, ctx.firstLookMs, ctx.maxWaitMs), { priority: Infinity });
+    const video = await ctx.queue.add(() => ctx.poller.watch(videoId, ctx.firstLookMs, ctx.maxWaitMs, { offPeak: pending.offPeak === true }), { priority: Infinity });
     if (video === 'timeout' || !video) return;
     let reason = `superseded by a newer version; ${videoOutcome(video)}`;
     if (videoOutcome(video) === 'completed' && video.url) {

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import { isApiError } from '../api/errors.js';
 import type { VideoObject } from '../api/protocol.js';
-import type { LockEntry } from '../model.js';
+import type { JobTemplates, LockEntry } from '../model.js';
 import type { RunContext } from './context.js';
 import type { JobRun } from './registry.js';
 
@@ -64,6 +64,7 @@ export class Downloads {
       credits: run.charged ?? planned.inFlight?.credits ?? planned.cost,
       plannedCredits: planned.inFlight?.credits ?? planned.cost,
       offPeak: planned.offPeak,
+      ...(planned.job.templates ? { templates: lockTemplates(planned.job.templates) } : {}),
       ...(o.backendKind ? { backend: o.backendKind } : {}),
       submittedAt: video.created_at ?? this.c.nowIso(),
       completedAt: this.c.nowIso(),
@@ -74,4 +75,9 @@ export class Downloads {
     run.output.resolve({ videoId: video.video_id, file: this.c.absolute(entry.output), durationSeconds: video.video_duration ?? video.duration });
     this.c.registry.setState(run, 'done', { videoId: video.video_id, output: entry.output, sha256 });
   }
+}
+
+/** The lock keeps each template's id and name (not its price or duration: those are the list's). */
+function lockTemplates(t: JobTemplates): NonNullable<LockEntry['templates']> {
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { id: v.id, name: v.name }]));
 }

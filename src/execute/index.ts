@@ -16,6 +16,7 @@ import PQueue from 'p-queue';
 import { systemClock } from '../clock.js';
 import type { JobId, PlannedJob } from '../model.js';
 import { collectAside, supersededAttempts, type AttemptContext } from './attempts.js';
+import { AccountHealth, brokenAccountMessage } from './account-health.js';
 import { BudgetGuard } from './budget.js';
 import { startCallbackReceiver, type CallbackReceiver } from './callbacks.js';
 import { VideoClaims } from './claims.js';
@@ -67,8 +68,12 @@ class Executor {
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onRequest ? { onRequest: o.onRequest } : {}),
     });
+    const health = new AccountHealth(o.accounts ?? (o.uploadEmail ? [o.uploadEmail] : []), (email) =>
+      o.onEvent?.({ type: 'warning', at: nowIso(), message: brokenAccountMessage(email) }),
+    );
     const submit: SubmitContext = {
       api: o.api,
+      health,
       store: o.store,
       clock,
       busyBackoffMs: scaled(tuning.busyBackoffMs),
@@ -96,7 +101,7 @@ class Executor {
       store: o.store,
       knownUploads: new Map(o.reuseUploads ? recentUploads(o.snapshot, o.catalog.uploadReuseHours, clock.now()) : []),
       persistUploads: o.reuseUploads ?? false,
-      ...(o.uploadEmail ? { uploadEmail: o.uploadEmail } : {}),
+      ...(o.uploadEmail ? { uploadEmail: () => health.uploadAccount(o.uploadEmail), health } : {}),
       retryDelayMs: scaled(tuning.busyBackoffMs) / 2,
       sleep: (ms) => clock.sleep(ms),
       workDir: o.layout.framesDir,

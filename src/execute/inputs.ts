@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { PixverseApi } from '../api/api.js';
+import type { AccountHealth } from './account-health.js';
 import { isApiError } from '../api/errors.js';
 import { UPLOAD_CONTENT_TYPES } from '../api/protocol.js';
 import { extractFrame, sha256File } from '../media.js';
@@ -29,7 +30,9 @@ export interface InputContext {
   /** Whether uploads are journaled for later runs (not for a simulator whose uploads vanish with it). */
   persistUploads: boolean;
   /** POST files needs an account when several are configured; an upload is usable from any of them. */
-  uploadEmail?: string;
+  uploadEmail?: string | (() => string | undefined);
+  /** Marks accounts that answer 596, so uploads move to a healthy one. */
+  health?: AccountHealth;
   retryDelayMs: number;
   sleep(ms: number): Promise<void>;
   /** Scratch directory for extracted frames. */
@@ -95,7 +98,7 @@ export class InputResolver {
     const { size } = await stat(file);
     // An upload creates nothing that costs credits, so a transient failure is simply tried again.
     const response = await this.withRetries(() =>
-      this.ctx.api.uploadFile(createReadStream(file), contentType, { size, ...(this.ctx.uploadEmail ? { email: this.ctx.uploadEmail } : {}) }),
+      this.ctx.api.uploadFile(createReadStream(file), contentType, { size, ...(this.email() ? { email: this.email()! } : {}) }),
     );
     const path = 'result' in response ? response.result[0]?.path : response.path;
     if (!path) throw new LocalInputError(`upload of ${file} returned no path`);
@@ -104,11 +107,21 @@ export class InputResolver {
     return path;
   }
 
+  private email(): string | undefined {
+    const e = this.ctx.uploadEmail;
+    return typeof e === 'function' ? e() : e;
+  }
+
   private async withRetries<T>(call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (error) {
+        // A broken account (596) is left out; the file goes to another one (uploads work from any account).
+        if (isApiError(error, 'account-broken') && this.ctx.health && attempt < UPLOAD_ATTEMPTS) {
+          this.ctx.health.markBroken(error.account ?? this.email());
+          if (this.email() !== undefined && !this.ctx.health.isBroken(this.email()!)) continue;
+        }
         if (attempt >= UPLOAD_ATTEMPTS || !isApiError(error, ['network', 'timeout', 'server', 'busy'])) throw error;
         await this.ctx.sleep(this.ctx.retryDelayMs * attempt);
       }

@@ -67,6 +67,8 @@ export interface ExecuteOptions {
   backendName?: string;
   /** The account uploads go to (POST files needs one when several accounts are configured). */
   uploadEmail?: string;
+  /** Every account the run may use: where work goes once one answers 596 (see account-health.ts). */
+  accounts?: string[];
   /** Recorded in each lock entry. */
   backendKind?: 'sim' | 'useapi';
   /** Reuse uploads journaled by earlier runs (the real API keeps them; an embedded simulator may not). */

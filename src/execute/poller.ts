@@ -1,13 +1,20 @@
 /**
  * Watches many in-flight jobs with few requests. One GET scheduler/available lists every executing job
- * of the token, so each tick costs one request for all jobs; a job that has left the executing list is
- * fetched once with GET videos/{id}. The first tick comes when the soonest job is expected to finish
- * (catalog timing); ticks are then at least `minIntervalMs` apart however late the jobs run.
+ * of the token (all its accounts), so each tick costs one request for all jobs; a job that has left the
+ * executing list is fetched once with GET videos/{id}. Off-peak jobs are not tracked by the scheduler
+ * (2026 reference §5): they are looked up together, one GET videos listing per account and tick, when
+ * one of them is due. The first tick comes when the soonest job is expected to finish (catalog timing);
+ * ticks are then at least `minIntervalMs` apart however late the jobs run.
  */
 import type { PixverseApi } from '../api/api.js';
 import { isApiError } from '../api/errors.js';
 import { schedulerItemId, videoOutcome, type VideoObject } from '../api/protocol.js';
 import type { Clock } from '../clock.js';
+import { ownerOf } from './account-health.js';
+
+/** GET videos page size and pages per account and tick for off-peak lookups (the API's default limit is 40). */
+const OFF_PEAK_PAGE = 40;
+const OFF_PEAK_PAGES = 5;
 
 interface Watched {
   videoId: string;
@@ -17,6 +24,8 @@ interface Watched {
   deadline: number;
   /** The tick counter when the job was added: only ticks that started later can see it. */
   addedTick: number;
+  /** Off-peak: never in the scheduler's list, found through GET videos. */
+  offPeak: boolean;
   resolve(video: VideoObject | 'timeout'): void;
   reject(error: unknown): void;
 }
@@ -46,12 +55,12 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {}
 
   /** Resolves with the final video object, or 'timeout' when `maxWaitMs` passes first. */
-  watch(videoId: string, expectedMs: number, maxWaitMs: number): Promise<VideoObject | 'timeout'> {
+  watch(videoId: string, expectedMs: number, maxWaitMs: number, options: { offPeak?: boolean } = {}): Promise<VideoObject | 'timeout'> {
     const now = this.options.clock.now();
     return new Promise((resolve, reject) => {
       // A little after the expected end, so the first look usually finds the job done.
       const expectedAt = now + expectedMs * (this.options.expectedFactor ?? 1) + this.options.minIntervalMs / 4;
-      this.watched.set(videoId, { videoId, expectedAt, deadline: now + maxWaitMs, addedTick: this.tick, resolve, reject });
+      this.watched.set(videoId, { videoId, expectedAt, deadline: now + maxWaitMs, addedTick: this.tick, offPeak: options.offPeak === true, resolve, reject });
       // Wake the loop only when this job is due before the current sleep ends: otherwise every
       // submission would cost an extra scheduler request.
       if (expectedAt < this.sleepUntil) this.wake?.();
@@ -100,6 +109,13 @@ export class Poller {
         const tickStart = clock.now();
         this.lastTickAt = tickStart;
         const tick = ++this.tick;
+        const due = [...this.watched.values()].filter((w) => w.addedTick < tick && w.expectedAt <= tickStart);
+        const offPeakDue = due.filter((w) => w.offPeak);
+        if (offPeakDue.length > 0) await this.lookUpOffPeak(offPeakDue);
+        if (![...this.watched.values()].some((w) => !w.offPeak)) {
+          this.expire(tickStart);
+          continue;
+        }
         let executing: Set<string>;
         try {
           this.options.onRequest?.('scheduler/available');
@@ -116,17 +132,54 @@ export class Poller {
           continue; // transient: try again next tick
         }
         // Jobs added while the request was in flight may be missing from its answer: check them next tick.
-        const settled = [...this.watched.values()].filter((w) => w.addedTick < tick && !executing.has(w.videoId));
+        const settled = [...this.watched.values()].filter((w) => !w.offPeak && w.addedTick < tick && !executing.has(w.videoId));
         await Promise.all(settled.map((w) => this.fetchFinal(w)));
-        for (const w of this.watched.values()) {
-          if (tickStart >= w.deadline) {
-            this.watched.delete(w.videoId);
-            w.resolve('timeout');
-          }
-        }
+        this.expire(tickStart);
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  private expire(tickStart: number): void {
+    for (const w of this.watched.values()) {
+      if (tickStart >= w.deadline) {
+        this.watched.delete(w.videoId);
+        w.resolve('timeout');
+      }
+    }
+  }
+
+  /**
+   * Due off-peak jobs, per owning account: GET videos pages (newest first) until every one is seen or
+   * the list runs out (at most `OFF_PEAK_PAGES`); a final one resolves, the others wait for the next tick.
+   */
+  private async lookUpOffPeak(due: Watched[]): Promise<void> {
+    const byAccount = new Map<string | undefined, Map<string, Watched>>();
+    for (const w of due) {
+      const owner = ownerOf(w.videoId);
+      if (!byAccount.has(owner)) byAccount.set(owner, new Map());
+      byAccount.get(owner)!.set(w.videoId, w);
+    }
+    for (const [email, wanted] of byAccount) {
+      try {
+        for (let page = 0; page < OFF_PEAK_PAGES && wanted.size > 0; page++) {
+          this.options.onRequest?.('videos');
+          const { data } = await this.options.api.listVideos({ ...(email ? { email } : {}), limit: OFF_PEAK_PAGE, offset: page * OFF_PEAK_PAGE });
+          for (const video of data) {
+            const w = wanted.get(video.video_id);
+            if (!w) continue;
+            wanted.delete(video.video_id);
+            if (videoOutcome(video) === 'pending') continue;
+            this.watched.delete(w.videoId);
+            w.resolve(video);
+          }
+          if (data.length < OFF_PEAK_PAGE) break;
+        }
+      } catch (error) {
+        if (isApiError(error, ['unauthorized', 'account-broken'])) for (const w of wanted.values()) (this.watched.delete(w.videoId), w.reject(error));
+        // other errors: transient, the next tick looks again
+      }
     }
   }
 
@@ -142,7 +195,8 @@ export class Poller {
       this.watched.delete(w.videoId);
       w.resolve(video);
     } catch (error) {
-      if (isApiError(error, 'unauthorized') || isApiError(error, 'bad-request')) {
+      // A broken account (596) keeps answering 596 until it is added again: asking every tick is useless.
+      if (isApiError(error, ['unauthorized', 'bad-request', 'account-broken'])) {
         this.watched.delete(w.videoId);
         w.reject(error);
       }

@@ -120,7 +120,7 @@ export class JobRenderer {
     registry.setState(run, 'rendering', { videoId, etaSeconds: Math.round(expectedMs / 1000) });
     let video: VideoObject | 'timeout';
     try {
-      video = await poller.watch(videoId, expectedMs, Math.max(maxWaitMs, expectedMs * 3));
+      video = await poller.watch(videoId, expectedMs, Math.max(maxWaitMs, expectedMs * 3), { offPeak: planned.offPeak });
     } catch (error) {
       return registry.settle(run, outcomeOfError(error), { videoId });
     }

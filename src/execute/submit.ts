@@ -12,6 +12,7 @@ import { ApiError, isApiError } from '../api/errors.js';
 import type { Clock } from '../clock.js';
 import type { Fingerprint, JobId } from '../model.js';
 import type { StateStore } from '../state/store.js';
+import { brokenAccountMessage, type AccountHealth } from './account-health.js';
 import type { VideoClaims } from './claims.js';
 import { reconcile, type AttemptRequest, type ReconcileAnswer } from './reconcile.js';
 
@@ -34,6 +35,8 @@ export interface SubmitContext {
   random?: () => number;
   onRetry?: (reason: string, delayMs: number) => void;
   onRequest?: (what: string) => void;
+  /** Accounts with a broken session (596) are routed around; absent: the API chooses every account. */
+  health?: AccountHealth;
 }
 
 export type SubmitResult =
@@ -56,8 +59,13 @@ export async function submitOnce(
   const random = ctx.random ?? Math.random;
   let busyAttempt = 0;
   let unknownAttempt = 0;
+  let brokenAttempt = 0;
+  const original = body;
   for (;;) {
     if (ctx.signal?.aborted) return { kind: 'stopped' };
+    const route = ctx.health?.route(original) ?? { ok: true };
+    if (!route.ok) return { kind: 'rejected', error: brokenAccountError(job.endpoint, route.account) };
+    body = route.email ? { ...original, email: route.email } : original;
     const replyRef = newReplyRef(job.id, job.fingerprint);
     const intentAt = new Date(ctx.clock.now()).toISOString();
     const attempt: AttemptRequest = { replyRef, body: requestOf(body), intentAt };
@@ -108,6 +116,11 @@ export async function submitOnce(
         continue;
       }
       if (error.kind === 'insufficient-credits') return { kind: 'no-credits', error };
+      // 596: nothing was started; the account is left out from now on and the job goes to another one.
+      if (error.kind === 'account-broken' && ctx.health && ++brokenAttempt <= 8) {
+        ctx.health.markBroken(error.account ?? route.email);
+        continue;
+      }
       // Refused for good (400, 422…): the API's reason is journaled as the job's failure, which compaction keeps.
       await ctx.store.append({ type: 'failed', job: job.id, fingerprint: job.fingerprint, reason: `${error.kind}: ${error.apiMessage ?? error.message}`, replyRef, at: now(ctx) });
       return { kind: 'rejected', error };
@@ -115,6 +128,10 @@ export async function submitOnce(
       ctx.claims?.closed(replyRef);
     }
   }
+}
+
+function brokenAccountError(endpoint: string, account: string): ApiError {
+  return new ApiError({ kind: 'account-broken', method: 'POST', endpoint, status: 596, account, apiMessage: brokenAccountMessage(account) });
 }
 
 function now(ctx: SubmitContext): string {

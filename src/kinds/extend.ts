@@ -55,11 +55,11 @@ function build(b: RequestBuilder): void {
 }
 
 /** The simulator: reads and checks the wire body, and says what it renders. */
-function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+function simulate(f: Fields, { catalog: cat, templates, ...lookup }: GenerationContext): SimBuilt {
   const src = sourceVideo(f, lookup);
   const prompt = readPrompt(f, cat, 'prompt', false);
   readPrompt(f, cat, 'negative_prompt', false);
-  const effect = template(f, cat);
+  const effect = template(f, templates);
   const m = model(f, cat, 'videos/extend');
   const s = settings(f, cat, m);
   const style = f.oneOf('style', cat.styles);

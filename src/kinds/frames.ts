@@ -58,7 +58,7 @@ function build(b: RequestBuilder): void {
 }
 
 /** The simulator: reads and checks the wire body, and says what it renders. */
-function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+function simulate(f: Fields, { catalog: cat, templates, ...lookup }: GenerationContext): SimBuilt {
   const prompt = readPrompt(f, cat, 'prompt', false);
   const m = model(f, cat, 'videos/create-frames');
   const s = settings(f, cat, m);
@@ -66,7 +66,7 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
   uploadPath(f, lookup, 'last_frame_path', 'image', true);
   readPrompt(f, cat, 'sound_effect_prompt', false);
   readPrompt(f, cat, 'lip_sync_tts_prompt', false);
-  voice(f, cat, 'lip_sync_tts_speaker_id');
+  voice(f, templates, 'lip_sync_tts_speaker_id');
   f.boolean('remove_watermark');
   return {
     spec: { endpoint: 'videos/create-frames', model: m, quality: s.quality, duration: s.duration, ...motionOf(s), ...s.flags },

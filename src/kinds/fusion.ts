@@ -73,7 +73,7 @@ function rewriteLabels(b: RequestBuilder, prompt: string, labels: string[]): str
 }
 
 /** The simulator: reads and checks the wire body, and says what it renders. */
-function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+function simulate(f: Fields, { catalog: cat, templates, ...lookup }: GenerationContext): SimBuilt {
   const frames = [1, 2, 3].filter((i) => uploadPath(f, lookup, `frame_${i}_path`, 'image', i === 1) !== undefined);
   const prompt = readPrompt(f, cat, 'prompt', true)!;
   for (const ref of prompt.matchAll(/@pic(\d+)/g))

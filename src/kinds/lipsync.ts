@@ -96,12 +96,12 @@ function build(b: RequestBuilder): void {
 }
 
 /** The simulator: reads and checks the wire body, and says what it renders. */
-function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+function simulate(f: Fields, { catalog: cat, templates, ...lookup }: GenerationContext): SimBuilt {
   const src = sourceVideo(f, lookup);
   const audio = uploadPath(f, lookup, 'audio_path', 'audio');
   const prompt = readPrompt(f, cat, 'prompt', false, 200);
   if (audio === undefined && prompt === undefined) throw new FieldError('Parameter audio_path or prompt is required');
-  voice(f, cat, 'speaker_id');
+  voice(f, templates, 'speaker_id');
   f.boolean('original_sound_switch');
   return {
     ...sourceOf(src),

@@ -64,7 +64,7 @@ function price(cat: Catalog, spec: RenderSpec, factors: Partial<PriceFactors>): 
   return { ...base, standard, offPeak: base.offPeak === null ? null : ceilCredits(standard * (factors.offPeak ?? cat.offPeakMultiplier)) };
 }
 
-function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+function simulate(f: Fields, { catalog: cat, templates, ...lookup }: GenerationContext): SimBuilt {
   const src = sourceVideo(f, lookup);
   const prompt = readPrompt(f, cat, 'prompt', true);
   const model = f.oneOf('model', MODELS, MODELS[0])!;

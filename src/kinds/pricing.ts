@@ -67,6 +67,9 @@ export function renderSpecOf(job: ResolvedJob, sourceDuration: number | undefine
     default:
       return unreachable(length);
   }
+  // An effect prices and times by its template (src/templates), not by the quality table.
+  const effect = job.templates?.effect;
+  if (effect) Object.assign(spec, { templateCredits: effect.credits, duration: effect.duration });
   return spec;
 }
 

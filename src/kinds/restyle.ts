@@ -1,6 +1,7 @@
 /** Restyles a video (POST videos/restyle) with a preset and/or a prompt. */
-import { closest, modelSupports, restyleSpec } from '../catalog.js';
+import { modelSupports, restyleSpec } from '../catalog.js';
 import type { RequestBuilder } from '../manifest/request.js';
+import { jobRestyle } from '../templates/manifest.js';
 import { sourceVideo } from '../sim/sources.js';
 import { FieldError, readPrompt, readSeed, type Fields } from '../sim/validation.js';
 import { model, output, sourceOf, type GenerationContext, type SimBuilt } from '../sim/wire.js';
@@ -53,16 +54,7 @@ function build(b: RequestBuilder): void {
   // and the style come from the job (or step) itself, never from defaults.
   const model = b.inst.own.model ?? Object.keys(cat.models).find((m) => modelSupports(cat, m, 'videos/restyle') === true);
   const styleName = b.inst.own.style;
-  let preset = undefined as (typeof cat.restyles)[number] | undefined;
-  if (styleName !== undefined) {
-    preset = cat.restyles.find((r) => r.name.toLowerCase() === styleName.toLowerCase());
-    if (!preset) {
-      const guess = closest(styleName, cat.restyles.map((r) => r.name));
-      b.error('unknown-style', `unknown restyle preset "${styleName}"`, b.at(b.pathOf('style')), {
-        hint: guess ? `did you mean "${guess}"?` : `presets: ${cat.restyles.map((r) => r.name).join(', ')}`,
-      });
-    }
-  }
+  const preset = styleName === undefined ? undefined : jobRestyle(b, styleName, b.pathOf('style'));
   const prompt = b.field<string>('prompt') ?? preset?.prompt;
   if (prompt === undefined && styleName === undefined)
     b.error('missing-prompt', `restyle job "${b.inst.id}" needs a style (a preset) or a prompt`, b.inst.location);
@@ -76,12 +68,12 @@ function build(b: RequestBuilder): void {
 }
 
 /** The simulator: reads and checks the wire body, and says what it renders. */
-function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+function simulate(f: Fields, { catalog: cat, templates, ...lookup }: GenerationContext): SimBuilt {
   const src = sourceVideo(f, lookup);
   const prompt = readPrompt(f, cat, 'prompt', true);
   const m = model(f, cat, 'videos/restyle');
   const restyleId = f.integer('restyle_id');
-  if (restyleId !== undefined && !cat.restyles.some((r) => r.restyle_id === restyleId))
+  if (restyleId !== undefined && !templates.restyles.some((r) => r.restyle_id === restyleId))
     throw new FieldError(`Parameter restyle_id: unknown restyle ${restyleId} (see GET videos/restyles)`);
   const spec = restyleSpec(cat, m, src.quality, src.duration);
   return {

@@ -81,7 +81,7 @@ function build(b: RequestBuilder): void {
 }
 
 /** The simulator: reads and checks the wire body, and says what it renders. */
-function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+function simulate(f: Fields, { catalog: cat, templates, ...lookup }: GenerationContext): SimBuilt {
   let count = 0;
   for (let i = 1; i <= 7; i++) {
     const path = uploadPath(f, lookup, `frame_${i}_path`, 'image', i <= 2);
@@ -99,7 +99,7 @@ function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): Si
   const s = settings(f, cat, m);
   readPrompt(f, cat, 'sound_effect_prompt', false);
   readPrompt(f, cat, 'lip_sync_tts_prompt', false);
-  voice(f, cat, 'lip_sync_tts_speaker_id');
+  voice(f, templates, 'lip_sync_tts_speaker_id');
   const total = segments.reduce((a, b) => a + b, 0);
   return {
     spec: { endpoint: 'videos/create-transition', model: m, quality: s.quality, ...motionOf(s), segments, ...s.flags },

@@ -39,7 +39,7 @@ function build(b: RequestBuilder): void {
 }
 
 /** The simulator: reads and checks the wire body, and says what it renders. */
-function simulate(f: Fields, { catalog: cat, ...lookup }: GenerationContext): SimBuilt {
+function simulate(f: Fields, { catalog: cat, templates, ...lookup }: GenerationContext): SimBuilt {
   const src = completedVideo(lookup, f.string('video_id', { required: true })!);
   if (src.output.upscaled) throw new FieldError(`Parameter video_id: video ${src.videoId} is already upscaled`);
   return {

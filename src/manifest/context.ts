@@ -8,6 +8,7 @@ import type { Diagnostic, SourceLocation } from '../diagnostic.js';
 import type { JobId } from '../model.js';
 import { UPLOAD_CONTENT_TYPES } from '../api/protocol.js';
 import type { ProjectConfig } from '../config.js';
+import type { TemplateLists } from '../templates/types.js';
 import type { JobIndex } from './refs.js';
 import type { SourceMap, YamlPath } from './source.js';
 import { LIMITS } from './limits.js';
@@ -59,6 +60,8 @@ export class ResolveContext {
     readonly catalog: Catalog,
     readonly config: ProjectConfig,
     readonly index: JobIndex,
+    /** Effects, voices and restyle presets as the backend lists them. */
+    readonly templates: TemplateLists,
   ) {
     for (const [name, file] of Object.entries(spec.assets ?? {})) {
       const abs = this.filePath(file);

@@ -9,6 +9,8 @@ import { loadCatalog, type Catalog } from '../catalog.js';
 import type { ProjectConfig } from '../config.js';
 import { hasErrors, type Diagnostic, type SourceLocation } from '../diagnostic.js';
 import type { ResolvedManifest } from '../model.js';
+import { generateTemplateLists } from '../templates/generate.js';
+import type { TemplateLists } from '../templates/types.js';
 import { LIMITS } from './limits.js';
 import { checkOutputFolders } from './links.js';
 import { parseYaml } from './parse.js';
@@ -31,6 +33,8 @@ export interface LoadOptions {
   config?: ProjectConfig;
   /** The catalog to check against. Default: the built-in catalog with `config.catalog` merged in. */
   catalog?: Catalog;
+  /** Effects, voices and restyle presets to resolve names against. Default: the simulator's list. */
+  templates?: TemplateLists;
   fs?: ManifestFs;
 }
 
@@ -88,6 +92,7 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
     source: parsed.source,
     catalog,
     config,
+    templates: options.templates ?? generateTemplateLists(catalog),
     broken,
     skipPost,
   });

@@ -2,9 +2,11 @@
  * Builds one job's request: the cascaded settings, the params (wire names, JSON-plain, in a fixed
  * order) and the run-time inputs, with the catalog checks that need the resolved values.
  */
-import { checkCombination, closest, modelSupports, type RenderSpec, type VoiceSpec } from '../catalog.js';
+import { checkCombination, closest, modelSupports, type RenderSpec } from '../catalog.js';
 import type { Diagnostic, SourceLocation } from '../diagnostic.js';
-import { ENDPOINT_OF_KIND, type InputRef } from '../model.js';
+import { ENDPOINT_OF_KIND, type InputRef, type JobTemplates } from '../model.js';
+import { jobVoice } from '../templates/manifest.js';
+import type { VoiceTemplate } from '../templates/types.js';
 import type { ResolveContext } from './context.js';
 import { cascade, deriveSeed, modelDefaults, toolDefaults, type Origin, type ResolvedSettings, type SettingsLayer } from './cascade.js';
 import type { JobInstance } from './expand.js';
@@ -19,6 +21,8 @@ const warned = new WeakMap<ResolveContext, Set<string>>();
 export class RequestBuilder {
   readonly params: Record<string, string | number | boolean> = {};
   readonly inputs: Record<string, InputRef> = {};
+  /** The templates the job names (filled by src/templates/manifest.ts). */
+  readonly templates: JobTemplates = {};
   readonly settings: ResolvedSettings;
   readonly refs: InputResolver;
 
@@ -166,17 +170,8 @@ export class RequestBuilder {
       this.error(code, `${what} is ${text.length} characters after variables are expanded; the limit is ${limit}`, this.at(path));
   }
 
-  voice(name: string | undefined, path: YamlPath): VoiceSpec | undefined {
-    if (name === undefined) return undefined;
-    const voices = this.ctx.catalog.voices;
-    const voice = voices.find((v) => v.name.toLowerCase() === name.toLowerCase() || v.speaker_id === name);
-    if (!voice) {
-      const guess = closest(name, voices.map((v) => v.name));
-      this.error('unknown-voice', `unknown voice "${name}"`, this.at(path), {
-        hint: guess ? `did you mean "${guess}"?` : `voices: ${voices.map((v) => v.name).join(', ')}`,
-      });
-    }
-    return voice;
+  voice(name: string | undefined, path: YamlPath): VoiceTemplate | undefined {
+    return jobVoice(this, name, path);
   }
 
   /** The off-peak policy; asking for `always` where off-peak does not exist is worth a warning. */

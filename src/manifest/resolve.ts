@@ -4,6 +4,7 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import type { Catalog } from '../catalog.js';
+import type { TemplateLists } from '../templates/types.js';
 import type { Diagnostic, SourceLocation } from '../diagnostic.js';
 import type { ResolvedJob, ResolvedManifest } from '../model.js';
 import type { ProjectConfig } from '../config.js';
@@ -28,6 +29,8 @@ export interface ResolveInput {
   source: SourceMap;
   catalog: Catalog;
   config: ProjectConfig;
+  /** Effect, voice and restyle lists to resolve names against. */
+  templates: TemplateLists;
   /** Jobs that failed schema validation: skipped, but references to them are accepted. */
   broken: ReadonlySet<string>;
   /** The post section failed schema validation. */
@@ -49,7 +52,7 @@ export function resolveManifest(input: ResolveInput): ResolveOutput {
   const size = checkJobCounts(spec.jobs, source, input.broken);
   const broken = new Set([...input.broken, ...size.skipped]);
   const index = new JobIndex(spec.jobs, broken);
-  const ctx = new ResolveContext(spec, source, input.manifestDir, input.catalog, input.config, index);
+  const ctx = new ResolveContext(spec, source, input.manifestDir, input.catalog, input.config, index, input.templates);
   for (const d of size.diagnostics) ctx.push(d);
   checkNames(ctx, broken);
 
@@ -67,6 +70,7 @@ export function resolveManifest(input: ResolveInput): ResolveOutput {
       offPeak: builder.offPeak(),
       output: jobOutput(ctx, layout, inst.stem),
       ...(inst.matrix ? { matrix: numbersAndStrings(inst.matrix) } : {}),
+      ...(Object.keys(builder.templates).length > 0 ? { templates: builder.templates } : {}),
       location: inst.location,
     };
   });

@@ -11,6 +11,8 @@ export interface AccountSpec {
   /** Monthly plan credits the account starts with. */
   credits?: number;
   password?: string;
+  /** Its stored session is broken: every request for it answers 596 until it is added again. */
+  sessionBroken?: boolean;
 }
 
 export interface Credits {
@@ -29,6 +31,8 @@ export interface SimAccount {
   executing: number;
   /** Highest `executing` seen since start. */
   maxExecuting: number;
+  /** Answers 596 until POST accounts/{email} adds it again (2026 reference §4.14). */
+  sessionBroken?: boolean;
 }
 
 export type Selection =
@@ -57,7 +61,10 @@ export class AccountPool {
     private readonly defaults: { maxJobs: number; credits: number },
     private readonly random: Random,
   ) {
-    for (const spec of specs) this.upsert(spec.email, spec.password ?? 'sim-password', spec.maxJobs ?? defaults.maxJobs, spec.credits);
+    for (const spec of specs) {
+      const account = this.upsert(spec.email, spec.password ?? 'sim-password', spec.maxJobs ?? defaults.maxJobs, spec.credits);
+      if (spec.sessionBroken) account.sessionBroken = true;
+    }
   }
 
   list(): SimAccount[] {
@@ -72,6 +79,7 @@ export class AccountPool {
   upsert(email: string, password: string, maxJobs: number, credits?: number): SimAccount {
     const existing = this.get(email);
     if (existing) {
+      delete existing.sessionBroken; // adding it again repairs the session
       existing.password = password;
       existing.maxJobs = maxJobs;
       if (credits !== undefined) existing.credits = { daily: 0, monthly: credits, package: 0 };

@@ -18,7 +18,8 @@ export function buildGeneration(endpoint: Endpoint, raw: Record<string, unknown>
     const common = readCommon(f, ctx.catalog, { email: endpoint !== 'videos/upscale' });
     const { sim } = kindDef(kindOfEndpoint(endpoint));
     const built = sim.build(f, ctx);
-    const problem = sim.ownLimits ? null : checkCombination(ctx.catalog, built.spec);
+    // A template fixes model, duration and price: the catalog's model rules do not apply to it.
+    const problem = sim.ownLimits || built.spec.templateCredits !== undefined ? null : checkCombination(ctx.catalog, built.spec);
     if (problem) return { ok: false, error: `Invalid parameters: ${problem}` };
     const texts = Object.entries(raw)
       .filter(([k, v]) => /prompt/.test(k) && typeof v === 'string')

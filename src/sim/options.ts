@@ -1,6 +1,8 @@
 /** The simulator's options and their defaults. */
 import { loadCatalog, type Catalog, type CatalogOverrides } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
+import { generateTemplateLists } from '../templates/generate.js';
+import type { TemplateLists } from '../templates/types.js';
 import { defaultAccountEmails, type AccountSpec } from './accounts.js';
 import type { FaultOptions } from './faults.js';
 import { defaultMediaDir } from './media.js';
@@ -41,6 +43,8 @@ export interface SimulatorOptions {
   previewDiscount?: number;
   /** Report `off_peak`/`off_peak_discount`/`preview_mode`/`preview_mode_discount` in GET features (false: an API revision without them). @default true */
   offPeakFeatureFields?: boolean;
+  /** Name itself in every answer (`x-pixrender-simulator: time-scale=…`); false answers like the real API, for tests that stand it in for one. @default true */
+  identify?: boolean;
   /** Shape of executing items in GET scheduler*: `{id, type}` (since 2026-03-09) or the 2025 `videoId` / `video_id`. @default '2026' */
   schedulerShape?: '2026' | '2025';
   /** Seconds an off-peak job waits before it is queued (scaled by timeScale). @default catalog timing.off_peak_wait_s */
@@ -49,6 +53,8 @@ export interface SimulatorOptions {
   genSimultaneously?: number;
   /** Catalog overrides (deep-merged into the built-in catalog), or a whole catalog. */
   catalog?: CatalogOverrides | Catalog;
+  /** The effects, voices and restyles served and accepted. @default generated from the catalog (src/templates/generate.ts) */
+  templates?: TemplateLists;
   clock?: Clock;
   /** Cache of generated media, shared between processes. @default $PIXRENDER_SIM_MEDIA_DIR or <tmpdir>/pixrender-sim-media */
   mediaDir?: string;
@@ -78,8 +84,10 @@ export interface ResolvedOptions {
   offPeakFeatureFields: boolean;
   offPeakWaitSeconds: number;
   schedulerShape: '2026' | '2025';
+  identify: boolean;
   genSimultaneously: number;
   catalog: Catalog;
+  templates: TemplateLists;
   clock: Clock;
   mediaDir: string;
   maxUploadBytes: number;
@@ -132,7 +140,9 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     offPeakWaitSeconds: o.offPeakWaitSeconds ?? catalog.timing.off_peak_wait_s,
     genSimultaneously: o.genSimultaneously ?? 8,
     schedulerShape: o.schedulerShape ?? '2026',
+    identify: o.identify ?? true,
     catalog,
+    templates: o.templates ?? generateTemplateLists(catalog),
     clock: o.clock ?? systemClock,
     mediaDir: o.mediaDir ?? defaultMediaDir(),
     maxUploadBytes: o.maxUploadBytes ?? 256 * 1024 * 1024,

@@ -11,7 +11,7 @@ import type { FaultDecision } from './faults.js';
 import { HttpError, json, parseFields, type Reply } from './http.js';
 import { isFinal, type SimJob } from './jobs.js';
 import { VIDEO_ID_PATTERN } from './sources.js';
-import { submitGeneration } from './submit.js';
+import { brokenSession, submitGeneration } from './submit.js';
 import { videoObject } from './video-object.js';
 
 export interface RouteRequest {
@@ -92,10 +92,12 @@ function queryAccount(ctx: SimContext, query: URLSearchParams): SimAccount {
   if (email) {
     const account = ctx.accounts.get(email);
     if (!account) throw new HttpError(400, `Account ${email} is not configured`);
+    if (account.sessionBroken) throw brokenSession(account.email);
     return account;
   }
   if (all.length === 0) throw new HttpError(400, 'No PixVerse account configured: add one with POST accounts/{email}');
   if (all.length > 1) throw new HttpError(400, 'Parameter email is required when several accounts are configured');
+  if (all[0]!.sessionBroken) throw brokenSession(all[0]!.email);
   return all[0]!;
 }
 
@@ -202,6 +204,7 @@ function getVideo(ctx: SimContext, req: RouteRequest): Reply {
   const id = videoIdParam(req.params[0]!);
   const job = ctx.jobs.get(id);
   // 404 while processing, like the real API: only final videos are returned.
+  if (job && ctx.accounts.get(job.email)?.sessionBroken) throw brokenSession(job.email);
   if (!job || !isFinal(job.status)) throw new HttpError(404, `Video ${id} not found`);
   return json(200, videoObject(job, ctx.origin));
 }
@@ -216,28 +219,20 @@ function deleteVideo(ctx: SimContext, req: RouteRequest): Reply {
 
 function getEffects(ctx: SimContext, req: RouteRequest): Reply {
   queryAccount(ctx, req.query);
-  const items = ctx.options.catalog.effects.map((e) => {
-    const slug = e.display_name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-    return {
-      display_name: e.display_name, workflow_tag: `${slug}_sim`, template_id: e.template_id,
-      thumbnail_path: `${ctx.origin}/media/gen/320x180.jpg`,
-      thumbnail_video_path: `${ctx.origin}/media/gen/320x180-5000ms.mp4`,
-      thumbnail_gif_path: '', marker: '', created_at: '2025-07-14T03:10:00Z', updated_at: '2025-08-20T11:02:41Z',
-      display_prompt: e.display_name, i18n_json: '{}', example_list: '[]', qualities: e.qualities, audio_path: '', effect_type: e.effect_type,
-    };
-  });
-  return json(200, { items: pageOf(items, req.query, 100) });
+  // The 2026 page documents no paging (reference §6): the whole list, unless the client asks for a page.
+  // Thumbnails point at media this simulator serves.
+  const items = ctx.options.templates.effects.map((e) => ({ ...e, thumbnail_path: `${ctx.origin}/media/gen/320x180.jpg`, thumbnail_video_path: `${ctx.origin}/media/gen/320x180-5000ms.mp4` }));
+  return json(200, { items: req.query.has('limit') || req.query.has('offset') ? pageOf(items, req.query, items.length) : items });
 }
 
 function getVoices(ctx: SimContext, req: RouteRequest): Reply {
   queryAccount(ctx, req.query);
-  return json(200, { data: ctx.options.catalog.voices });
+  return json(200, { tts_list: ctx.options.templates.voices });
 }
 
 function getRestyles(ctx: SimContext, req: RouteRequest): Reply {
   queryAccount(ctx, req.query);
-  const items = ctx.options.catalog.restyles.map((r) => ({ ...r, thumbnail_url: `${ctx.origin}/media/gen/320x180.jpg` }));
-  return json(200, { items });
+  return json(200, { items: ctx.options.templates.restyles });
 }
 
 // ---- scheduler -----------------------------------------------------------------------------------

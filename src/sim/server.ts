@@ -40,7 +40,7 @@ export const SIMULATOR_HEADER = 'x-pixrender-simulator';
 async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Names the simulator on every answer: a client given only its URL paces polling by this scale
   // and records its renders as simulated, never as paid ones.
-  res.setHeader(SIMULATOR_HEADER, `time-scale=${ctx.options.timeScale}`);
+  if (ctx.options.identify) res.setHeader(SIMULATOR_HEADER, `time-scale=${ctx.options.timeScale}`);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);

@@ -17,6 +17,7 @@ export function submitGeneration(ctx: SimContext, endpoint: Endpoint, fields: Re
   const { catalog, moderation } = ctx.options;
   const built = buildGeneration(endpoint, fields, {
     catalog,
+    templates: ctx.options.templates,
     upload: (path) => ctx.uploads.get(path),
     video: (id) => ctx.jobs.get(id),
     randomSeed: () => randomInt(ctx.seeds, catalog.seedRange.min, catalog.seedRange.max),
@@ -50,6 +51,7 @@ export function submitGeneration(ctx: SimContext, endpoint: Endpoint, fields: Re
     }
   }
   const account = selection.account;
+  if (account.sessionBroken) throw brokenSession(account.email);
   ctx.accounts.spend(account, cost);
   if (needsSlot) ctx.accounts.acquire(account);
 
@@ -70,6 +72,11 @@ export function submitGeneration(ctx: SimContext, endpoint: Endpoint, fields: Re
   });
   ctx.stats.submission(endpoint, cost);
   return json(200, { video_id: job.videoId, cost_credits: cost });
+}
+
+/** 596: the account's stored session was refused; nothing was started (the text is ours, real texts are UNCONFIRMED). */
+export function brokenSession(email: string): HttpError {
+  return new HttpError(596, `PixVerse account ${email} is in an error state (session refresh rejected): add it again with POST accounts/${email}`);
 }
 
 function outcomeOf(ctx: SimContext, g: GenerationRequest): Outcome {

@@ -7,9 +7,13 @@ import { frameSize } from './geometry.js';
 import type { JobOutput } from './jobs.js';
 import type { SourceLookup, SourceVideo } from './sources.js';
 import { FieldError, type CommonFields, type Fields } from './validation.js';
+import { readTemplate } from './templates.js';
+import type { TemplateLists } from '../templates/types.js';
 
 export interface GenerationContext extends SourceLookup {
   catalog: Catalog;
+  /** The effects, voices and restyle presets this simulator serves (GET videos/effects…). */
+  templates: TemplateLists;
   randomSeed(): number;
 }
 
@@ -78,17 +82,12 @@ export const echo = (s: { motion?: string; flags: { audio?: boolean; multiShot?:
   ...(s.flags.preview ? { preview_mode: true } : {}),
 });
 
-export function template(f: Fields, cat: Catalog) {
-  const id = f.integer('template_id');
-  if (id === undefined) return undefined;
-  const effect = cat.effects.find((e) => e.template_id === id);
-  if (!effect) throw new FieldError(`Parameter template_id: unknown template ${id} (see GET videos/effects)`);
-  return effect;
-}
+/** The effect a request names (`template_id`), checked against the served list. */
+export const template = (f: Fields, lists: TemplateLists) => readTemplate(f, lists);
 
-export function voice(f: Fields, cat: Catalog, name: string): string | undefined {
+export function voice(f: Fields, lists: TemplateLists, name: string): string | undefined {
   const id = f.id(name);
-  if (id !== undefined && !cat.voices.some((v) => v.speaker_id === id)) throw new FieldError(`Parameter ${name}: unknown speaker ${id} (see GET videos/voices)`);
+  if (id !== undefined && !lists.voices.some((v) => v.speaker_id === id)) throw new FieldError(`Parameter ${name}: unknown speaker ${id} (see GET videos/voices)`);
   return id;
 }
 

@@ -58,7 +58,8 @@ export function previewParams(job: ResolvedJob, catalog: Catalog): ResolvedJob['
 
   const model = typeof params.model === 'string' ? params.model : undefined;
   const spec = model ? catalog.models[model] : catalog.models[catalog.defaultModel];
-  const effect = params.template_id !== undefined ? catalog.effects.find((e) => e.template_id === params.template_id) : undefined;
+  // The template's qualities as the API's list gave them when the manifest was resolved.
+  const effect = job.templates?.effect ?? (params.template_id !== undefined ? catalog.effects.find((e) => e.template_id === params.template_id) : undefined);
   const ownQuality = hasQuality ? String(params.quality) : undefined;
   const ownDurations = typeof params.duration === 'number' ? [params.duration] : segments.map((k) => Number(params[k]));
   const ownDuration = ownDurations.length ? Math.max(...ownDurations) : undefined;

@@ -37,7 +37,7 @@ describe('HTTP statuses map to kinds', () => {
     [429, 'busy', false],
     [500, 'server', true],
     [503, 'server', true],
-    [596, 'server', true],
+    [596, 'account-broken', false],
   ];
   for (const [status, kind, unknownOutcome] of cases) {
     it(`${status} on a generation POST → ${kind}, outcomeUnknown ${unknownOutcome}`, async () => {
@@ -52,6 +52,13 @@ describe('HTTP statuses map to kinds', () => {
       expect(isApiError(e, kind)).toBe(true);
     });
   }
+
+  it('a 596 names the account: the one the request named, else one the answer names', async () => {
+    server.handle((_req, res) => json(res, 596, { error: 'PixVerse account x@y.z is in an error state', code: 596 }));
+    expect((await caught(newClient().create({ ...createBody, email: 'named@y.z' }))).account).toBe('named@y.z');
+    expect((await caught(newClient().create(createBody))).account).toBe('x@y.z');
+    expect((await caught(newClient().getFeatures('q@y.z'))).account).toBe('q@y.z');
+  });
 
   it('a 5xx on a GET or a non-generation POST is not an unknown outcome', async () => {
     server.handle((_req, res) => json(res, 500, { error: 'boom' }));

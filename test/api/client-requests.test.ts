@@ -149,7 +149,7 @@ describe('answers', () => {
   it('list endpoints accept a bare array as well as the documented envelope', async () => {
     server.handle((req, res) => (req.url.includes('voices') ? json(res, 200, [{ speaker_id: '1', name: 'A' }]) : json(res, 200, { items: [{ restyle_id: 1, name: 'clay' }] })));
     const c = newClient();
-    await expect(c.getVoices()).resolves.toEqual({ data: [{ speaker_id: '1', name: 'A' }] });
+    await expect(c.getVoices()).resolves.toEqual({ tts_list: [{ speaker_id: '1', name: 'A' }] });
     await expect(c.getRestyles()).resolves.toEqual({ items: [{ restyle_id: 1, name: 'clay' }] });
   });
 

@@ -93,11 +93,11 @@ describe('accounts and account data', () => {
   });
 
   it('reads voices, effects and restyles', async () => {
-    expect((await client.getVoices()).data.length).toBeGreaterThan(0);
+    expect((await client.getVoices()).tts_list!.length).toBeGreaterThan(0);
     const effects = await client.getEffects({ limit: 3 });
     expect(effects.items).toHaveLength(3);
     expect(typeof effects.items[0]!.template_id).toBe('number');
-    expect((await client.getRestyles(EMAIL)).items.some((r) => r.name === 'clay')).toBe(true);
+    expect((await client.getRestyles(EMAIL)).items.some((r) => r.display_name === 'clay')).toBe(true);
   });
 
   it('refuses a wrong token with unauthorized', async () => {
@@ -242,7 +242,7 @@ describe('refusals and failures as typed errors', () => {
     }
   });
 
-  it('a reset after the job was accepted, a 596 and a reset before: unknown outcomes for a generation POST', async () => {
+  it('a reset after the job was accepted and a reset before: unknown outcomes for a generation POST; a 596 is definitive', async () => {
     const before = sim.stats().jobs.length;
     sim.forceErrorOnNextRequest('POST videos/create', 'ECONNRESET_AFTER');
     const lost = await caught(client.create({ model: 'v4.5', prompt: 'accepted but unheard', quality: '360p', replyRef: 'orphan' }));
@@ -253,7 +253,8 @@ describe('refusals and failures as typed errors', () => {
 
     sim.forceErrorOnNextRequest('videos/create', 596);
     const e596 = await caught(client.create({ model: 'v4.5', prompt: 'p' }));
-    expect([e596.kind, e596.status, e596.outcomeUnknown]).toEqual(['server', 596, true]);
+    // 596: the account's session was refused before anything started (2026 reference §7): definitive.
+    expect([e596.kind, e596.status, e596.outcomeUnknown]).toEqual(['account-broken', 596, false]);
 
     sim.forceErrorOnNextRequest('POST videos/create', 'ECONNRESET');
     const reset = await caught(client.create({ model: 'v4.5', prompt: 'p' }));

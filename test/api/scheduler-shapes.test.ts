@@ -58,6 +58,13 @@ describe('videoOutcome follows the 2026 reference', () => {
     expect(videoOutcome({ ...base, video_status: 9 })).toBe('pending');
     expect(videoOutcome({ ...base, video_status: 42 })).toBe('pending');
     expect(videoOutcome({ ...base, video_status: 42, video_status_final: true })).toBe('failed');
+    // An unknown code named MODERATED / FAILED is final by its name; one named otherwise waits for the flag.
+    expect(videoOutcome({ ...base, video_status: 11, video_status_name: 'MODERATED' })).toBe('moderated');
+    expect(videoOutcome({ ...base, video_status: 12, video_status_name: 'FAILED' })).toBe('failed');
+    expect(videoOutcome({ ...base, video_status: 12, video_status_name: 'FAILED', video_status_final: false })).toBe('pending');
+    expect(videoOutcome({ ...base, video_status: 13, video_status_name: 'UPLOADING' })).toBe('pending');
+    // COMPLETED without a URL yet is not done (useapi's own done test: status 1, width > 0 and a url).
+    expect(videoOutcome({ ...base, video_status: 1, video_status_final: true, url: '' })).toBe('pending');
   });
   it('a completed video with an empty error string is still completed', () => {
     expect(videoOutcome({ ...base, video_status: 1, url: 'https://x/y.mp4', output_width: 720, error: '' })).toBe('completed');

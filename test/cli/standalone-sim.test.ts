@@ -74,3 +74,41 @@ describe('standalone simulator with a real-API style client', () => {
     expect(await unauthorized.json()).toEqual({ error: 'Unauthorized', code: 401 });
   });
 });
+
+describe('pixrender render --api-url at a standalone simulator', () => {
+  it('reads its identity: polling paced by its time scale without --time-scale, renders recorded as simulated, re-rendered by a real token', async () => {
+    const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { execFile } = await import('node:child_process');
+    const { base, token } = await startStandalone(['--port', '0', '--time-scale', '0.01', '--max-jobs', '4']);
+    const dir = await mkdtemp(join(tmpdir(), 'pixrender-standalone-'));
+    const run = (args: string[], env: Record<string, string>) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    try {
+      await writeFile(join(dir, 'shots.yaml'), 'version: 1\njobs:\n  a: { prompt: "a paper boat" }\n  b: { prompt: "a red kite" }\n');
+      const started = Date.now();
+      const rendered = await run(['render', 'shots.yaml', '--api-url', base, '--plain'], { USEAPI_TOKEN: token });
+      expect(rendered.stderr).toContain(`Rendering on the simulator at ${base} (time scale 0.01)`);
+      expect(rendered.code).toBe(0);
+      // At the real API's pace (first look ~45 s, then every 10 s) this would take a minute or more.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const lock = JSON.parse(await readFile(join(dir, 'shots.yaml.lock'), 'utf8'));
+      expect(Object.values(lock.jobs).map((e: any) => e.backend)).toEqual(['sim', 'sim']);
+      // A run with a real token (no --api-url: the real API) would render them again.
+      const plan = await run(['plan', 'shots.yaml', '--json'], { USEAPI_TOKEN: 'user:1-realtoken' });
+      const jobs = JSON.parse(plan.stdout).jobs;
+      expect(jobs.map((j: any) => [j.id, j.action, j.reason])).toEqual([
+        ['a', 'stale', 'rendered on the simulator'],
+        ['b', 'stale', 'rendered on the simulator'],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+

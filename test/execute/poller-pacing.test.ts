@@ -41,3 +41,34 @@ describe('poller pacing', () => {
     expect(ticks.length).toBeLessThanOrEqual(Math.ceil((lastWatchAt + 120_000 - ticks[0]!.at) / 10_000) + 1);
   }, 30_000);
 });
+
+describe('off-peak jobs', () => {
+  it('are looked up together through GET videos, at most once per account and tick, never in the scheduler', async () => {
+    const clock = jumpingClock();
+    const ids = Array.from({ length: 5 }, (_, i) => `user:1-pixverse:${i < 3 ? 'a' : 'b'}@b.c-video:${i + 1}`);
+    const calls: { what: string; at: number; email?: string }[] = [];
+    let lists = 0;
+    const api = {
+      getSchedulerAvailable: async () => ({ executing: [], available: [] }),
+      getVideo: async () => null,
+      // Final from the third listing on.
+      listVideos: async ({ email }: { email?: string }) => {
+        calls.push({ what: 'list', at: clock.now(), ...(email ? { email } : {}) });
+        lists++;
+        const done = lists > 4;
+        return { data: ids.filter((id) => id.includes(`:${email}-`)).map((video_id) => ({ video_id, video_status: done ? 1 : 5, url: done ? 'https://x/y.mp4' : '', output_width: done ? 960 : 0 })) };
+      },
+    } as unknown as PixverseApi;
+    const poller = new Poller({ api, clock, minIntervalMs: 10_000, maxIntervalMs: 30_000, onRequest: (what) => calls.push({ what, at: clock.now() }) });
+    const results = await Promise.all(ids.map((id) => poller.watch(id, 1_000, 600_000, { offPeak: true })));
+    expect(results.map((r) => (r as { video_id: string }).video_id)).toEqual(ids);
+    expect(calls.filter((c) => c.what === 'scheduler/available' || c.what === 'videos/{id}')).toEqual([]);
+    const listings = calls.filter((c) => c.what === 'list');
+    // Two accounts, three ticks: six listings, one per account per tick, ticks 10 s apart.
+    expect(listings).toHaveLength(6);
+    const ticks = [...new Set(listings.map((c) => c.at))];
+    expect(ticks).toHaveLength(3);
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]! - ticks[i - 1]!).toBeGreaterThanOrEqual(10_000);
+    for (const at of ticks) expect(listings.filter((c) => c.at === at).map((c) => c.email).sort()).toEqual(['a@b.c', 'b@b.c']);
+  }, 30_000);
+});

@@ -19,9 +19,9 @@ describe('create', () => {
     expect(job(m, 'c').params).toMatchObject({ lip_sync_tts_prompt: 'hi', lip_sync_tts_speaker_id: '1003' });
   });
 
-  it('effects: template_id by display name (any case), no model, the two-image form with lastImage', async () => {
+  it('effects: template_id by display name (any case), no model, no duration (the template fixes it), the two-image form with lastImage', async () => {
     const m = await loadValid(`version: 1\n${assets}jobs:\n  z: { effect: cinematic zoom, image: hero, quality: 360p }\n  h: { effect: Warm Hug, image: hero, lastImage: cup }\n`, files);
-    expect(job(m, 'z').params).toEqual({ quality: '360p', duration: 5, seed: deriveSeed('z'), template_id: 307489548427968 });
+    expect(job(m, 'z').params).toEqual({ quality: '360p', seed: deriveSeed('z'), template_id: 307489548427968 });
     // Without a quality, a template renders at its first one (not the model's 720p default).
     expect(job(m, 'h').params).toMatchObject({ quality: '360p' });
     expect(job(m, 'h').inputs).toEqual({

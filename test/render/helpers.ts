@@ -22,7 +22,8 @@ export const FAST_TUNING = { busyBackoffMs: 200, busyBackoffMaxMs: 800 };
 
 export async function makeRig(simOptions: SimulatorOptions = {}, name = 'project.yaml'): Promise<Rig> {
   const dir = await mkdtemp(join(tmpdir(), 'pixrender-render-'));
-  const sim = await startSimulator({ timeScale: 0.005, maxJobs: 4, seed: 7, ...simOptions });
+  // A stand-in for the real API: it does not name itself (the standalone case is test/cli/standalone-sim.test.ts).
+  const sim = await startSimulator({ timeScale: 0.005, maxJobs: 4, seed: 7, identify: false, ...simOptions });
   const file = join(dir, name);
   return {
     dir,

@@ -10,32 +10,46 @@ afterEach(async () => {
 });
 
 describe('catalog lists', () => {
-  test('GET videos/effects: {items} from the catalog with the documented fields, limit/offset', async () => {
+  test('GET videos/effects: hundreds of templates with today\'s fields, the catalog\'s well-known ones first; limit/offset pages', async () => {
     sim = await startSimulator({ timeScale: 0 });
     const catalog = loadCatalog();
     const r = await get(sim, 'videos/effects');
     expect(r.status).toBe(200);
-    expect(r.body.items.map((e: any) => e.template_id)).toEqual(catalog.effects.map((e) => e.template_id));
-    const first = r.body.items[0];
-    for (const key of ['display_name', 'workflow_tag', 'template_id', 'thumbnail_path', 'thumbnail_video_path', 'marker', 'created_at', 'updated_at', 'display_prompt', 'i18n_json', 'example_list', 'qualities', 'effect_type'])
-      expect(first, key).toHaveProperty(key);
-    expect(first).toMatchObject({ display_name: catalog.effects[0]!.display_name, effect_type: '1', qualities: catalog.effects[0]!.qualities });
+    const items: any[] = r.body.items;
+    expect(items.length).toBeGreaterThanOrEqual(300);
+    expect(items.slice(0, catalog.effects.length).map((e) => e.template_id)).toEqual(catalog.effects.map((e) => e.template_id));
+    expect(new Set(items.map((e) => e.template_id)).size).toBe(items.length);
+    expect(new Set(items.map((e) => e.display_name.toLowerCase())).size).toBe(items.length);
+    for (const key of ['template_id', 'display_name', 'workflow_tag', 'display_prompt', 'effect_type', 'template_type', 'duration', 'qualities', 'video_base_cost', 'fixed_cost', 'example_text', 'thumbnail_path', 'thumbnail_video_path'])
+      expect(items[0], key).toHaveProperty(key);
+    expect(items[0]).toMatchObject({ display_name: catalog.effects[0]!.display_name, effect_type: '1', qualities: catalog.effects[0]!.qualities });
+    // Every image count of today's list occurs, and prices vary.
+    expect(new Set(items.map((e) => e.effect_type))).toEqual(new Set(['1', '2', '3', '4', '5']));
+    expect(new Set(items.map((e) => e.video_base_cost + e.fixed_cost)).size).toBeGreaterThan(5);
     const page = await get(sim, 'videos/effects?limit=2&offset=1');
-    expect(page.body.items.map((e: any) => e.template_id)).toEqual(catalog.effects.slice(1, 3).map((e) => e.template_id));
+    expect(page.body.items.map((e: any) => e.template_id)).toEqual(items.slice(1, 3).map((e) => e.template_id));
+    // The same seed serves the same list in another simulator.
+    const other = await startSimulator({ timeScale: 0 });
+    try {
+      expect((await get(other, 'videos/effects')).body.items.map((e: any) => [e.template_id, e.display_name])).toEqual(items.map((e) => [e.template_id, e.display_name]));
+    } finally {
+      await other.close();
+    }
   });
 
-  test('GET videos/voices: {data:[{speaker_id,name,gender,language}]}', async () => {
+  test('GET videos/voices: {tts_list:[{speaker_id,display_name,url}]}, speaker_id a string', async () => {
     sim = await startSimulator({ timeScale: 0 });
     const r = await get(sim, 'videos/voices');
-    expect(r.body.data).toEqual(loadCatalog().voices);
-    expect(r.body.data[0]).toEqual({ speaker_id: '1001', name: expect.any(String), gender: expect.any(String), language: expect.any(String) });
+    expect(r.body.tts_list.slice(0, loadCatalog().voices.length).map((v: any) => v.speaker_id)).toEqual(loadCatalog().voices.map((v) => v.speaker_id));
+    expect(r.body.tts_list[0]).toEqual({ speaker_id: '1001', display_name: 'Emma', url: expect.any(String) });
   });
 
-  test('GET videos/restyles: {items:[{restyle_id,name,prompt,thumbnail_url}]}', async () => {
+  test('GET videos/restyles: {items:[{restyle_id,display_name,prompt,thumbnail_path}]}', async () => {
     sim = await startSimulator({ timeScale: 0 });
     const r = await get(sim, 'videos/restyles');
-    expect(r.body.items.map((x: any) => x.restyle_id)).toEqual(loadCatalog().restyles.map((x) => x.restyle_id));
-    expect(r.body.items[0]).toEqual({ restyle_id: 101, name: expect.any(String), prompt: expect.any(String), thumbnail_url: expect.stringContaining(sim.origin) });
+    expect(r.body.items.slice(0, 6).map((x: any) => x.restyle_id)).toEqual(loadCatalog().restyles.map((x) => x.restyle_id));
+    expect(r.body.items.some((x: any) => x.restyle_id === 322876019426368 && x.display_name === 'Ghibli')).toBe(true);
+    expect(r.body.items[0]).toEqual({ restyle_id: 101, display_name: 'anime', prompt: expect.any(String), thumbnail_path: expect.any(String) });
   });
 
   test('catalog overrides change lists, validation and prices', async () => {
@@ -43,7 +57,9 @@ describe('catalog lists', () => {
       timeScale: 0,
       catalog: { voices: [{ speaker_id: 'v-1', name: 'Ada', gender: 'female', language: 'en' }], models: { v6: { price: { perSecond: { '720p': 6.6 } } } } },
     });
-    expect((await get(sim, 'videos/voices')).body.data).toEqual([{ speaker_id: 'v-1', name: 'Ada', gender: 'female', language: 'en' }]);
+    const voices = (await get(sim, 'videos/voices')).body.tts_list;
+    expect(voices[0]).toMatchObject({ speaker_id: 'v-1', display_name: 'Ada' });
+    expect(voices.some((v: any) => v.speaker_id === '1001')).toBe(false);
     expect((await post(sim, 'videos/create', { prompt: 'p', lip_sync_tts_speaker_id: '1001' })).status).toBe(400);
     expect((await post(sim, 'videos/create', { prompt: 'p', lip_sync_tts_speaker_id: 'v-1' })).body.cost_credits).toBe(33);
   });
