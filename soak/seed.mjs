@@ -53,9 +53,10 @@ export async function runSeed(seed, options) {
     const env = { ...process.env, USEAPI_TOKEN: sim.token, CI: '1', HOME: join(seedDir, 'home'), TMPDIR: join(seedDir, 'tmp'), NO_COLOR: '1' };
     const cli = (args, extra = {}) => runCli(args, { env, cwd: project, log: logFile, timeoutMs: options.runTimeoutMs, ...extra });
 
-    // plan has no --api-url: the project config points it (and its template lists) at the simulator.
+    // plan has no --api-url: the project config points it (and its template lists) at the simulator,
+    // and the flag gives it the simulator's plan factor (GET features off_peak_discount, 0.7).
     await writeFile(join(project, '.pixrenderrc.json'), JSON.stringify({ apiUrl: sim.url }));
-    const planned = await cli(['plan', manifestFile, '--json']);
+    const planned = await cli(['plan', manifestFile, '--json', '--offpeak-discount', '0.7']);
     if (planned.code !== 0) {
       violation('plan', `plan --json exited ${planned.code} on a generated manifest (a generator bug or a plan bug)`);
       return result;

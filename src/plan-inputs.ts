@@ -3,7 +3,6 @@
  * outputs exist. Everything here gathers inputs; the decisions are in graph.ts and plan.ts.
  */
 import { dirname, resolve } from 'node:path';
-import { PixverseClient } from './api/client.js';
 import { readPriceFactors, type PriceFactorsRead } from './api/features.js';
 import { loadCatalog, type Catalog } from './catalog.js';
 import { loadProjectConfig, type ProjectConfig } from './config.js';
@@ -166,6 +165,8 @@ export function onlyJobsOf<T>(graph: BuiltGraph, pending: ReadonlyMap<string, T>
 async function accountFactors(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise<PriceFactorsRead | undefined> {
   const token = env[config.tokenEnv ?? 'USEAPI_TOKEN'];
   if (!token) return undefined;
+  // The HTTP client loads only when there is an account to ask (a plan on the simulator starts without it).
+  const { PixverseClient } = await import('./api/client.js');
   const api = new PixverseClient({ baseUrl: config.apiUrl ?? 'https://api.useapi.net/v2/pixverse', token });
   try {
     return await readPriceFactors(api, config.accounts?.[0]?.email, {});

@@ -6,7 +6,6 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { PixverseApi } from '../api/api.js';
-import { PixverseClient } from '../api/client.js';
 import { DEFAULT_API_URL } from '../api/protocol.js';
 import type { Catalog } from '../catalog.js';
 import type { ProjectConfig } from '../config.js';
@@ -52,6 +51,8 @@ export async function readTemplates(config: ProjectConfig, catalog: Catalog, sta
   let failure: string;
   if (token) {
     // GETs only: transient failures are simply read again.
+    // The HTTP client loads only when a list is really fetched (validate and plan start without it).
+    const { PixverseClient } = await import('../api/client.js');
     const api = new PixverseClient({ baseUrl: base, token, timeoutMs: 30_000, getRetries: 5 });
     try {
       const lists = await fetchTemplateLists(api, await listEmail(api, config), now);

@@ -87,7 +87,7 @@ describe('completion', () => {
     expect(words('plan', 'matrix.yaml', '--')).toEqual(expect.arrayContaining(['--json', '--only', '--exclude', '--budget']));
     expect(words('completion', '')).toEqual(['bash', 'zsh', 'fish']);
     const ids = words('render', 'matrix.yaml', '--only', '');
-    expect(ids).toContain('variants[style=clay,seed=1]');
+    expect(ids).toContain('variants[look=clay,seed=1]');
     expect(ids).toContain('clay-closeup');
     expect(ids).toHaveLength(11);
     expect(words('status', 'matrix.yaml', '--adopt', '')).toContain('clay-closeup=');
@@ -109,7 +109,7 @@ describe('completion', () => {
     expect(complete('pixrender pl')).toEqual(['plan']);
     expect(complete('pixrender plan matrix.yaml --ex')).toEqual(['--exclude']);
     // bash replaces only what follows the last = or :, so the candidate is that tail.
-    expect(complete('pixrender plan matrix.yaml --only variants[style=cl')).toEqual(['clay,seed=1]', 'clay,seed=2]']);
+    expect(complete('pixrender plan matrix.yaml --only variants[look=cl')).toEqual(['clay,seed=1]', 'clay,seed=2]']);
     expect(complete('pixrender render matrix.yaml --only clay')).toEqual(['clay-closeup']);
     for (const shell of ['zsh', 'fish']) expect(run(['completion', shell]).out).toContain('pixrender completion --words --');
     expect(run(['completion', 'tcsh']).code).toBe(2);

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { example, runCli } from './run-cli.js';
 
 let dir: string;
-// Line 5: a quality no model has (schema); line 8: an unknown job (with a hint listing the jobs).
-const bad = 'version: 1\nname: bad\njobs:\n  a:\n    quality: 999p\n    prompt: "100%, done: yes"\n  b:\n    extend: nope\n    prompt: x\n';
+// Line 5: a quality that is no resolution (schema); line 8: an unknown job (with a hint listing the jobs).
+const bad = 'version: 1\nname: bad\njobs:\n  a:\n    quality: hd\n    prompt: "100%, done: yes"\n  b:\n    extend: nope\n    prompt: x\n';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pixrender-json-'));
