@@ -2,31 +2,12 @@
  * The standalone simulator as a user runs it (`pixrender sim` in its own process), driven by a client
  * written the way useapi's own batch script talks to the real API: only the base URL differs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startStandalone } from './standalone.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGTERM');
-});
 
-async function startStandalone(args: string[]): Promise<{ base: string; token: string }> {
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
-  child = spawn(process.execPath, [cli, 'sim', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const base = /base URL\s+(\S+)/.exec(out)?.[1];
-      const token = /token\s+(\S+)/.exec(out)?.[1];
-      if (base && token) resolve({ base, token });
-    });
-    child!.once('exit', (code) => reject(new Error(`sim exited with ${code}: ${out}`)));
-  });
-}
 
 describe('standalone simulator with a real-API style client', () => {
   it('creates, polls (404 while processing) and downloads a real MP4', async () => {
