@@ -5,7 +5,8 @@
  */
 import { StateError } from './errors.js';
 import { openFileStore, readStateSnapshot } from './file-store.js';
-import { openPgStore, readPgSnapshot, readRunners, shownUrl, type PgStoreOptions } from './pg/pg-store.js';
+import { unreachable } from '../diagnostic.js';
+import type { PgStoreOptions } from './pg/pg-store.js';
 import type { RunnerView } from './shared.js';
 import type { StateSnapshot, StateStore } from './store.js';
 
@@ -40,30 +41,37 @@ function leaseTiming(env: NodeJS.ProcessEnv): Pick<PgStoreOptions, 'leaseMs' | '
   return { ...(leaseMs ? { leaseMs } : {}), ...(postGraceMs ? { postGraceMs } : {}) };
 }
 
+/** The PostgreSQL store and its driver load only when a project uses it (a file-store start stays light). */
+const pgStore = () => import('./pg/pg-store.js');
+
 function chosen(options: StoreOptions): StoreChoice {
   if (options.state?.stateDir || options.state?.lockFile) return { kind: 'file' };
   return storeChoice(options.configured, options.env);
 }
 
-export function openStore(manifestFile: string, options: StoreOptions = {}): Promise<StateStore> {
+export async function openStore(manifestFile: string, options: StoreOptions = {}): Promise<StateStore> {
   const choice = chosen(options);
   const secrets = options.secrets ? { secrets: options.secrets } : {};
   switch (choice.kind) {
     case 'file':
       return openFileStore(manifestFile, { ...options.state, ...secrets });
     case 'postgres':
-      return openPgStore(manifestFile, { url: choice.url, ...secrets, ...leaseTiming(options.env ?? process.env) });
+      return (await pgStore()).openPgStore(manifestFile, { url: choice.url, ...secrets, ...leaseTiming(options.env ?? process.env) });
+    default:
+      return unreachable(choice);
   }
 }
 
 /** The state without taking the run lock (for `plan` and `status` while a run may be going on). */
-export function readState(manifestFile: string, options: StoreOptions = {}): Promise<StateSnapshot> {
+export async function readState(manifestFile: string, options: StoreOptions = {}): Promise<StateSnapshot> {
   const choice = chosen(options);
   switch (choice.kind) {
     case 'file':
       return readStateSnapshot(manifestFile, { ...options.state });
     case 'postgres':
-      return readPgSnapshot(manifestFile, { url: choice.url });
+      return (await pgStore()).readPgSnapshot(manifestFile, { url: choice.url });
+    default:
+      return unreachable(choice);
   }
 }
 
@@ -73,7 +81,11 @@ export async function sharedRunners(options: StoreOptions = {}): Promise<{ store
   switch (choice.kind) {
     case 'file':
       return undefined;
-    case 'postgres':
+    case 'postgres': {
+      const { readRunners, shownUrl } = await pgStore();
       return { store: shownUrl(choice.url), runners: await readRunners(choice.url, leaseTiming(options.env ?? process.env).leaseMs) };
+    }
+    default:
+      return unreachable(choice);
   }
 }

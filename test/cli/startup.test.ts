@@ -26,7 +26,7 @@ describe('start-up', () => {
   it.each([['validate'], ['plan']])('%s of the quickstart loads no schema compiler, watcher, HTTP client, simulator or ffmpeg', (command) => {
     const modules = loaded([command, 'examples/quickstart.yaml']);
     expect(modules.some((m) => m.includes('manifest.validator.cjs'))).toBe(true);
-    for (const heavy of ['ajv/dist/compile', 'ajv/dist/core', 'chokidar', 'undici', '@ffmpeg-installer', 'cosmiconfig', '/dist/watch'])
+    for (const heavy of ['ajv/dist/compile', 'ajv/dist/core', 'chokidar', 'undici', '@ffmpeg-installer', 'cosmiconfig', '/dist/watch', 'node_modules/pg/', '/dist/state/pg/'])
       expect(modules.filter((m) => m.includes(heavy)), heavy).toEqual([]);
     // Each job kind declares its simulator behaviour next to its request (src/kinds), so the few wire
     // readers those declarations use load with the kinds; the simulator itself does not.
