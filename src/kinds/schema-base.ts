@@ -2,7 +2,11 @@
  * The manifest schema without its job kinds: the kinds (src/kinds) add their fields, `$defs` and then-step
  * forms in schema.ts, which writes schemas/manifest.schema.json (`npm run schema`).
  */
+import { SETTING_NAMES } from '../manifest/types.js';
 import type { JsonSchema } from './types.js';
+
+/** Every setting, as defaults and jobs accept it: a reference to its definition below. */
+const SETTING_REFS = Object.fromEntries(SETTING_NAMES.map((name) => [name, { $ref: `#/$defs/${name}` }]));
 
 export const BASE_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -263,20 +267,7 @@ export const BASE_SCHEMA: JsonSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        model: { $ref: '#/$defs/model' },
-        quality: { $ref: '#/$defs/quality' },
-        duration: { $ref: '#/$defs/duration' },
-        motion: { $ref: '#/$defs/motion' },
-        aspect: { $ref: '#/$defs/aspect' },
-        seed: { $ref: '#/$defs/seed' },
-        offPeak: { $ref: '#/$defs/offPeak' },
-        negativePrompt: { $ref: '#/$defs/negativePrompt' },
-        style: { $ref: '#/$defs/style' },
-        sound: { $ref: '#/$defs/sound' },
-        autoSound: { $ref: '#/$defs/autoSound' },
-        audio: { $ref: '#/$defs/audio' },
-        multiShot: { $ref: '#/$defs/multiShot' },
-        previewMode: { $ref: '#/$defs/previewMode' },
+        ...SETTING_REFS,
       },
       examples: [
         {
@@ -335,21 +326,8 @@ export const BASE_SCHEMA: JsonSchema = {
           examples: ['Opening shot'],
         },
         prompt: { $ref: '#/$defs/prompt' },
-        negativePrompt: { $ref: '#/$defs/negativePrompt' },
         vars: { $ref: '#/$defs/vars' },
-        model: { $ref: '#/$defs/model' },
-        quality: { $ref: '#/$defs/quality' },
-        duration: { $ref: '#/$defs/duration' },
-        motion: { $ref: '#/$defs/motion' },
-        aspect: { $ref: '#/$defs/aspect' },
-        seed: { $ref: '#/$defs/seed' },
-        offPeak: { $ref: '#/$defs/offPeak' },
-        style: { $ref: '#/$defs/style' },
-        sound: { $ref: '#/$defs/sound' },
-        autoSound: { $ref: '#/$defs/autoSound' },
-        audio: { $ref: '#/$defs/audio' },
-        multiShot: { $ref: '#/$defs/multiShot' },
-        previewMode: { $ref: '#/$defs/previewMode' },
+        ...SETTING_REFS,
         speech: { $ref: '#/$defs/speech' },
         then: {
           description: 'Post-steps, in order; step N gets the id `<job>.N` and consumes the step before it. A reference to the job means the end of its chain; `<job>.0` is the job\'s own render.',
