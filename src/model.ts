@@ -200,6 +200,17 @@ export interface LockEntry {
   backend?: 'sim' | 'useapi';
   submittedAt: string;
   completedAt: string;
+  /**
+   * Set by the lock merge driver when both branches rendered the job from different requests and it
+   * kept one: the next plan shows the job stale, so neither branch's render passes unseen.
+   */
+  mergeConflict?: MergeConflict;
+}
+
+/** The render a lock merge dropped in favour of the entry that carries this. */
+export interface MergeConflict {
+  kept: 'ours' | 'theirs';
+  droppedVideoId: string;
 }
 
 export interface LockFile {

@@ -156,6 +156,10 @@ function decideAction(
   const changedUpstream = node.dependsOn.filter((d) => actions.get(d) === 'render' || actions.get(d) === 'stale');
   if (!entry) return { action: 'render', reason: 'no lock entry' };
   if (backend === 'useapi' && entry.backend === 'sim') return { action: 'stale', reason: 'rendered on the simulator' };
+  if (entry.mergeConflict) {
+    const { kept, droppedVideoId } = entry.mergeConflict;
+    return { action: 'stale', reason: `a lock merge chose between renders of two requests (kept ${kept}, dropped ${droppedVideoId})` };
+  }
   if (entry.fingerprint === node.fingerprint && changedUpstream.length === 0)
     return outputsPresent.has(job.id) ? { action: 'cached' } : { action: 'download', reason: 'output file missing' };
 

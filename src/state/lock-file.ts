@@ -108,14 +108,21 @@ export function lockEntryProblem(entry: unknown): string | undefined {
   }
   if (entry.seed !== undefined && typeof entry.seed !== 'number') return '"seed" should be a number';
   if (entry.plannedCredits !== undefined && typeof entry.plannedCredits !== 'number') return '"plannedCredits" should be a number';
+  const conflict = entry.mergeConflict;
+  if (conflict !== undefined && !(isObject(conflict) && (conflict.kept === 'ours' || conflict.kept === 'theirs') && typeof conflict.droppedVideoId === 'string'))
+    return '"mergeConflict" should be {kept: "ours" | "theirs", droppedVideoId}';
   return undefined;
 }
 
-/** Adds journal completions to a lock: per job the entry completed last wins (ties go to the journal). */
+/**
+ * Adds journal completions to a lock: per job the entry completed last wins (ties go to the journal),
+ * except that the lock's own entry for the same video stays, so a merge's conflict mark survives.
+ */
 export function mergeCompletions(lock: LockFile, completions: ReadonlyMap<string, LockEntry>): LockFile {
   const jobs = jobTable(Object.entries(lock.jobs));
   for (const [id, entry] of completions) {
     const existing = jobs[id];
+    if (existing?.videoId === entry.videoId) continue;
     if (!existing || compareTimes(existing.completedAt, entry.completedAt) <= 0) jobs[id] = entry;
   }
   return { version: 1, jobs };

@@ -1,9 +1,10 @@
 /**
  * A three-way merge of lock files, for git's merge driver (`pixrender merge-lock %O %A %B`). Lock
  * entries are per job and independent, so jobs are merged one by one: a job changed on one side only
- * takes that side; the same job rendered differently on both sides keeps the render completed last
- * (ties: ours) and is reported. The kept entry keeps its fingerprint, so the next plan marks the job
- * stale unless the merged manifest asks for exactly that render. It cannot decide only when a lock is
+ * takes that side; the same job rendered on both sides keeps the render completed last (ties: ours)
+ * and is reported. Renders of two different requests are marked (`mergeConflict`), so the next plan
+ * shows the job stale whichever request the merged manifest settles on; two renders of the same
+ * request are both what it asks for, so the kept one stands. It cannot decide only when a lock is
  * unreadable (conflict markers, not JSON, another version): then nothing is merged.
  */
 import { unreachable } from '../diagnostic.js';
@@ -71,8 +72,11 @@ function choose(job: string, a: LockEntry | undefined, b: LockEntry | undefined,
   }
   const kept: Side = Date.parse(b.completedAt) > Date.parse(a.completedAt) ? 'theirs' : 'ours';
   const [keep, drop] = kept === 'ours' ? [a, b] : [b, a];
-  choices.push({ kind: 'both-rendered', job, kept, keptVideoId: keep.videoId, droppedVideoId: drop.videoId, sameRequest: a.fingerprint === b.fingerprint });
-  return keep;
+  const sameRequest = a.fingerprint === b.fingerprint;
+  choices.push({ kind: 'both-rendered', job, kept, keptVideoId: keep.videoId, droppedVideoId: drop.videoId, sameRequest });
+  if (sameRequest) return keep;
+  const { mergeConflict: _earlier, ...rest } = keep;
+  return { ...rest, mergeConflict: { kept, droppedVideoId: drop.videoId } };
 }
 
 const same = (x: LockEntry | undefined, y: LockEntry | undefined): boolean =>
@@ -84,7 +88,7 @@ export function describeChoice(choice: MergeChoice): string {
     case 'both-rendered':
       return choice.sameRequest
         ? `${choice.job}: rendered on both sides from the same request; kept ${choice.kept} (${choice.keptVideoId}, completed last), dropped ${choice.droppedVideoId}`
-        : `${choice.job}: rendered differently on both sides; kept ${choice.kept} (${choice.keptVideoId}, completed last), dropped ${choice.droppedVideoId}; the next plan shows it stale unless the merged manifest asks for the kept render`;
+        : `${choice.job}: rendered differently on both sides; kept ${choice.kept} (${choice.keptVideoId}, completed last), dropped ${choice.droppedVideoId}; marked stale: the next plan renders it again`;
     case 'removed-and-rendered':
       return `${choice.job}: removed on one side, rendered on the other; kept ${choice.kept} (${choice.keptVideoId})`;
     default:

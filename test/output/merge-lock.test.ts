@@ -93,6 +93,48 @@ describe('pixrender merge-lock as git merge driver', () => {
     expect(jobs.filter((j) => j.action === 'render' || j.action === 'stale')).toEqual([]);
   }, 120_000);
 
+  it('the same job rendered from different requests on both sides: one render kept, marked stale, rendered again once', async () => {
+    git('checkout', '-q', 'main');
+    git('checkout', '-qb', 'p');
+    await writeFile(join(dir, 'm.yaml'), manifest('a lighthouse', 'a harbour', 'a cliff in fog'));
+    await render();
+    git('commit', '-qam', 'p renders c in fog');
+    git('checkout', '-q', 'main');
+    git('checkout', '-qb', 'q');
+    await writeFile(join(dir, 'm.yaml'), manifest('a lighthouse', 'a harbour', 'a cliff in snow'));
+    await render();
+    git('commit', '-qam', 'q renders c in snow');
+    const lockQ = JSON.parse(await readFile(join(dir, 'm.yaml.lock'), 'utf8')) as { jobs: Record<string, { videoId: string }> };
+
+    // The manifest's text conflicts (c's prompt); the lock does not: the driver merges it.
+    const r = (() => {
+      try {
+        execFileSync('git', ['merge', '--no-edit', 'p'], { cwd: dir, env: { ...env, HOME: dir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        return { stdout: '', stderr: '' };
+      } catch (error) {
+        return error as { stdout: string; stderr: string };
+      }
+    })();
+    expect(git('diff', '--name-only', '--diff-filter=U').trim()).toBe('m.yaml');
+    expect(r.stderr).toMatch(/c: rendered differently on both sides; kept .*marked stale/);
+    const lock = JSON.parse(await readFile(join(dir, 'm.yaml.lock'), 'utf8')) as { jobs: Record<string, { videoId: string; mergeConflict?: unknown }> };
+    expect(lock.jobs['c']!.mergeConflict).toBeDefined();
+    // The user settles the manifest on our side's prompt, whose render the lock may or may not hold.
+    git('checkout', '--ours', 'm.yaml');
+    git('commit', '-qam', 'merge p');
+    const plan = await runCli(dir, ['plan', 'm.yaml', '--json']);
+    expect(plan.code, plan.err).toBe(0);
+    const jobs = (JSON.parse(plan.out) as { jobs: { id: string; action: string; reason: string | null }[] }).jobs;
+    expect(jobs.filter((j) => j.action === 'render' || j.action === 'stale').map((j) => [j.id, j.action])).toEqual([['c', 'stale']]);
+    expect(jobs.find((j) => j.id === 'c')!.reason).toMatch(/lock merge/);
+    await render();
+    const after = JSON.parse(await readFile(join(dir, 'm.yaml.lock'), 'utf8')) as { jobs: Record<string, { videoId: string; mergeConflict?: unknown }> };
+    expect(after.jobs['c']!.mergeConflict).toBeUndefined();
+    expect(after.jobs['c']!.videoId).not.toBe(lockQ.jobs['c']!.videoId);
+    const again = await runCli(dir, ['plan', 'm.yaml', '--json']);
+    expect((JSON.parse(again.out) as { jobs: { action: string }[] }).jobs.every((j) => j.action === 'cached')).toBe(true);
+  }, 180_000);
+
   it('reports the job rendered on both sides, and exits 1 leaving OURS untouched when a side is unreadable', async () => {
     const lockText = await readFile(join(dir, 'm.yaml.lock'), 'utf8');
     const entry = (JSON.parse(lockText) as { jobs: Record<string, Record<string, unknown>> }).jobs['c']!;
