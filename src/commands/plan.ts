@@ -16,7 +16,9 @@ it would use. Nothing is submitted.
 
 Options:
   --json                 print the plan as JSON (always JSON: an invalid manifest gives
-                         {"ok": false, "diagnostics": [...]}, each with file, line, column, code, hint)
+                         {"ok": false, "diagnostics": [...]}, each with file, line, column, code, hint;
+                         with --only/--exclude, "selection" lists the chosen jobs, the upstream
+                         ones they need and how many were left out)
   --offpeak-discount F   off-peak price as a fraction of the standard price (default: the catalog's, 0.5)
   --budget N             override the manifest's budget (credits)
   --only PATTERN         only these jobs and what they need: an id or a glob such as hero[*] or
@@ -179,7 +181,9 @@ export const command: Command = {
       }
       const { plan } = outcome;
       process.stdout.write(
-        json ? `${JSON.stringify({ ok: true, ...planJson(plan), diagnostics: records(outcome.diagnostics, outcome.sources) }, null, 2)}\n` : `${formatPlan(plan)}\n`,
+        json
+          ? `${JSON.stringify({ ok: true, ...planJson(plan), selection: outcome.selection ?? null, diagnostics: records(outcome.diagnostics, outcome.sources) }, null, 2)}\n`
+          : `${formatPlan(plan)}\n`,
       );
       // The jobs pulled in for a selection are said in words, after the table.
       if (outcome.selection && !json) process.stdout.write(`${describeSelection(outcome.selection)}\n`);

@@ -23,6 +23,12 @@ describe('--only / --exclude', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('selected 1 job; 1 needed upstream job comes along: lighthouse; 0 left out');
     expect(r.out).toMatch(/2 jobs: 2 to render/);
+    const json = run(['plan', 'quickstart.yaml', '--only', 'lighthouse-night', '--json']);
+    expect(json.code, json.err).toBe(0);
+    const plan = JSON.parse(json.out) as { selection: unknown; jobs: { id: string }[] };
+    expect(plan.selection).toEqual({ chosen: ['lighthouse-night'], upstream: ['lighthouse'], left: 0 });
+    expect(plan.jobs.map((j) => j.id).sort()).toEqual(['lighthouse', 'lighthouse-night']);
+    expect((JSON.parse(run(['plan', 'quickstart.yaml', '--json']).out) as { selection: unknown }).selection).toBeNull();
     const ex = run(['plan', 'quickstart.yaml', '--exclude', 'lighthouse-night']);
     expect(ex.out).toMatch(/1 job: 1 to render/);
     expect(ex.out).toContain('1 left out');
