@@ -12,6 +12,7 @@ import { BackendError, loadProject, runManifest, type BackendOptions } from './p
 import { sessionBackend } from './watch/backend.js';
 import { SessionBudget } from './watch/budget.js';
 import { createCycle, type CycleContext, type CycleRuntime } from './watch/cycle.js';
+import type { Selection } from './select.js';
 import type { SessionSink } from './watch/events.js';
 import { sameFiles } from './watch/files.js';
 import { WatchLoop, type LoopStateName, type Timers } from './watch/machine.js';
@@ -29,6 +30,8 @@ export interface WatchOptions extends BackendOptions {
   budgetCredits?: number;
   /** Render cheaply (360p, 5 s where allowed), in a separate lock, journal and output folder. @default false */
   preview?: boolean;
+  /** Only these jobs and what they need (--only/--exclude), on every save; the rest stay as locked. */
+  select?: Selection;
   /** Watch events and every run's RunEvents. */
   onEvent?: SessionSink;
   tuning?: Partial<Tuning>;
@@ -70,7 +73,7 @@ export async function startWatch(manifestFile: string, options: WatchOptions = {
   let fatal: string | undefined;
   const backend = sessionBackend({ ...backendOptions(options), stateDir: join(dirname(file), '.pixrender') }, emit);
   const runtime: CycleRuntime = {
-    load: (f) => loadProject(f, options.preview ? { adjust: previewManifest } : {}),
+    load: (f) => loadProject(f, { ...(options.preview ? { adjust: previewManifest } : {}), ...(options.select ? { select: options.select } : {}) }),
     backend: (loaded) => backend.get(loaded),
     run: runManifest,
     ...options.runtime,

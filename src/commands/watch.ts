@@ -1,10 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from '../cli.js';
 import { loadProjectConfig } from '../config.js';
-import { hasErrors } from '../diagnostic.js';
+import { hasErrors, printable } from '../diagnostic.js';
 import type { BackendChoice } from '../pipeline.js';
 import { plainView } from '../progress.js';
-import { numberFlag, parseFlags, UsageError, withUsage } from './args.js';
+import { numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, withUsage } from './args.js';
+import type { Selection } from '../select.js';
 import { interruptSignal, printDiagnostics, projectFolderProblem } from './report.js';
 import { inCI } from '../colour.js';
 
@@ -33,11 +34,18 @@ Options:
   --serve                serve the gallery on http://127.0.0.1 and update it live as jobs start,
                          finish, fail or go stale (see pixrender gallery)
   --port N               the gallery's port with --serve (default: any free port)
+  --only PATTERN         only these jobs and what they need, on every save: an id or a glob such
+                         as hero[*] or hero[aspect=9:16,*] (repeatable); the others stay as locked
+  --exclude PATTERN      leave these jobs out; a job a selected one needs still comes along (repeatable)
   -h, --help             show this help
 
 Ctrl-C stops submitting and exits once state is saved; a second Ctrl-C exits at once.
 Exit codes: 0 stopped while idle, 2 invalid options or no usable backend, 130 stopped during a run
 (state is saved; render or watch again to continue).`;
+
+/** The selection in the user's words: each run's plan then shows what it kept. */
+const describeSelectionFlags = (s: Selection): string =>
+  `Watching a selection: ${[...s.only.map((p) => `--only ${printable(p)}`), ...s.exclude.map((p) => `--exclude ${printable(p)}`)].join(' ')} (with the jobs it needs); other jobs stay as locked.`;
 
 export const command: Command = {
   summary: 'render, then re-render what changes on every save',
@@ -59,9 +67,11 @@ async function runWatch(argv: string[]): Promise<number> {
       plain: { type: 'boolean' },
       serve: { type: 'boolean' },
       port: { type: 'string' },
+      ...SELECT_FLAGS,
     },
     usage,
   );
+  const selection = selectionOf(flags);
   const [file, ...extra] = flags.positionals;
   if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
   const backend = flags.values.backend as string | undefined;
@@ -108,6 +118,7 @@ async function runWatch(argv: string[]): Promise<number> {
       )
     : undefined;
   if (gallery) err(`Gallery: ${gallery.url}\n`);
+  if (selection && !json) err(`${describeSelectionFlags(selection)}\n`);
   const interrupt = interruptSignal(view);
   try {
     const result = await watchManifest(file, {
@@ -119,6 +130,7 @@ async function runWatch(argv: string[]): Promise<number> {
       ...(debounceMs !== undefined ? { debounceMs } : {}),
       ...(budgetCredits !== undefined ? { budgetCredits } : {}),
       ...(flags.values.preview ? { preview: true } : {}),
+      ...(selection ? { select: selection } : {}),
       ...(backend ? { backend: backend as BackendChoice } : {}),
       ...(typeof flags.values['api-url'] === 'string' ? { apiUrl: flags.values['api-url'] } : {}),
       ...(timeScale !== undefined ? { simTimeScale: timeScale } : {}),

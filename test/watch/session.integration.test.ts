@@ -89,6 +89,42 @@ describe('watch mode on the simulator', () => {
     expect(pourStates).toEqual(['cached']);
   });
 
+  it('--only: each save renders only the selected jobs and what they need; the rest stay locked and unsubmitted', async () => {
+    await start();
+    await events.next('idle');
+    await session!.stop();
+    const pourEntry = (JSON.parse(await readFile(`${file}.lock`, 'utf8')) as { jobs: Record<string, { videoId: string }> }).jobs['pour']!;
+    await writeFile(file, MANIFEST.replace('A lighthouse at dusk', 'A lighthouse at noon'));
+    const first = events.mark();
+    await start({ select: { only: ['intro.1'], exclude: [] } });
+    const firstEnd = await events.next('run-end', first);
+    expect(firstEnd.summary.done).toBe(2);
+    await events.next('idle', first);
+    expect(submittedJobs(3).sort()).toEqual(['intro', 'intro.1']);
+
+    // A save that changes both the selected chain and a job outside it renders only the chain.
+    const before = sim.stats().jobs.length;
+    const mark = events.mark();
+    await writeFile(file, MANIFEST.replace('A lighthouse at dusk', 'A lighthouse at dawn').replace('Coffee pouring', 'Tea pouring'));
+    const end = await events.next('run-end', mark);
+    expect(end.summary).toMatchObject({ done: 2, failed: 0 });
+    await events.next('idle', mark);
+    expect(submittedJobs(before).sort()).toEqual(['intro', 'intro.1']);
+    expect(events.ofType('job', mark).some((e) => e.id === 'pour')).toBe(false);
+
+    // A save that renames the selected job: the selection matches nothing, nothing is submitted.
+    const renamed = events.mark();
+    const count = sim.stats().jobs.length;
+    await writeFile(file, MANIFEST.replace('  intro:', '  opening:'));
+    const invalid = await events.next('invalid', renamed);
+    expect(invalid.diagnostics.some((d) => d.code === 'selection-matches-nothing')).toBe(true);
+    await events.next('idle', renamed);
+    expect(sim.stats().jobs.length).toBe(count);
+    const lock = JSON.parse(await readFile(`${file}.lock`, 'utf8')) as { jobs: Record<string, { videoId: string }> };
+    expect(Object.keys(lock.jobs).sort()).toEqual(['intro', 'intro.1', 'pour']);
+    expect(lock.jobs['pour']!.videoId).toBe(pourEntry.videoId);
+  });
+
   it('an invalid save prints diagnostics, submits nothing and leaves outputs alone', async () => {
     await start();
     await events.next('idle');
