@@ -7,11 +7,11 @@
  * override any part, so a new model or a changed price is data, not code.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { legacyModels, todaysModels } from './catalog-models.js';
 
 import { ENDPOINTS, type Endpoint } from './kinds/index.js';
 import { withKindDefaults } from './kinds/pricing.js';
+import { packageFile } from './package-files.js';
 
 /** The generation endpoints, one per job kind (src/kinds). */
 export { ENDPOINTS, type Endpoint };
@@ -167,8 +167,7 @@ export type InputMedium = 'video' | 'audio';
 /** A partial catalog in the same shape; objects merge deeply, arrays and scalars replace. */
 export type CatalogOverrides = { [K in keyof Catalog]?: unknown };
 
-const catalogDir = fileURLToPath(new URL('../catalog/', import.meta.url));
-const readJson = (name: string): any => JSON.parse(readFileSync(catalogDir + name, 'utf8'));
+const readJson = (name: string): any => JSON.parse(readFileSync(packageFile(`catalog/${name}`), 'utf8'));
 
 let baseCatalog: Catalog | undefined;
 
