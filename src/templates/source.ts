@@ -86,7 +86,8 @@ const UNKNOWN_NAME = new Set(['unknown-effect', 'unknown-voice', 'unknown-style'
 export async function loadWithTemplates(file: string, options: Omit<LoadOptions, 'templates'> & { config: ProjectConfig; catalog: Catalog }, o: TemplateBackend = {}): Promise<LoadResult> {
   const stateDir = join(dirname(resolve(file)), '.pixrender');
   const base = apiBaseFor(options.config, o);
-  if (base === undefined) return loadManifest(file, { ...options, templates: generateTemplateLists(options.catalog) });
+  // The simulator's lists: loadManifest makes them from the catalog if a job names a template.
+  if (base === undefined) return loadManifest(file, options);
   const cached = await cachedLists(stateDir, base);
   const offline: TemplateLists = cached ?? { effects: [], voices: [], restyles: [], source: 'api', unavailable: 'not read yet' };
   const first = await loadManifest(file, { ...options, templates: offline });

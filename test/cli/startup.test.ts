@@ -9,9 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cliPath, repoRoot, requireBuild } from './helpers.js';
 
-// Lists every module a process loads: ESM through a loader hook, CommonJS through Module._compile.
+// Lists every module a process loads: ESM through a loader hook, CommonJS through Module._compile, and
+// Node's built-in modules as Node lists them at exit.
 const TRACE = `data:text/javascript,${encodeURIComponent(`
 import { register, createRequire } from 'node:module';
+process.on('exit', () => { for (const m of process.moduleLoadList) if (m.startsWith('NativeModule ')) process._rawDebug('loaded node:' + m.slice(13)); });
 const Module = createRequire('/')('module');
 const compile = Module.prototype._compile;
 Module.prototype._compile = function (content, filename) { process._rawDebug('loaded ' + filename); return compile.call(this, content, filename); };
@@ -27,7 +29,7 @@ function loadedFiles(args: string[]): string[] {
     .split('\n')
     .filter((l) => l.startsWith('loaded '))
     .map((l) => l.slice('loaded '.length))
-    .map((f) => relative(repoRoot, f.startsWith('file:') ? fileURLToPath(f) : f));
+    .map((f) => (f.startsWith('node:') ? f : relative(repoRoot, f.startsWith('file:') ? fileURLToPath(f) : f)));
 }
 
 /** The CLI is bundled (scripts/bundle.mjs): each chunk of dist/ it loads stands for the sources that dist/bundle.json says it holds. */
@@ -49,7 +51,7 @@ describe('start-up', () => {
     const modules = loaded([command, 'examples/quickstart.yaml']);
     expect(modules.some((m) => m.includes('manifest.validator.cjs'))).toBe(true);
     expect(modules).toContain('src/manifest/parse.ts');
-    for (const heavy of ['ajv/dist/compile', 'ajv/dist/core', 'chokidar', 'undici', '@ffmpeg-installer', 'cosmiconfig', 'src/watch', 'node_modules/pg/', 'src/state/pg/', 'src/execute/'])
+    for (const heavy of ['ajv/dist/compile', 'ajv/dist/core', 'chokidar', 'undici', '@ffmpeg-installer', 'cosmiconfig', 'src/watch', 'node_modules/pg/', 'src/state/pg/', 'src/execute/', 'node:child_process'])
       expect(modules.filter((m) => m.includes(heavy)), heavy).toEqual([]);
     // Each job kind declares its simulator behaviour next to its request (src/kinds), so the few wire
     // readers those declarations use load with the kinds; the simulator itself does not.
