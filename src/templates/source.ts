@@ -7,11 +7,11 @@
 import { dirname, join, resolve } from 'node:path';
 import type { PixverseApi } from '../api/api.js';
 import { DEFAULT_API_URL } from '../api/protocol.js';
+import { backendKindFor } from '../backend-kind.js';
 import type { Catalog } from '../catalog.js';
 import type { ProjectConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { loadManifest, type LoadOptions, type LoadResult } from '../manifest/index.js';
-import { backendKindFor } from '../plan-inputs.js';
 import { cachedLists, isFresh, storeLists } from './cache.js';
 import { generateTemplateLists } from './generate.js';
 import type { TemplateLists } from './types.js';

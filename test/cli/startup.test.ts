@@ -61,6 +61,12 @@ describe('start-up', () => {
     expect(simulator.length, simulator.join(', ')).toBeLessThanOrEqual(8);
   });
 
+  it('validate reads no state, lock or asset hashes: what plan needs beyond the manifest does not load', () => {
+    const modules = loaded(['validate', 'examples/quickstart.yaml']);
+    for (const planning of ['src/plan-inputs.ts', 'src/plan.ts', 'src/graph.ts', 'src/fingerprint.ts', 'src/state/file-store.ts', 'src/state/open-store.ts'])
+      expect(modules, planning).not.toContain(planning);
+  });
+
   it('a built checkout is up to date: `npx pixrender` after `npm ci` does not recompile', () => {
     const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json', '--dry', '--verbose'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
     expect(r.stdout).toMatch(/is up to date/);
