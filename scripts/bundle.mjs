@@ -11,6 +11,7 @@
  * start-up test reads it to tell which modules a command loaded.
  */
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
@@ -26,7 +27,7 @@ const external = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies 
 for (const file of readdirSync(dist)) if (CHUNK.test(file)) rmSync(new URL(file, dist));
 
 const result = await build({
-  absWorkingDir: new URL('.', root).pathname,
+  absWorkingDir: fileURLToPath(root),
   entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
   outdir: 'dist',
   chunkNames: 'bundle-[name]-[hash]',
