@@ -6,12 +6,13 @@
  * catalog/assumptions.json (what the references leave UNCONFIRMED). Project config can extend or
  * override any part, so a new model or a changed price is data, not code.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { legacyModels, todaysModels } from './catalog-models.js';
 
 import { ENDPOINTS, type Endpoint } from './kinds/index.js';
 import { withKindDefaults } from './kinds/pricing.js';
+import { builtFile, packageFile } from './package-files.js';
 
 /** The generation endpoints, one per job kind (src/kinds). */
 export { ENDPOINTS, type Endpoint };
@@ -167,15 +168,51 @@ export type InputMedium = 'video' | 'audio';
 /** A partial catalog in the same shape; objects merge deeply, arrays and scalars replace. */
 export type CatalogOverrides = { [K in keyof Catalog]?: unknown };
 
-const catalogDir = fileURLToPath(new URL('../catalog/', import.meta.url));
-const readJson = (name: string): any => JSON.parse(readFileSync(catalogDir + name, 'utf8'));
+/** The files of catalog/ the built-in catalog is derived from: the reference, today's catalog, the assumptions. */
+const SOURCES = ['models.json', 'models-2026.json', 'assumptions.json'] as const;
+
+export const catalogSources = (): string[] => SOURCES.map((name) => readFileSync(packageFile(`catalog/${name}`), 'utf8'));
+
+/** The built-in catalog from the texts of its sources (catalogSources). */
+export function deriveCatalog(texts: readonly string[]): Catalog {
+  const [ref, today, assumed] = texts.map((text) => JSON.parse(text));
+  // Kinds newer than the catalog data bring their own entries (src/kinds).
+  return withKindDefaults(buildBaseCatalog(ref, today, assumed));
+}
+
+/** Names the texts a stored catalog was derived from. */
+export const catalogDigest = (texts: readonly string[]): string => {
+  const hash = createHash('sha256');
+  for (const text of texts) hash.update(`${text.length}:${text}`);
+  return hash.digest('hex');
+};
+
+/** What the build stores (scripts/compile-catalog.mjs, dist/catalog.base.json): a catalog and the digest of its sources. */
+export interface StoredCatalog {
+  digest: string;
+  catalog: Catalog;
+}
+
+/** The stored catalog when it was derived from these very texts; else derived now (catalog/ edited since the build, or running from src/). */
+export function catalogFrom(texts: readonly string[], stored: StoredCatalog | undefined): Catalog {
+  return stored?.digest === catalogDigest(texts) ? stored.catalog : deriveCatalog(texts);
+}
+
+function storedCatalog(): StoredCatalog | undefined {
+  try {
+    return JSON.parse(readFileSync(builtFile('catalog.base.json'), 'utf8')) as StoredCatalog;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
 
 let baseCatalog: Catalog | undefined;
 
 /** The built-in catalog, optionally with project overrides merged in. */
 export function loadCatalog(overrides?: CatalogOverrides): Catalog {
-  // Kinds newer than the catalog data bring their own entries (src/kinds).
-  baseCatalog ??= withKindDefaults(buildBaseCatalog(readJson('models.json'), readJson('models-2026.json'), readJson('assumptions.json')));
+  // Deriving it takes a few milliseconds of every start; the build's copy is read instead when current.
+  baseCatalog ??= catalogFrom(catalogSources(), storedCatalog());
   return overrides ? (deepMerge(baseCatalog, overrides) as Catalog) : structuredClone(baseCatalog);
 }
 

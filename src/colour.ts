@@ -2,7 +2,7 @@
  * Colours for terminals that show them: NO_COLOR turns them off, FORCE_COLOR on (also in pipes);
  * otherwise only on a TTY that supports colour, and never in a CI log (ci-info knows the CI services).
  */
-import ci from 'ci-info';
+import { createRequire } from 'node:module';
 import { styleText } from 'node:util';
 
 export type Style = 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold';
@@ -23,11 +23,13 @@ export function coloursWanted({ env, isTTY, hasColors, isCI }: ColourEnv): boole
 }
 
 export function coloursFor(stream: NodeJS.WriteStream): boolean {
+  const isTTY = stream.isTTY === true;
   return coloursWanted({
     env: process.env,
-    isTTY: stream.isTTY === true,
+    isTTY,
     ...(typeof stream.hasColors === 'function' ? { hasColors: () => stream.hasColors() } : {}),
-    isCI: ci.isCI,
+    // Off a terminal the answer is no whatever the CI: ci-info (and its list of services) is not read.
+    isCI: isTTY && inCI(),
   });
 }
 
@@ -44,4 +46,4 @@ export function painter(on: boolean): Paint {
 }
 
 /** Whether the run is in a CI service (GitHub Actions, GitLab, …), by the variables each sets. */
-export const inCI = (): boolean => ci.isCI;
+export const inCI = (): boolean => (createRequire(import.meta.url)('ci-info') as typeof import('ci-info')).isCI;

@@ -3,7 +3,6 @@
  * optional dependency @ffmpeg-installer/ffmpeg ships inside its npm package (no download at install time).
  * Only a command that touches media looks: validate, plan of generated jobs and the like run without it.
  */
-import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
@@ -65,10 +64,14 @@ export function ffmpegPath(): string {
 }
 
 /** Runs ffmpeg with the given arguments; rejects with the tail of its stderr on failure. */
-export function runFfmpeg(args: string[], options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<string> {
+export async function runFfmpeg(args: string[], options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<string> {
+  const binary = ffmpegPath();
+  // child_process (and net, dgram and the streams behind it) loads when ffmpeg first runs: validate and
+  // plan import this module through the media probes but mostly run nothing.
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(
-      ffmpegPath(),
+      binary,
       ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args],
       { maxBuffer: 16 * 1024 * 1024, signal: options.signal, timeout: options.timeoutMs ?? 120_000 },
       (error, _stdout, stderr) => {

@@ -4,7 +4,8 @@
  *   loadGraph(file) → plan(...) → execute(...)      or simply    runManifest(file, options)
  */
 export { runManifest, openBackend, planFor, type Backend, type BackendOptions, type RunOptions, type RunOutcome } from './pipeline.js';
-export { loadGraph, planManifest, backendKindFor, presentOutputs } from './plan-inputs.js';
+export { loadGraph, planManifest, presentOutputs } from './plan-inputs.js';
+export { backendKindFor } from './backend-kind.js';
 export { loadManifest, type LoadOptions, type LoadResult } from './manifest/index.js';
 export { loadProjectConfig, DEFAULT_CONFIG, type ProjectConfig } from './config.js';
 export { buildGraph, hashAssets, dependentsClosure } from './graph.js';

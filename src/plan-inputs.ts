@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { readPriceFactors, type PriceFactorsRead } from './api/features.js';
+import { backendKindFor } from './backend-kind.js';
 import { loadCatalog, type Catalog } from './catalog.js';
 import { loadProjectConfig, type ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -72,20 +73,6 @@ export interface GraphOptions {
   select?: Selection;
   /** The backend whose template lists names resolve against (default: what `render` would choose). */
   templates?: TemplateBackend;
-}
-
-/**
- * The backend a run would use: a token (in the variable config names, default USEAPI_TOKEN) or an
- * explicit API URL means the real API; otherwise the embedded simulator.
- */
-export function backendKindFor(
-  config: ProjectConfig,
-  env: NodeJS.ProcessEnv,
-  choice: 'auto' | 'sim' | 'useapi' = config.backend ?? 'auto',
-  apiUrl?: string,
-): 'sim' | 'useapi' {
-  if (choice !== 'auto') return choice;
-  return env[config.tokenEnv ?? 'USEAPI_TOKEN'] || apiUrl ? 'useapi' : 'sim';
 }
 
 /** Config → catalog → manifest → asset hashes → graph, and the lengths of local media. */

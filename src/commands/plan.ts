@@ -6,6 +6,7 @@ import type { Plan, PlannedJob, PlanNote } from '../model.js';
 import { renderSpecOf } from '../plan.js';
 import { numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, withUsage } from './args.js';
 import { describeSelection } from '../select.js';
+import { planManifest } from '../plan-inputs.js';
 import { printDiagnostics, projectFolderProblem } from './report.js';
 
 const usage = `Usage: pixrender plan FILE [--json] [--offpeak-discount F] [--budget N] [--only PATTERN] [--exclude PATTERN]
@@ -168,7 +169,6 @@ export const command: Command = {
         else process.stderr.write(`pixrender: ${blocked}\n`);
         return 2;
       }
-      const { planManifest } = await import('../plan-inputs.js');
       const outcome = await planManifest(file, {
         ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
         ...(budget !== undefined ? { budgetCredits: budget } : {}),

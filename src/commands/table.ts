@@ -1,6 +1,7 @@
 /** The commands of the CLI, by name: what `--help` lists, the router dispatches and completion offers. */
 import { readFileSync } from 'node:fs';
 import type { AnyCommand } from './args.js';
+import { packageFile } from '../package-files.js';
 
 /**
  * Every command, in the order `--help` lists them. Adding a command is one line here: its module
@@ -24,7 +25,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Any
 };
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

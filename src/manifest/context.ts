@@ -60,14 +60,22 @@ export class ResolveContext {
     readonly catalog: Catalog,
     readonly config: ProjectConfig,
     readonly index: JobIndex,
-    /** Effects, voices and restyle presets as the backend lists them. */
-    readonly templates: TemplateLists,
+    private readonly templateLists: () => TemplateLists,
   ) {
     for (const [name, file] of Object.entries(spec.assets ?? {})) {
       const abs = this.filePath(file);
       this.assets.set(name, { name, file: abs, kind: mediaKindOf(abs) });
     }
   }
+
+  /**
+   * Effects, voices and restyle presets as the backend lists them: made (the simulator's list is some 360
+   * generated effects) when the first job names one, so a manifest that names none does not pay for them.
+   */
+  get templates(): TemplateLists {
+    return (this.#templates ??= this.templateLists());
+  }
+  #templates: TemplateLists | undefined;
 
   /** Did-you-mean over every job name (then every asset name, with `withAssets`), built once per kind. */
   nameSuggester(withAssets: boolean): NameSuggester {

@@ -92,7 +92,7 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
     source: parsed.source,
     catalog,
     config,
-    templates: options.templates ?? generateTemplateLists(catalog),
+    templates: () => options.templates ?? generateTemplateLists(catalog),
     broken,
     skipPost,
   });

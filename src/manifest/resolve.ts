@@ -29,8 +29,8 @@ export interface ResolveInput {
   source: SourceMap;
   catalog: Catalog;
   config: ProjectConfig;
-  /** Effect, voice and restyle lists to resolve names against. */
-  templates: TemplateLists;
+  /** Effect, voice and restyle lists to resolve names against, read only if a job names a template. */
+  templates: () => TemplateLists;
   /** Jobs that failed schema validation: skipped, but references to them are accepted. */
   broken: ReadonlySet<string>;
   /** The post section failed schema validation. */

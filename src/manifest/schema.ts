@@ -7,7 +7,6 @@
  * `transition-length`, `fusion-images`) so the code does not depend on which check found it.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { FormatsPlugin } from 'ajv-formats';
 import { createRequire } from 'node:module';
@@ -15,10 +14,10 @@ import { AJV_OPTIONS, withoutEditorRules } from './schema-options.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { closest } from '../catalog.js';
 import { RULE_PATH } from '../kinds/types.js';
+import { builtFile, packageFile } from '../package-files.js';
 import type { SourceMap, YamlPath } from './source.js';
 
 const require = createRequire(import.meta.url);
-const schemaDir = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
 export type SchemaName = 'manifest' | 'config';
 
@@ -26,7 +25,7 @@ let ajv: Ajv2020 | undefined;
 const compiled: Partial<Record<SchemaName, ValidateFunction | null>> = {};
 
 export function loadSchemaJson(name: SchemaName): Record<string, unknown> {
-  return JSON.parse(readFileSync(`${schemaDir}${name}.schema.json`, 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(packageFile(`schemas/${name}.schema.json`), 'utf8')) as Record<string, unknown>;
 }
 
 /**
@@ -36,7 +35,7 @@ export function loadSchemaJson(name: SchemaName): Record<string, unknown> {
 export function schemaValidator(name: SchemaName): ValidateFunction {
   if (compiled[name] === undefined) {
     try {
-      compiled[name] = require(`./${name}.validator.cjs`) as ValidateFunction;
+      compiled[name] = require(builtFile(`manifest/${name}.validator.cjs`)) as ValidateFunction;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
       compiled[name] = null;

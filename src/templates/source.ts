@@ -7,11 +7,11 @@
 import { dirname, join, resolve } from 'node:path';
 import type { PixverseApi } from '../api/api.js';
 import { DEFAULT_API_URL } from '../api/protocol.js';
+import { backendKindFor } from '../backend-kind.js';
 import type { Catalog } from '../catalog.js';
 import type { ProjectConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { loadManifest, type LoadOptions, type LoadResult } from '../manifest/index.js';
-import { backendKindFor } from '../plan-inputs.js';
 import { cachedLists, isFresh, storeLists } from './cache.js';
 import { generateTemplateLists } from './generate.js';
 import type { TemplateLists } from './types.js';
@@ -86,7 +86,8 @@ const UNKNOWN_NAME = new Set(['unknown-effect', 'unknown-voice', 'unknown-style'
 export async function loadWithTemplates(file: string, options: Omit<LoadOptions, 'templates'> & { config: ProjectConfig; catalog: Catalog }, o: TemplateBackend = {}): Promise<LoadResult> {
   const stateDir = join(dirname(resolve(file)), '.pixrender');
   const base = apiBaseFor(options.config, o);
-  if (base === undefined) return loadManifest(file, { ...options, templates: generateTemplateLists(options.catalog) });
+  // The simulator's lists: loadManifest makes them from the catalog if a job names a template.
+  if (base === undefined) return loadManifest(file, options);
   const cached = await cachedLists(stateDir, base);
   const offline: TemplateLists = cached ?? { effects: [], voices: [], restyles: [], source: 'api', unavailable: 'not read yet' };
   const first = await loadManifest(file, { ...options, templates: offline });
