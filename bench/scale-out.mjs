@@ -26,7 +26,7 @@ const manifest = ['version: 1', 'name: fleet', 'defaults:', '  model: v4.5', '  
   .join('\n');
 
 /** One runner's process; resolves its run-start and run-end times from the NDJSON events. */
-function runner(dir, sim, url) {
+function runner(dir, sim, url, trace) {
   const env = { ...process.env, USEAPI_TOKEN: sim.token, PIXRENDER_STORE: url, PIXRENDER_LEASE_MS: '2000', PIXRENDER_POST_GRACE_MS: '2000' };
   const child = spawn(process.execPath, [cli, 'render', join(dir, 'fleet.yaml'), '--backend', 'useapi', '--api-url', sim.url, '--time-scale', String(TIME_SCALE), '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -34,7 +34,8 @@ function runner(dir, sim, url) {
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (err += c));
   const done = new Promise((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('exit', async (code, signal) => {
+      if (trace) await writeFile(trace, out);
       const events = out.split('\n').filter(Boolean).flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
       const at = (type) => events.find((e) => e.type === type)?.at;
       resolve({ code, signal, start: at('run-start'), end: at('run-end'), summary: events.find((e) => e.type === 'run-end')?.summary, err });
@@ -77,7 +78,9 @@ async function scenario(pg, { runners: count, kill = false, file = false }) {
     const url = file ? 'file' : await pg.createDatabase(`bench_${count}_${kill ? 'kill' : 'plain'}_${process.pid}`);
     const dirs = await checkouts(root, count);
     const lb = await lowerBound(join(dirs[0], 'fleet.yaml'));
-    const runs = dirs.map((dir) => runner(dir, sim, url));
+    // BENCH_TRACE=<folder>: each runner's NDJSON events go there, to see where the time goes.
+    const trace = (i) => (process.env.BENCH_TRACE ? join(process.env.BENCH_TRACE, `${count}${kill ? 'k' : file ? 'f' : 'p'}-runner${i}.ndjson`) : undefined);
+    const runs = dirs.map((dir, i) => runner(dir, sim, url, trace(i)));
     let killedAt;
     let victim = -1;
     if (kill) {

@@ -61,8 +61,11 @@ export interface SharedState {
   /** Creates the account slot rows (maxJobs per account). */
   useAccounts(accounts: readonly Account[]): Promise<void>;
   claim(job: string, fingerprint: string): Promise<ClaimResult>;
-  /** Waits until the holder of a fingerprint's claim settles it, or loses it. */
-  waitForClaim(job: string, fingerprint: string, signal?: AbortSignal): Promise<ClaimWait>;
+  /**
+   * Waits until the holder of a fingerprint's claim settles it, or loses it; `free` at once when nobody live
+   * holds it. `onWait` hears the holder once, when there is one to wait for.
+   */
+  waitForClaim(job: string, fingerprint: string, signal?: AbortSignal, onWait?: (runner: string) => void): Promise<ClaimWait>;
   release(job: string, fingerprint: string): Promise<void>;
   /** Waits for a free account slot. */
   takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined>;

@@ -24,6 +24,13 @@ export interface LeaseTiming {
 
 export const CHANNEL = 'pixrender';
 
+/** One look of a waiter: the job's result, the claim's live holder, the journal's last id. */
+interface Look {
+  record: JournalRecord | null;
+  holder: string | null;
+  last: string | null;
+}
+
 export class PgLeases implements SharedState {
   private heartbeat: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
@@ -132,38 +139,48 @@ export class PgLeases implements SharedState {
     }
   }
 
-  /** The job's attempts in the shared journal, as replay sees them (ours or a dead runner's). */
+  /** The job's attempts in the shared journal, as replay sees them (ours or a dead runner's), in one round trip. */
   private async jobState(job: string, fingerprint: string): Promise<Omit<Extract<ClaimResult, { kind: 'mine' }>, 'kind'>> {
-    const { rows } = await this.pool.query<{ record: JournalRecord }>('SELECT record FROM journal WHERE scope = $1 AND job = $2 ORDER BY id', [this.scope, job]);
-    const state = replay(rows.map((r) => r.record), emptyLock());
-    const ids = await this.pool.query<{ v: string }>(
-      `SELECT DISTINCT coalesce(record->>'videoId', record->'entry'->>'videoId') AS v FROM journal WHERE scope = $1 AND type IN ('submitted', 'completed')`,
-      [this.scope],
+    const { rows } = await this.pool.query<{ records: JournalRecord[]; ids: string[] }>(
+      `SELECT (SELECT coalesce(json_agg(record ORDER BY id), '[]') FROM journal WHERE scope = $1 AND job = $2) AS records,
+              (SELECT coalesce(json_agg(DISTINCT v), '[]') FROM (
+                 SELECT coalesce(record->>'videoId', record->'entry'->>'videoId') AS v FROM journal WHERE scope = $1 AND type IN ('submitted', 'completed')
+               ) ids WHERE v IS NOT NULL) AS ids`,
+      [this.scope, job],
     );
+    const state = replay(rows[0]?.records ?? [], emptyLock());
     const pending = state.pending.get(job);
     const completed = state.completions.get(job);
     return {
       ...(pending?.fingerprint === fingerprint ? { pending } : {}),
       ...(completed?.fingerprint === fingerprint ? { completed } : {}),
-      claimedVideoIds: new Set(ids.rows.map((r) => r.v).filter((v): v is string => typeof v === 'string')),
+      claimedVideoIds: new Set(rows[0]?.ids ?? []),
     };
   }
 
-  async waitForClaim(job: string, fingerprint: string, signal?: AbortSignal): Promise<ClaimWait> {
-    const since = await this.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM journal WHERE scope = $1', [this.scope]);
-    const after = since.rows[0]?.id ?? '0';
+  async waitForClaim(job: string, fingerprint: string, signal?: AbortSignal, onWait?: (runner: string) => void): Promise<ClaimWait> {
+    // Failures count only from the first look on: an older one was a try this wait does not follow.
+    let after: string | null = null;
+    let told = false;
     for (;;) {
       if (signal?.aborted || this.stopped) return { kind: 'stopped' };
-      const result = await this.pool.query<{ record: JournalRecord }>(
-        `SELECT record FROM journal WHERE scope = $1 AND job = $2 AND fingerprint = $3 AND (type = 'completed' OR (type = 'failed' AND id > $4))
-         ORDER BY id DESC LIMIT 1`,
-        [this.scope, job, fingerprint, after],
+      // One round trip per look: the job's result, the claim's live holder, and where the journal ends.
+      const result: pg.QueryResult<Look> = await this.pool.query<Look>(
+        `SELECT (SELECT record FROM journal WHERE scope = $1 AND job = $2 AND fingerprint = $3
+                   AND (type = 'completed' OR (type = 'failed' AND id > coalesce($4::bigint, (SELECT max(id) FROM journal WHERE scope = $1))))
+                 ORDER BY id DESC LIMIT 1) AS record,
+                (SELECT runner_id FROM claims c WHERE scope = $1 AND fingerprint = $3 AND job = $2 AND ${this.live('c', '$5')}) AS holder,
+                (SELECT max(id) FROM journal WHERE scope = $1) AS last`,
+        [this.scope, job, fingerprint, after, this.timing.leaseMs],
       );
-      const record = result.rows[0]?.record;
+      const look: Look | undefined = result.rows[0];
+      after ??= look?.last ?? '0';
+      const record = look?.record;
       if (record?.type === 'completed') return { kind: 'completed', entry: record.entry as LockEntry };
       if (record?.type === 'failed') return { kind: 'failed', reason: record.reason, ...(record.status !== undefined ? { status: record.status } : {}) };
-      const held = await this.pool.query(`SELECT 1 FROM claims c WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND ${this.live('c', '$4')}`, [this.scope, fingerprint, job, this.timing.leaseMs]);
-      if (!held.rowCount) return { kind: 'free' };
+      if (!look?.holder || look.holder === this.runner) return { kind: 'free' };
+      if (!told) onWait?.(look.holder);
+      told = true;
       // A result or a release is announced; only a runner's death is not, and the lease takes longer than this anyway.
       await this.nap(this.claimTopic(job), this.timing.leaseMs / 2, signal);
     }

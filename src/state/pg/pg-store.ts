@@ -157,7 +157,7 @@ class PgStateStore implements StateStore {
     const values = [this.scope, stored.type, job, fingerprint, replyRef, json, this.shared.runner];
     const insert = 'INSERT INTO journal (scope, type, job, fingerprint, reply_ref, record, runner_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)';
     try {
-      if (stored.type === 'intent') await this.appendIntent(insert, values, stored.job, stored.fingerprint);
+      if (stored.type === 'intent') await this.appendIntent(values, stored.job, stored.fingerprint);
       else await this.pool.query(insert, values);
     } catch (error) {
       throw databaseError(this.url, error);
@@ -165,25 +165,21 @@ class PgStateStore implements StateStore {
     if (stored.type === 'completed' || stored.type === 'failed') await this.shared.notify(stored.job);
   }
 
-  /** The intent is written only while the claim is this runner's; the row lock keeps a takeover out until it commits. */
-  private async appendIntent(insert: string, values: unknown[], job: string, fingerprint: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const held = await client.query('SELECT 1 FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND runner_id = $4 FOR UPDATE', [this.scope, fingerprint, job, this.shared.runner]);
-      if (!held.rowCount) {
-        await client.query('ROLLBACK');
-        throw new StateError('lease-lost', `${job}: this runner no longer holds its claim (its lease lapsed and another runner may render it); not submitting`);
-      }
-      await client.query('UPDATE runners SET heartbeat_at = now() WHERE id = $1', [this.shared.runner]);
-      await client.query(insert, values);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  /**
+   * The intent is written only while the claim is this runner's: one statement (so one transaction) locks
+   * the claim row, renews the heartbeat and inserts, and a takeover waits on the row lock until it commits,
+   * then sees this runner live. One round trip, as a submission waits on it.
+   */
+  private async appendIntent(values: unknown[], job: string, fingerprint: string): Promise<void> {
+    const { rows } = await this.pool.query<{ written: number }>(
+      `WITH held AS (SELECT 1 FROM claims WHERE scope = $1 AND fingerprint = $4 AND job = $3 AND runner_id = $7 FOR UPDATE),
+            beat AS (UPDATE runners SET heartbeat_at = now() WHERE id = $7 AND EXISTS (SELECT 1 FROM held)),
+            written AS (INSERT INTO journal (scope, type, job, fingerprint, reply_ref, record, runner_id)
+                        SELECT $1, $2, $3, $4, $5, $6::jsonb, $7 WHERE EXISTS (SELECT 1 FROM held) RETURNING 1)
+       SELECT count(*)::int AS written FROM written`,
+      values,
+    );
+    if (!rows[0]?.written) throw new StateError('lease-lost', `${job}: this runner no longer holds its claim (its lease lapsed and another runner may render it); not submitting`);
   }
 
   writeLock(lock: LockFile): Promise<void> {
