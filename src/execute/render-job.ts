@@ -61,8 +61,9 @@ export class JobRenderer {
 
   /** In the local queue: an account slot first, then the claim; the slot is held until the job is final at the API. */
   private async sharedTurn(run: JobRun, shared: SharedState): Promise<SharedTurn> {
-    const slot = await HeldSlot.take(shared, run.planned.id, this.c.o.signal);
-    if (!slot) {
+    const slot = await HeldSlot.take(shared, run.planned.id, run.planned.fingerprint, this.c.o.signal);
+    if (slot === 'held') return { kind: 'held' };
+    if (slot === 'stopped') {
       this.c.registry.settle(run, { kind: 'interrupted' });
       return { kind: 'settled' };
     }

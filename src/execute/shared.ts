@@ -83,14 +83,25 @@ export class HeldSlot {
     private lease: SlotLease | undefined,
   ) {}
 
-  /** Undefined only when the run was stopped while waiting. Without known accounts there are no slot rows: nothing to hold. */
-  static async take(shared: SharedState, job: string, signal?: AbortSignal): Promise<HeldSlot | undefined> {
-    const lease = await shared.takeSlot(job, signal);
-    if (!lease && signal?.aborted) return undefined;
-    return new HeldSlot(shared, job, signal, lease);
+  /**
+   * A slot for the job, or `held` when another runner claims its fingerprint first (`fingerprint`), or
+   * `stopped`. Without known accounts there are no slot rows: a slot with nothing to hold.
+   */
+  static async take(shared: SharedState, job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<HeldSlot | 'held' | 'stopped'> {
+    const turn = await shared.slotFor(job, fingerprint, signal);
+    switch (turn.kind) {
+      case 'slot':
+        return new HeldSlot(shared, job, signal, turn.lease);
+      case 'none':
+        return new HeldSlot(shared, job, signal, undefined);
+      case 'held':
+        return 'held';
+      case 'stopped':
+        return 'stopped';
+    }
   }
 
-  /** Runs `task` with the slot given back, then takes one again. */
+  /** Runs `task` with the slot given back, then takes one again (the job's claim is this runner's meanwhile). */
   async without<T>(task: () => Promise<T>): Promise<T> {
     if (!this.lease) return task();
     await this.release();
@@ -110,8 +121,8 @@ export class HeldSlot {
 export async function withSlot<T>(c: RunContext, run: JobRun, task: () => Promise<T | undefined>): Promise<T | undefined> {
   const shared = c.o.store.shared;
   if (!shared) return task();
-  const slot = await HeldSlot.take(shared, run.planned.id, c.o.signal);
-  if (!slot) return c.registry.settle(run, { kind: 'interrupted' });
+  const slot = await HeldSlot.take(shared, run.planned.id, undefined, c.o.signal);
+  if (!(slot instanceof HeldSlot)) return c.registry.settle(run, { kind: 'interrupted' });
   try {
     return await task();
   } finally {

@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { LockEntry } from '../../model.js';
 import { emptyLock } from '../lock-file.js';
 import { replay } from '../replay.js';
-import type { Account, ClaimResult, ClaimWait, RunnerView, SharedState, SlotLease } from '../shared.js';
+import type { Account, ClaimResult, ClaimWait, RunnerView, SchedulerLook, SharedState, SlotLease, SlotTurn } from '../shared.js';
 import type { JournalRecord } from '../store.js';
 import { runnerViews } from './runners.js';
 
@@ -23,6 +23,10 @@ export interface LeaseTiming {
 }
 
 export const CHANNEL = 'pixrender';
+/** Another channel for poll results, so claim and slot waiters are not woken by them. */
+export const LOOKS = 'pixrender_looks';
+/** NOTIFY payloads must stay under 8000 bytes; a larger look is not shared (the others poll as usual). */
+const MAX_LOOK_BYTES = 7_800;
 
 /** One look of a waiter: the job's result, the claim's live holder, the journal's last id. */
 interface Look {
@@ -37,6 +41,7 @@ export class PgLeases implements SharedState {
   /** Sleeping waiters by what wakes them: `slot`, or `claim <scope> <job>`. */
   private readonly wakers = new Map<string, Set<() => void>>();
   private hasSlots = false;
+  private readonly lookListeners: ((look: SchedulerLook) => void)[] = [];
   private stopped = false;
 
   constructor(
@@ -72,9 +77,10 @@ export class PgLeases implements SharedState {
     client.on('error', () => {
       this.listener = undefined;
     });
-    client.on('notification', (message) => this.wake(message.payload ?? ''));
+    client.on('notification', (message) => (message.channel === LOOKS ? this.heard(message.payload ?? '') : this.wake(message.payload ?? '')));
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${LOOKS}`);
     this.listener = client;
   }
 
@@ -192,26 +198,37 @@ export class PgLeases implements SharedState {
   }
 
   async takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined> {
-    if (!this.hasSlots) return undefined;
+    const turn = await this.slotFor(job, undefined, signal);
+    return turn.kind === 'slot' ? turn.lease : undefined;
+  }
+
+  /**
+   * Waits for a free slot; with a fingerprint, gives up as soon as another live runner claims that job
+   * (checked in the same statement that takes the slot), so a job claimed elsewhere never takes a slot here.
+   */
+  async slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<SlotTurn> {
+    if (!this.hasSlots) return { kind: 'none' };
     for (;;) {
-      if (signal?.aborted || this.stopped) return undefined;
-      const { rows } = await this.pool.query<{ account: string; n: number }>(
-        `UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
-         WHERE (s.account, s.n) = (
-           SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${this.live('f', '$3')}
-           ORDER BY f.n, f.account LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING s.account, s.n`,
-        [this.runner, job, this.timing.leaseMs],
+      if (signal?.aborted || this.stopped) return { kind: 'stopped' };
+      const { rows } = await this.pool.query<{ holder: string | null; account: string | null; n: number | null }>(
+        `WITH other AS (SELECT c.runner_id FROM claims c WHERE $4::text IS NOT NULL AND c.scope = $5 AND c.fingerprint = $4 AND c.job = $2 AND c.runner_id <> $1 AND ${this.live('c', '$3')}),
+              taken AS (UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
+                 WHERE NOT EXISTS (SELECT 1 FROM other) AND (s.account, s.n) = (
+                   SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${this.live('f', '$3')}
+                   ORDER BY f.n, f.account LIMIT 1 FOR UPDATE SKIP LOCKED)
+                 RETURNING s.account, s.n)
+         SELECT (SELECT runner_id FROM other LIMIT 1) AS holder, taken.account, taken.n FROM (SELECT 1) one LEFT JOIN taken ON true`,
+        [this.runner, job, this.timing.leaseMs, fingerprint ?? null, this.scope],
       );
-      const slot = rows[0];
-      if (slot) {
-        return {
-          account: slot.account,
-          release: async () => {
-            await this.pool.query('UPDATE slots SET runner_id = NULL, job = NULL, taken_at = NULL WHERE account = $1 AND n = $2 AND runner_id = $3', [slot.account, slot.n, this.runner]);
-            await this.notify();
-          },
+      const row = rows[0];
+      if (row?.holder) return { kind: 'held', runner: row.holder };
+      if (row?.account != null && row.n != null) {
+        const { account, n } = row;
+        const release = async () => {
+          await this.pool.query('UPDATE slots SET runner_id = NULL, job = NULL, taken_at = NULL WHERE account = $1 AND n = $2 AND runner_id = $3', [account, n, this.runner]);
+          await this.notify();
         };
+        return { kind: 'slot', lease: { account, release } };
       }
       await this.nap('slot', this.timing.pollMs, signal);
     }
@@ -220,6 +237,29 @@ export class PgLeases implements SharedState {
   runners(): Promise<RunnerView[]> {
     return runnerViews(this.pool, this.timing.leaseMs);
   }
+
+  publishLook(look: SchedulerLook): void {
+    const payload = JSON.stringify({ runner: this.runner, scope: this.scope, ...look });
+    if (Buffer.byteLength(payload) > MAX_LOOK_BYTES || this.stopped) return;
+    void this.pool.query('SELECT pg_notify($1, $2)', [LOOKS, payload]).catch(() => undefined);
+  }
+
+  onLook(listener: (look: SchedulerLook) => void): void {
+    this.lookListeners.push(listener);
+  }
+
+  private heard(payload: string): void {
+    let look: Partial<SchedulerLook & { runner: string }>;
+    try {
+      look = JSON.parse(payload) as Partial<SchedulerLook & { runner: string }>;
+    } catch {
+      return;
+    }
+    if (look.runner === this.runner || !Array.isArray(look.accounts) || !Array.isArray(look.executing) || typeof look.tookMs !== 'number') return;
+    const heard: SchedulerLook = { accounts: look.accounts.map(String), executing: look.executing.map(String), tookMs: look.tookMs };
+    for (const listener of this.lookListeners) listener(heard);
+  }
+
 
   /** Gives back every lease of this runner and marks it stopped. */
   async stop(): Promise<void> {
