@@ -82,8 +82,9 @@ export class Poller {
   }
 
   /**
-   * Another runner's scheduler answer: a due job of ours on one of its accounts, watched since before that
-   * request, and no longer executing is confirmed now (GET videos/{id}). A job still pending keeps its schedule.
+   * Another runner's scheduler answer, read as a tick of our own would be: a job of ours on one of its
+   * accounts, watched since before that request, and no longer executing is confirmed now (GET videos/{id}).
+   * A job found still pending keeps its own schedule.
    */
   heard(look: SchedulerLook): void {
     const now = this.options.clock.now();
@@ -91,7 +92,7 @@ export class Poller {
     const executing = new Set(look.executing);
     for (const w of this.watched.values()) {
       const owner = ownerOf(w.videoId);
-      if (w.offPeak || w.expectedAt > now || w.since >= now - look.tookMs || executing.has(w.videoId) || !owner || !accounts.has(owner)) continue;
+      if (w.offPeak || w.since >= now - look.tookMs || executing.has(w.videoId) || !owner || !accounts.has(owner)) continue;
       void this.fetchFinal(w, { hint: true });
     }
   }

@@ -11,6 +11,7 @@ import { emptyLock } from '../lock-file.js';
 import { replay } from '../replay.js';
 import type { Account, ClaimResult, ClaimWait, RunnerView, SchedulerLook, SharedState, SlotLease, SlotTurn } from '../shared.js';
 import type { JournalRecord } from '../store.js';
+import { ClaimLooks } from './claim-looks.js';
 import { runnerViews } from './runners.js';
 
 export interface LeaseTiming {
@@ -28,12 +29,6 @@ export const LOOKS = 'pixrender_looks';
 /** NOTIFY payloads must stay under 8000 bytes; a larger look is not shared (the others poll as usual). */
 const MAX_LOOK_BYTES = 7_800;
 
-/** One look of a waiter: the job's result, the claim's live holder, the journal's last id. */
-interface Look {
-  record: JournalRecord | null;
-  holder: string | null;
-  last: string | null;
-}
 
 export class PgLeases implements SharedState {
   private heartbeat: NodeJS.Timeout | undefined;
@@ -42,6 +37,7 @@ export class PgLeases implements SharedState {
   private readonly wakers = new Map<string, Set<() => void>>();
   private hasSlots = false;
   private readonly lookListeners: ((look: SchedulerLook) => void)[] = [];
+  private readonly looks: ClaimLooks;
   private stopped = false;
 
   constructor(
@@ -50,7 +46,9 @@ export class PgLeases implements SharedState {
     readonly runner: string,
     private readonly timing: LeaseTiming,
     private readonly connection: pg.ClientConfig,
-  ) {}
+  ) {
+    this.looks = new ClaimLooks(pool, scope, timing.leaseMs, (alias, ttl) => this.live(alias, ttl));
+  }
 
   get postGraceMs(): number {
     return this.timing.postGraceMs;
@@ -170,21 +168,12 @@ export class PgLeases implements SharedState {
     let told = false;
     for (;;) {
       if (signal?.aborted || this.stopped) return { kind: 'stopped' };
-      // One round trip per look: the job's result, the claim's live holder, and where the journal ends.
-      const result: pg.QueryResult<Look> = await this.pool.query<Look>(
-        `SELECT (SELECT record FROM journal WHERE scope = $1 AND job = $2 AND fingerprint = $3
-                   AND (type = 'completed' OR (type = 'failed' AND id > coalesce($4::bigint, (SELECT max(id) FROM journal WHERE scope = $1))))
-                 ORDER BY id DESC LIMIT 1) AS record,
-                (SELECT runner_id FROM claims c WHERE scope = $1 AND fingerprint = $3 AND job = $2 AND ${this.live('c', '$5')}) AS holder,
-                (SELECT max(id) FROM journal WHERE scope = $1) AS last`,
-        [this.scope, job, fingerprint, after, this.timing.leaseMs],
-      );
-      const look: Look | undefined = result.rows[0];
-      after ??= look?.last ?? '0';
-      const record = look?.record;
+      const look = await this.looks.look(job, fingerprint, after);
+      after ??= look.last ?? '0';
+      const record = look.record;
       if (record?.type === 'completed') return { kind: 'completed', entry: record.entry as LockEntry };
       if (record?.type === 'failed') return { kind: 'failed', reason: record.reason, ...(record.status !== undefined ? { status: record.status } : {}) };
-      if (!look?.holder || look.holder === this.runner) return { kind: 'free' };
+      if (!look.holder || look.holder === this.runner) return { kind: 'free' };
       if (!told) onWait?.(look.holder);
       told = true;
       // A result or a release is announced; only a runner's death is not, and the lease takes longer than this anyway.

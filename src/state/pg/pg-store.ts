@@ -52,8 +52,19 @@ function databaseError(url: string, error: unknown): StateError {
   return new StateError('database', `the state database ${shownUrl(url)} failed: ${(error as Error).message}`, undefined, { cause: error });
 }
 
-async function connect(url: string): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, max: 6, connectionTimeoutMillis: 10_000 });
+/** Connections per runner: the first submissions of a run go out together, each on one. */
+const POOL_SIZE = 6;
+
+/**
+ * Opens the rest of the pool in the background while the run gets ready (plan, accounts), so the first
+ * submissions do not each wait for a new connection (a backend process start on the server).
+ */
+function warm(pool: pg.Pool): void {
+  for (let i = 1; i < POOL_SIZE; i++) void pool.connect().then((client) => client.release(), () => undefined);
+}
+
+async function connect(url: string, { warmUp = false } = {}): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 10_000 });
   // An idle client whose server went away must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   try {
@@ -67,6 +78,7 @@ async function connect(url: string): Promise<pg.Pool> {
     await pool.end().catch(() => undefined);
     throw databaseError(url, error);
   }
+  if (warmUp) warm(pool);
   return pool;
 }
 
@@ -106,7 +118,7 @@ export async function openPgStore(manifestFile: string, options: PgStoreOptions)
   const runLock = await acquireProcessLock(paths.pid, { fs: nodeStateFs });
   let pool: pg.Pool | undefined;
   try {
-    pool = await connect(options.url);
+    pool = await connect(options.url, { warmUp: true });
     const scope = options.scope ?? basename(paths.manifest);
     const host = hostname();
     const runner = `${host}:${process.pid}:${randomBytes(3).toString('hex')}`;
