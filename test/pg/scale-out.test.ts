@@ -75,4 +75,51 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
     expect(sim.stats().jobs).toHaveLength(JOBS);
     expect(await readFile(join(late, 'fleet.yaml.lock'), 'utf8')).toBe(locks[0]);
   });
+
+  it('claims a job only with an account slot in hand, so a runner that starts later finds unclaimed work for the slots that free up', async () => {
+    await sim?.close();
+    sim = await startSimulator({ timeScale: 0.005, accounts: 2, maxJobs: 3, seed: 8 });
+    const url = await server.createDatabase();
+    const dirs = await Promise.all(['first', 'later'].map(async (name) => {
+      const dir = join(root, name);
+      await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+      await writeFile(join(dir, 'fleet.yaml'), manifest);
+      return dir;
+    }));
+    const { default: pg } = await import('pg');
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    let most = 0;
+    let ahead = 0;
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        // Claimed ahead: a claim whose job neither holds a slot nor was submitted yet.
+        const { rows } = await db
+          .query<{ n: number; all: number }>(
+            `SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM slots s WHERE s.runner_id = c.runner_id AND s.job = c.job)
+                                       AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.job = c.job AND j.fingerprint = c.fingerprint AND j.type = 'submitted'))::int AS n,
+                    count(*)::int AS all
+             FROM claims c`,
+          )
+          .catch(() => ({ rows: [] }));
+        ahead = Math.max(ahead, rows[0]?.n ?? 0);
+        most = Math.max(most, rows[0]?.all ?? 0);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const first = render(dirs[0]!, url);
+    while (sim.stats().jobs.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const later = render(dirs[1]!, url);
+    const outcomes = await Promise.all([first, later]);
+    watching = false;
+    await watch;
+    await db.end();
+    for (const outcome of outcomes) expect(outcome.kind === 'ran' && outcome.summary).toMatchObject({ failed: 0, skipped: 0, pending: 0 });
+    // Claiming ahead of a slot queued work behind the first runner's slots while the later one's idled.
+    expect(most).toBeGreaterThan(0);
+    expect(ahead).toBe(0);
+    expect(sim.stats().jobs).toHaveLength(JOBS);
+    expect(await readFile(join(dirs[1]!, 'fleet.yaml.lock'), 'utf8')).toBe(await readFile(join(dirs[0]!, 'fleet.yaml.lock'), 'utf8'));
+  });
 });
