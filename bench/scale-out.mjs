@@ -3,7 +3,8 @@
 // runner killed -9 mid-batch and rerun. Targets: 0 duplicate submissions, no account over maxJobs, at
 // most a handful of 429s, makespan ≤ 1.15 × the lower bound of one runner using all slots.
 // Needs the PostgreSQL binaries (/usr/lib/postgresql/*/bin); without them it says so and skips.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { planManifest } from '../dist/plan-inputs.js';
 import { postgresMissing, startPostgres } from '../test/pg/server.mjs';
 import { startSimProcess } from './executor.mjs';
 
+const git = (args) => promisify(execFile)('git', args);
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 // 0.05: jobs of ~1.2 s, so a runner's fixed start-up (node, config, plan, database) does not dominate.
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.05);
@@ -48,6 +50,9 @@ async function checkouts(root, count) {
   return Promise.all(Array.from({ length: count }, async (_, i) => {
     const dir = join(root, `checkout${i}`);
     await mkdir(dir, { recursive: true });
+    // Checkouts of one repository: the shared store's scope is its origin and the manifest's path in it.
+    await git(['init', '-q', dir]);
+    await git(['-C', dir, 'remote', 'add', 'origin', 'https://github.com/acme/fleet.git']);
     await writeFile(join(dir, 'fleet.yaml'), manifest);
     return dir;
   }));

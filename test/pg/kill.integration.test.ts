@@ -46,7 +46,9 @@ describe.skipIf(missing !== undefined)('kill -9 of one runner of three', () => {
   it('the others finish everything, nothing is submitted twice, and the rerun submits nothing', async () => {
     if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
     const url = await server.createDatabase();
-    const env = { ...process.env, USEAPI_TOKEN: sim.token, PIXRENDER_STORE: url, PIXRENDER_LEASE_MS: '2000', PIXRENDER_POST_GRACE_MS: '2000', CI: '1' };
+    const common = { ...process.env, USEAPI_TOKEN: sim.token, PIXRENDER_STORE: url, PIXRENDER_LEASE_MS: '2000', PIXRENDER_POST_GRACE_MS: '2000', CI: '1' };
+    // Checkouts outside git: one project because the team names it.
+    const env = { ...common, PIXRENDER_PROJECT: 'fleet-kill-test' };
     const checkout = async (name: string) => {
       const dir = join(root, name);
       await mkdir(dir, { recursive: true });

@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runManifest, type RunOutcome } from '../../src/pipeline.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { gitCheckout } from './git-checkout.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './server.mjs';
 
 const missing = postgresMissing();
 if (missing) console.warn(`skipping the shared-store render tests: ${missing}`);
 
 const JOBS = 12;
+/** Checkouts of one repository: the shared store's scope is its origin and the manifest's path in it. */
+const ORIGIN = 'https://github.com/acme/fleet.git';
 const manifest = ['version: 1', 'name: fleet', 'defaults:', '  model: v4.5', '  quality: 360p', '  duration: 5', 'jobs:']
   .concat(Array.from({ length: JOBS }, (_, i) => `  clip${i}:\n    prompt: "A paper boat number ${i} on a rainy street"\n    seed: ${i + 1}`))
   .join('\n');
@@ -46,7 +49,7 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
     const dirs = await Promise.all(['a', 'b', 'c'].map(async (name) => {
       const dir = join(root, name);
       await rm(dir, { recursive: true, force: true });
-      await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+      await gitCheckout(dir, ORIGIN);
       await writeFile(join(dir, 'fleet.yaml'), manifest);
       await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `checkout-${name}`, private: true, ...(name === 'c' ? { pixrender: { store: url } } : {}) }));
       return dir;
@@ -67,8 +70,7 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
     expect(locks[2]).toBe(locks[0]);
 
     // A fourth checkout, later: everything is in the shared journal, so it only downloads.
-    const late = join(root, 'd');
-    await import('node:fs/promises').then((fs) => fs.mkdir(late, { recursive: true }));
+    const late = await gitCheckout(join(root, 'd'), ORIGIN);
     await writeFile(join(late, 'fleet.yaml'), manifest);
     const again = await render(late, url);
     expect(again.kind === 'ran' && again.summary).toMatchObject({ failed: 0, downloaded: JOBS });
@@ -81,8 +83,7 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
     sim = await startSimulator({ timeScale: 0.005, accounts: 2, maxJobs: 3, seed: 8 });
     const url = await server.createDatabase();
     const dirs = await Promise.all(['first', 'later'].map(async (name) => {
-      const dir = join(root, name);
-      await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+      const dir = await gitCheckout(join(root, name), ORIGIN);
       await writeFile(join(dir, 'fleet.yaml'), manifest);
       return dir;
     }));

@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { basename } from 'node:path';
 import pg from 'pg';
 import type { LockFile } from '../../model.js';
 import { writeFileAtomic } from '../atomic.js';
@@ -23,6 +22,7 @@ import type { JournalRecord, StateSnapshot, StateStore } from '../store.js';
 import { PgLeases, type LeaseTiming } from './leases.js';
 import { migrate } from './migrations.js';
 import { runnerViews } from './runners.js';
+import { legacyScope, manifestScope } from './scope.js';
 import type { RunnerView } from '../shared.js';
 
 export interface PgStoreOptions extends Partial<LeaseTiming> {
@@ -30,8 +30,10 @@ export interface PgStoreOptions extends Partial<LeaseTiming> {
   stateDir?: string;
   lockFile?: string;
   secrets?: readonly string[];
-  /** Which manifest's records these are. @default the manifest's file name */
+  /** Which manifest's records these are. @default the project and the manifest's path in it (scope.ts) */
   scope?: string;
+  /** For $PIXRENDER_PROJECT. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_LEASE: LeaseTiming = { leaseMs: 30_000, postGraceMs: 60_000, pollMs: 1_000 };
@@ -82,6 +84,27 @@ async function connect(url: string, { warmUp = false } = {}): Promise<pg.Pool> {
   return pool;
 }
 
+/**
+ * Rows written under the manifest's file name before scopes named the project (schema version 2): the
+ * first project to open a manifest of that name takes them, in one statement, so no second one can.
+ */
+async function adoptLegacy(pool: pg.Pool, manifest: string, scope: string): Promise<void> {
+  const legacy = legacyScope(manifest);
+  if (legacy === scope) return;
+  await pool.query(
+    `WITH moved AS (DELETE FROM legacy_scopes WHERE scope = $1 RETURNING scope)
+     UPDATE journal SET scope = $2 WHERE scope = $1 AND EXISTS (SELECT 1 FROM moved)`,
+    [legacy, scope],
+  );
+}
+
+/** The store's scope for a manifest, and the legacy rows adopted. */
+async function scopeOf(pool: pg.Pool, paths: StatePaths, options: PgStoreOptions): Promise<string> {
+  const scope = options.scope ?? (await manifestScope(paths.manifest, options.env)).scope;
+  await adoptLegacy(pool, paths.manifest, scope);
+  return scope;
+}
+
 async function loadRecords(pool: pg.Pool, scope: string, url: string): Promise<JournalRecord[]> {
   const { rows } = await pool.query<{ id: string; record: unknown }>('SELECT id, record FROM journal WHERE scope = $1 ORDER BY id', [scope]).catch((e: unknown) => {
     throw databaseError(url, e);
@@ -105,7 +128,10 @@ export async function readPgSnapshot(manifestFile: string, options: PgStoreOptio
   const paths = statePaths(manifestFile, options.stateDir, options.lockFile);
   const pool = await connect(options.url);
   try {
-    return await snapshot(pool, paths, options.scope ?? basename(paths.manifest), options.url);
+    const scope = await scopeOf(pool, paths, options).catch((e: unknown) => {
+      throw databaseError(options.url, e);
+    });
+    return await snapshot(pool, paths, scope, options.url);
   } finally {
     await pool.end();
   }
@@ -119,7 +145,7 @@ export async function openPgStore(manifestFile: string, options: PgStoreOptions)
   let pool: pg.Pool | undefined;
   try {
     pool = await connect(options.url, { warmUp: true });
-    const scope = options.scope ?? basename(paths.manifest);
+    const scope = await scopeOf(pool, paths, options);
     const host = hostname();
     const runner = `${host}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const timing: LeaseTiming = {
