@@ -149,6 +149,7 @@ export class PgLeases implements SharedState {
       `SELECT (SELECT coalesce(json_agg(record ORDER BY id), '[]') FROM journal WHERE scope = $1 AND job = $2) AS records,
               (SELECT coalesce(json_agg(DISTINCT v), '[]') FROM (
                  SELECT coalesce(record->>'videoId', record->'entry'->>'videoId') AS v FROM journal WHERE scope = $1 AND type IN ('submitted', 'completed')
+                 UNION ALL SELECT video_id FROM retired_videos WHERE scope = $1
                ) ids WHERE v IS NOT NULL) AS ids`,
       [this.scope, job],
     );

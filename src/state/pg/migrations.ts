@@ -69,6 +69,18 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO legacy_scopes SELECT DISTINCT scope FROM journal;
     `,
   },
+  {
+    version: 3,
+    description: 'video ids of compacted journal rows',
+    sql: `
+      -- Videos of rows deleted by compaction (prune.ts): still owned by their jobs, never adopted by another.
+      CREATE TABLE retired_videos (
+        scope    text NOT NULL,
+        video_id text NOT NULL,
+        PRIMARY KEY (scope, video_id)
+      );
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every runner takes while migrating. */

@@ -22,6 +22,7 @@ import type { JournalRecord, StateSnapshot, StateStore } from '../store.js';
 import { PgLeases, type LeaseTiming } from './leases.js';
 import { migrate } from './migrations.js';
 import { runnerViews } from './runners.js';
+import { pruneJournal, retiredVideos } from './prune.js';
 import { legacyScope, manifestScope } from './scope.js';
 import type { RunnerView } from '../shared.js';
 
@@ -119,8 +120,14 @@ async function loadRecords(pool: pg.Pool, scope: string, url: string): Promise<J
 
 async function snapshot(pool: pg.Pool, paths: StatePaths, scope: string, url: string): Promise<StateSnapshot> {
   const lock = await readLockFile(nodeStateFs, paths);
-  const { pending, uploads, failed, superseded, claimedVideoIds, lock: merged } = replay(await loadRecords(pool, scope, url), lock);
-  return { lock: merged, pending, uploads, failed, superseded, claimedVideoIds };
+  const [records, retired] = await Promise.all([
+    loadRecords(pool, scope, url),
+    retiredVideos(pool, scope).catch((e: unknown) => {
+      throw databaseError(url, e);
+    }),
+  ]);
+  const { pending, uploads, failed, superseded, claimedVideoIds, lock: merged } = replay(records, lock);
+  return { lock: merged, pending, uploads, failed, superseded, claimedVideoIds: new Set([...(claimedVideoIds ?? []), ...retired]) };
 }
 
 /** Reads the shared state without taking the run lock (for `plan` and `status`). */
@@ -232,12 +239,18 @@ class PgStateStore implements StateStore {
     return this.serialLock(() => writeFileAtomic(this.paths.lock, text, nodeStateFs));
   }
 
-  /** Folds the shared completions into this checkout's lock; the shared journal stays whole for the other runners. */
+  /**
+   * Folds the shared completions into this checkout's lock, then prunes the shared journal (prune.ts): the
+   * last completion per job and fingerprint stays for the other checkouts.
+   */
   compact(): Promise<void> {
     if (this.closing) return Promise.reject(new StateError('closed', 'the state store is closed'));
     return this.serialLock(async () => {
       const text = serializeLock((await this.load()).lock);
       if ((await readTextIfExists(nodeStateFs, this.paths.lock)) !== text) await writeFileAtomic(this.paths.lock, text, nodeStateFs);
+      await pruneJournal(this.pool, this.scope).catch((error: unknown) => {
+        throw databaseError(this.url, error);
+      });
     });
   }
 
