@@ -3,7 +3,8 @@
 // runner killed -9 mid-batch and rerun. Targets: 0 duplicate submissions, no account over maxJobs, at
 // most a handful of 429s, makespan ≤ 1.15 × the lower bound of one runner using all slots.
 // Needs the PostgreSQL binaries (/usr/lib/postgresql/*/bin); without them it says so and skips.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { planManifest } from '../dist/plan-inputs.js';
 import { postgresMissing, startPostgres } from '../test/pg/server.mjs';
 import { startSimProcess } from './executor.mjs';
 
+const git = (args) => promisify(execFile)('git', args);
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 // 0.05: jobs of ~1.2 s, so a runner's fixed start-up (node, config, plan, database) does not dominate.
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.05);
@@ -26,7 +28,7 @@ const manifest = ['version: 1', 'name: fleet', 'defaults:', '  model: v4.5', '  
   .join('\n');
 
 /** One runner's process; resolves its run-start and run-end times from the NDJSON events. */
-function runner(dir, sim, url) {
+function runner(dir, sim, url, trace) {
   const env = { ...process.env, USEAPI_TOKEN: sim.token, PIXRENDER_STORE: url, PIXRENDER_LEASE_MS: '2000', PIXRENDER_POST_GRACE_MS: '2000' };
   const child = spawn(process.execPath, [cli, 'render', join(dir, 'fleet.yaml'), '--backend', 'useapi', '--api-url', sim.url, '--time-scale', String(TIME_SCALE), '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -34,7 +36,8 @@ function runner(dir, sim, url) {
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (err += c));
   const done = new Promise((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('exit', async (code, signal) => {
+      if (trace) await writeFile(trace, out);
       const events = out.split('\n').filter(Boolean).flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
       const at = (type) => events.find((e) => e.type === type)?.at;
       resolve({ code, signal, start: at('run-start'), end: at('run-end'), summary: events.find((e) => e.type === 'run-end')?.summary, err });
@@ -47,6 +50,9 @@ async function checkouts(root, count) {
   return Promise.all(Array.from({ length: count }, async (_, i) => {
     const dir = join(root, `checkout${i}`);
     await mkdir(dir, { recursive: true });
+    // Checkouts of one repository: the shared store's scope is its origin and the manifest's path in it.
+    await git(['init', '-q', dir]);
+    await git(['-C', dir, 'remote', 'add', 'origin', 'https://github.com/acme/fleet.git']);
     await writeFile(join(dir, 'fleet.yaml'), manifest);
     return dir;
   }));
@@ -77,7 +83,9 @@ async function scenario(pg, { runners: count, kill = false, file = false }) {
     const url = file ? 'file' : await pg.createDatabase(`bench_${count}_${kill ? 'kill' : 'plain'}_${process.pid}`);
     const dirs = await checkouts(root, count);
     const lb = await lowerBound(join(dirs[0], 'fleet.yaml'));
-    const runs = dirs.map((dir) => runner(dir, sim, url));
+    // BENCH_TRACE=<folder>: each runner's NDJSON events go there, to see where the time goes.
+    const trace = (i) => (process.env.BENCH_TRACE ? join(process.env.BENCH_TRACE, `${count}${kill ? 'k' : file ? 'f' : 'p'}-runner${i}.ndjson`) : undefined);
+    const runs = dirs.map((dir, i) => runner(dir, sim, url, trace(i)));
     let killedAt;
     let victim = -1;
     if (kill) {

@@ -31,6 +31,7 @@ import { runPostSteps } from './post.js';
 import { RunRegistry, type JobRun } from './registry.js';
 import { JobRenderer } from './render-job.js';
 import { finishFromLock, restore } from './restore.js';
+import type { SchedulerLook } from '../state/shared.js';
 import type { SubmitContext } from './submit.js';
 
 export { DEFAULT_TUNING, type ExecuteOptions, type ExecuteResult, type Tuning } from './options.js';
@@ -67,7 +68,10 @@ class Executor {
       ...(o.callbacks ? { expectedFactor: 1.5 } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onRequest ? { onRequest: o.onRequest } : {}),
+      ...(o.store.shared ? { onLook: (look: SchedulerLook) => o.store.shared?.publishLook(look) } : {}),
     });
+    // Runners sharing a store poll out of phase: each one's scheduler answer confirms the others' jobs sooner.
+    o.store.shared?.onLook((look) => poller.heard(look));
     const health = new AccountHealth(o.accounts ?? (o.uploadEmail ? [o.uploadEmail] : []), (email) =>
       o.onEvent?.({ type: 'warning', at: nowIso(), message: brokenAccountMessage(email) }),
     );

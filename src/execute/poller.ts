@@ -10,6 +10,7 @@ import type { PixverseApi } from '../api/api.js';
 import { isApiError } from '../api/errors.js';
 import { schedulerItemId, videoOutcome, type VideoObject } from '../api/protocol.js';
 import type { Clock } from '../clock.js';
+import type { SchedulerLook } from '../state/shared.js';
 import { ownerOf } from './account-health.js';
 
 /** GET videos page size and pages per account and tick for off-peak lookups (the API's default limit is 40). */
@@ -26,6 +27,8 @@ interface Watched {
   addedTick: number;
   /** Off-peak: never in the scheduler's list, found through GET videos. */
   offPeak: boolean;
+  /** Clock time when it was added (after its POST answered: the job existed). */
+  since: number;
   resolve(video: VideoObject | 'timeout'): void;
   reject(error: unknown): void;
 }
@@ -41,10 +44,14 @@ export interface PollerOptions {
   expectedFactor?: number;
   /** Count of requests made, for benchmarks. */
   onRequest?: (what: string) => void;
+  /** Each scheduler answer, for runners sharing a store (SharedState.publishLook). */
+  onLook?: (look: SchedulerLook) => void;
 }
 
 export class Poller {
   private readonly watched = new Map<string, Watched>();
+  /** Videos with a GET videos/{id} in flight: a hint does not ask twice. */
+  private readonly fetching = new Set<string>();
   private running = false;
   private wake: (() => void) | undefined;
   private sleepUntil = Infinity;
@@ -60,7 +67,7 @@ export class Poller {
     return new Promise((resolve, reject) => {
       // A little after the expected end, so the first look usually finds the job done.
       const expectedAt = now + expectedMs * (this.options.expectedFactor ?? 1) + this.options.minIntervalMs / 4;
-      this.watched.set(videoId, { videoId, expectedAt, deadline: now + maxWaitMs, addedTick: this.tick, offPeak: options.offPeak === true, resolve, reject });
+      this.watched.set(videoId, { videoId, expectedAt, deadline: now + maxWaitMs, addedTick: this.tick, offPeak: options.offPeak === true, since: now, resolve, reject });
       // Wake the loop only when this job is due before the current sleep ends: otherwise every
       // submission would cost an extra scheduler request.
       if (expectedAt < this.sleepUntil) this.wake?.();
@@ -72,6 +79,22 @@ export class Poller {
   notify(videoId: string): void {
     const w = this.watched.get(videoId);
     if (w) void this.fetchFinal(w);
+  }
+
+  /**
+   * Another runner's scheduler answer, read as a tick of our own would be: a job of ours on one of its
+   * accounts, watched since before that request, and no longer executing is confirmed now (GET videos/{id}).
+   * A job found still pending keeps its own schedule.
+   */
+  heard(look: SchedulerLook): void {
+    const now = this.options.clock.now();
+    const accounts = new Set(look.accounts);
+    const executing = new Set(look.executing);
+    for (const w of this.watched.values()) {
+      const owner = ownerOf(w.videoId);
+      if (w.offPeak || w.since >= now - look.tookMs || executing.has(w.videoId) || !owner || !accounts.has(owner)) continue;
+      void this.fetchFinal(w, { hint: true });
+    }
   }
 
   get size(): number {
@@ -122,6 +145,7 @@ export class Poller {
           const available = await api.getSchedulerAvailable();
           executing = new Set(available.executing.flatMap((e) => schedulerItemId(e) ?? []));
           this.consecutiveErrors = 0;
+          this.options.onLook?.({ accounts: available.available.map((a) => a.email), executing: [...executing], tookMs: clock.now() - tickStart });
         } catch (error) {
           if (isApiError(error, 'unauthorized')) {
             for (const w of this.watched.values()) w.reject(error);
@@ -183,15 +207,18 @@ export class Poller {
     }
   }
 
-  private async fetchFinal(w: Watched): Promise<void> {
+  private async fetchFinal(w: Watched, { hint = false } = {}): Promise<void> {
+    if (hint && this.fetching.has(w.videoId)) return;
+    this.fetching.add(w.videoId);
     try {
       this.options.onRequest?.('videos/{id}');
       const video = await this.options.api.getVideo(w.videoId);
       // 404 right after leaving the scheduler, or a 200 that is not final yet: keep watching.
       if (!video || videoOutcome(video) === 'pending') {
-        w.expectedAt = this.options.clock.now() + this.options.minIntervalMs;
+        if (!hint) w.expectedAt = this.options.clock.now() + this.options.minIntervalMs;
         return;
       }
+      if (this.watched.get(w.videoId) !== w) return; // settled meanwhile by another fetch
       this.watched.delete(w.videoId);
       w.resolve(video);
     } catch (error) {
@@ -201,6 +228,8 @@ export class Poller {
         w.reject(error);
       }
       // other errors: transient, next tick tries again
+    } finally {
+      this.fetching.delete(w.videoId);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * The render path of one job: resume an attempt an earlier run left open (never submit it again), else
  * resolve inputs, reserve its credits, submit once (submit.ts), hold a slot until the video is final,
- * then hand it to the downloads.
+ * then hand it to the downloads. With a shared store the slot comes first and the claim second
+ * (shared.ts), so a runner claims only work it can start now.
  */
 import type { VideoObject } from '../api/protocol.js';
 import { videoOutcome } from '../api/protocol.js';
@@ -10,9 +11,14 @@ import type { RunContext } from './context.js';
 import type { Downloads } from './downloads.js';
 import { outcomeOfError, unreachable } from './outcome.js';
 import type { JobRun } from './registry.js';
-import { claimJob, withSlot } from './shared.js';
+import { adoptCompletion, claimInSlot, HeldSlot, waitForOthers, withSlot } from './shared.js';
+import type { LockEntry } from '../model.js';
+import type { SharedState } from '../state/shared.js';
 import type { PendingJob } from '../state/store.js';
 import { submitOnce } from './submit.js';
+
+/** What a job's turn in the local queue came to, with a shared store. */
+type SharedTurn = { kind: 'held' } | { kind: 'completed'; entry: LockEntry } | { kind: 'video'; video: VideoObject } | { kind: 'settled' };
 
 export class JobRenderer {
   constructor(
@@ -26,41 +32,114 @@ export class JobRenderer {
     if (!shared) return this.renderFrom(run, o.snapshot.pending.get(run.planned.id));
     // Shared state: only the holder of the job's claim renders it; the journal it returns is the truth.
     try {
-      const start = await claimJob(this.c, this.downloads, shared, run);
-      if (start.kind === 'render') await this.renderFrom(run, start.pending);
+      await this.renderShared(run, shared);
     } finally {
       await shared.release(run.planned.id, run.planned.fingerprint).catch(() => undefined);
     }
   }
 
-  private async renderFrom(run: JobRun, pending: PendingJob | undefined): Promise<void> {
-    const { planned } = run;
-    const { o, registry, gate } = this.c;
-    if (pending && pending.fingerprint === planned.fingerprint) {
-      const resumed = await resumeAttempt(this.c.attempts, pending, planned.job.params, Object.keys(planned.job.inputs).length);
-      switch (resumed.kind) {
+  private async renderShared(run: JobRun, shared: SharedState): Promise<void> {
+    for (;;) {
+      if ((await waitForOthers(this.c, this.downloads, shared, run)) === 'settled') return;
+      this.c.registry.setState(run, 'queued');
+      const turn = await this.c.queue.add(() => this.sharedTurn(run, shared), { priority: run.planned.remainingPathSeconds });
+      switch (turn?.kind) {
+        case 'held':
+          continue;
+        case 'completed':
+          return adoptCompletion(this.c, this.downloads, run, turn.entry);
         case 'video':
-          return this.collect(run, resumed.videoId);
-        case 'unknown':
-          return registry.settle(run, { kind: 'unknown-outcome', candidates: resumed.candidates, detail: resumed.detail });
-        case 'absent':
-          break;
+          return this.downloads.finish(run, turn.video);
+        case 'settled':
+        case undefined:
+          return;
         default:
-          return unreachable(resumed);
+          return unreachable(turn);
       }
     }
-    if (o.mode === 'collect') return registry.settle(run, { kind: 'not-submitted' });
-    if (gate.noCredits) return registry.settle(run, { kind: 'no-credits' });
-    if (o.signal?.aborted) return registry.settle(run, { kind: 'interrupted' });
-    if (gate.noWaitSlots <= 0) return registry.settle(run, { kind: 'no-slot' });
+  }
+
+  /** In the local queue: an account slot first, then the claim; the slot is held until the job is final at the API. */
+  private async sharedTurn(run: JobRun, shared: SharedState): Promise<SharedTurn> {
+    const slot = await HeldSlot.take(shared, run.planned.id, run.planned.fingerprint, this.c.o.signal);
+    if (slot === 'held') return { kind: 'held' };
+    if (slot === 'stopped') {
+      this.c.registry.settle(run, { kind: 'interrupted' });
+      return { kind: 'settled' };
+    }
+    try {
+      const claim = await claimInSlot(this.c, shared, run.planned);
+      if (claim.kind !== 'mine') return claim;
+      const video = await this.renderClaimed(run, claim.pending, (task) => slot.without(task));
+      return video ? { kind: 'video', video } : { kind: 'settled' };
+    } finally {
+      await slot.release();
+    }
+  }
+
+  /**
+   * A claimed job, in its slot: resume its open attempt, else submit it. Uploads run through `uploading`,
+   * which gives the slot back meanwhile (nothing renders at the API while a file is sent).
+   */
+  private async renderClaimed(run: JobRun, pending: PendingJob | undefined, uploading: <T>(task: () => Promise<T>) => Promise<T>): Promise<VideoObject | undefined> {
+    const resumed = await this.resume(run, pending);
+    if (resumed.kind === 'video') return this.waitFinal(run, resumed.videoId);
+    if (resumed.kind === 'settled' || this.refused(run)) return undefined;
+    const needsUpload = Object.values(run.planned.job.inputs).some((ref) => ref.type !== 'job-video');
+    const body = await (needsUpload ? uploading(() => this.requestBody(run)) : this.requestBody(run));
+    return this.submitAndWait(run, body);
+  }
+
+  private async renderFrom(run: JobRun, pending: PendingJob | undefined): Promise<void> {
+    const { planned } = run;
+    const resumed = await this.resume(run, pending);
+    if (resumed.kind === 'video') return this.collect(run, resumed.videoId);
+    if (resumed.kind === 'settled' || this.refused(run)) return;
+    const body = await this.requestBody(run);
+    this.c.registry.setState(run, 'queued');
+    const video = await this.c.queue.add(() => withSlot(this.c, run, () => this.submitAndWait(run, body)), { priority: planned.remainingPathSeconds });
+    if (video) await this.downloads.finish(run, video);
+  }
+
+  /** An attempt an earlier run (or a dead runner) left open: its video, or settled as unknown, or absent (submit). */
+  private async resume(run: JobRun, pending: PendingJob | undefined): Promise<{ kind: 'video'; videoId: string } | { kind: 'settled' } | { kind: 'absent' }> {
+    const { planned } = run;
+    if (!pending || pending.fingerprint !== planned.fingerprint) return { kind: 'absent' };
+    const resumed = await resumeAttempt(this.c.attempts, pending, planned.job.params, Object.keys(planned.job.inputs).length);
+    switch (resumed.kind) {
+      case 'video':
+        return resumed;
+      case 'unknown':
+        this.c.registry.settle(run, { kind: 'unknown-outcome', candidates: resumed.candidates, detail: resumed.detail });
+        return { kind: 'settled' };
+      case 'absent':
+        return resumed;
+      default:
+        return unreachable(resumed);
+    }
+  }
+
+  /** The gates that stop a new submission; settles the job and says true when one is shut. */
+  private refused(run: JobRun): boolean {
+    const { o, registry, gate } = this.c;
+    if (o.mode === 'collect') registry.settle(run, { kind: 'not-submitted' });
+    else if (gate.noCredits) registry.settle(run, { kind: 'no-credits' });
+    else if (o.signal?.aborted) registry.settle(run, { kind: 'interrupted' });
+    else if (gate.noWaitSlots <= 0) registry.settle(run, { kind: 'no-slot' });
+    else return false;
+    return true;
+  }
+
+  /** The POST body: the job's parameters with its run-time inputs resolved (uploads). */
+  private async requestBody(run: JobRun): Promise<Record<string, unknown>> {
+    const { planned } = run;
+    const { registry, gate } = this.c;
     registry.setState(run, 'uploading');
     const fields = await this.c.inputs.resolve(planned.job.inputs);
     const body: Record<string, unknown> = { ...planned.job.params, ...fields };
     if (planned.offPeak) body.off_peak_mode = true;
     if (gate.replyUrl) body.replyUrl = gate.replyUrl;
-    registry.setState(run, 'queued');
-    const video = await this.c.queue.add(() => withSlot(this.c, run, () => this.submitAndWait(run, body)), { priority: planned.remainingPathSeconds });
-    if (video) await this.downloads.finish(run, video);
+    return body;
   }
 
   /** A job submitted earlier: wait for it in a slot (it holds one at the API), then download it. */

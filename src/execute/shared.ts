@@ -1,12 +1,16 @@
 /**
- * The executor's side of a shared store (state/shared.ts): before rendering a job, claim its
- * fingerprint; while another runner holds the claim, wait for its result and download that video
- * instead of paying again. A claim taken over from a runner that died comes with the attempt it
- * recorded, which is resumed (reconciled), never submitted again. Account slots are held from before
- * the POST until the job is final, so every runner together stays within the accounts' maxJobs.
+ * The executor's side of a shared store (state/shared.ts). A runner claims a job only once it holds an
+ * account slot, so claimed work never queues behind one runner's slots while another runner's sit idle:
+ *
+ *   wait   another runner holds the job's claim: wait for its result and download that video (pay nothing)
+ *   queue  nobody holds it: the job waits in this runner's queue, by priority, for an account slot
+ *   claim  slot in hand: claim the fingerprint. Taken meanwhile by another runner → give the slot back, wait.
+ *          Mine → render it, or resume the attempt the claim came with (a dead runner's: reconciled, never
+ *          sent twice). The slot is held until the job is final at the API, so every runner together
+ *          stays within the accounts' maxJobs.
  */
-import type { LockEntry } from '../model.js';
-import type { ClaimResult, SharedState } from '../state/shared.js';
+import type { LockEntry, PlannedJob } from '../model.js';
+import type { SharedState, SlotLease } from '../state/shared.js';
 import type { PendingJob } from '../state/store.js';
 import { isDiskError } from '../state/fs.js';
 import type { RunContext } from './context.js';
@@ -14,47 +18,48 @@ import type { Downloads } from './downloads.js';
 import type { JobRun } from './registry.js';
 import { finishFromLock } from './restore.js';
 
-/** Rendering may go on (with the attempt to resume, if any), or the job was settled here. */
-export type ClaimStart = { kind: 'render'; pending?: PendingJob } | { kind: 'settled' };
-
-export async function claimJob(c: RunContext, downloads: Downloads, shared: SharedState, run: JobRun): Promise<ClaimStart> {
+/** While another runner holds the job: its result is this job's (`settled`), or nobody holds it (`free`). */
+export async function waitForOthers(c: RunContext, downloads: Downloads, shared: SharedState, run: JobRun): Promise<'free' | 'settled'> {
   const { planned } = run;
-  for (;;) {
-    const claim: ClaimResult = await shared.claim(planned.id, planned.fingerprint);
-    if (claim.kind === 'mine') {
-      for (const id of claim.claimedVideoIds) c.claims.claim(id);
-      if (claim.completed) {
-        await adoptCompletion(c, downloads, run, claim.completed);
-        return { kind: 'settled' };
-      }
-      const pending = claim.pending;
-      // Taken over with only an intent: the dead runner's POST may still be on its way; give it time to land.
-      if (pending && !pending.videoId) {
-        const wait = Date.parse(pending.since) + shared.postGraceMs - c.clock.now();
-        if (wait > 0) await c.clock.sleep(wait, c.o.signal).catch(() => undefined);
-      }
-      return { kind: 'render', ...(pending ? { pending } : {}) };
-    }
-    c.registry.setState(run, 'queued', { message: `rendered by runner ${claim.runner}; waiting for its result` });
-    const waited = await shared.waitForClaim(planned.id, planned.fingerprint, c.o.signal);
-    switch (waited.kind) {
-      case 'completed':
-        await adoptCompletion(c, downloads, run, waited.entry);
-        return { kind: 'settled' };
-      case 'failed':
-        c.registry.settle(run, { kind: 'render-failed', status: waited.status ?? -1, result: 'failed', message: `rendered by another runner: ${waited.reason}` });
-        return { kind: 'settled' };
-      case 'stopped':
-        c.registry.settle(run, { kind: 'interrupted' });
-        return { kind: 'settled' };
-      case 'free':
-        continue;
-    }
+  const waited = await shared.waitForClaim(planned.id, planned.fingerprint, c.o.signal, (runner) =>
+    c.registry.setState(run, 'queued', { message: `rendered by runner ${runner}; waiting for its result` }),
+  );
+  switch (waited.kind) {
+    case 'completed':
+      await adoptCompletion(c, downloads, run, waited.entry);
+      return 'settled';
+    case 'failed':
+      c.registry.settle(run, { kind: 'render-failed', status: waited.status ?? -1, result: 'failed', message: `rendered by another runner: ${waited.reason}` });
+      return 'settled';
+    case 'stopped':
+      c.registry.settle(run, { kind: 'interrupted' });
+      return 'settled';
+    case 'free':
+      return 'free';
   }
 }
 
+/** What a claim taken with a slot in hand gives. */
+export type SlotClaim = { kind: 'held' } | { kind: 'completed'; entry: LockEntry } | { kind: 'mine'; pending?: PendingJob };
+
+/** Claims the job's fingerprint (an account slot is held). */
+export async function claimInSlot(c: RunContext, shared: SharedState, planned: PlannedJob): Promise<SlotClaim> {
+  const claim = await shared.claim(planned.id, planned.fingerprint);
+  if (claim.kind === 'held') return { kind: 'held' };
+  for (const id of claim.claimedVideoIds) c.claims.claim(id);
+  if (claim.completed) return { kind: 'completed', entry: claim.completed };
+  const pending = claim.pending;
+  // Taken over with only an intent: the dead runner's POST may still be on its way; give it time to land.
+  // The slot stays held meanwhile: that POST may have started a job at the API.
+  if (pending && !pending.videoId) {
+    const wait = Date.parse(pending.since) + shared.postGraceMs - c.clock.now();
+    if (wait > 0) await c.clock.sleep(wait, c.o.signal).catch(() => undefined);
+  }
+  return { kind: 'mine', ...(pending ? { pending } : {}) };
+}
+
 /** Another runner's render of this very job: download it and record the same lock entry. */
-async function adoptCompletion(c: RunContext, downloads: Downloads, run: JobRun, entry: LockEntry): Promise<void> {
+export async function adoptCompletion(c: RunContext, downloads: Downloads, run: JobRun, entry: LockEntry): Promise<void> {
   c.registry.setState(run, 'downloading', { videoId: entry.videoId });
   const fresh = await c.o.api.getVideo(entry.videoId).catch(() => null);
   try {
@@ -69,15 +74,58 @@ async function adoptCompletion(c: RunContext, downloads: Downloads, run: JobRun,
   finishFromLock(c, run, 'done');
 }
 
+/** An account slot that can be given back and taken again (a claimed job gives it back while it uploads). */
+export class HeldSlot {
+  private constructor(
+    private readonly shared: SharedState,
+    private readonly job: string,
+    private readonly signal: AbortSignal | undefined,
+    private lease: SlotLease | undefined,
+  ) {}
+
+  /**
+   * A slot for the job, or `held` when another runner claims its fingerprint first (`fingerprint`), or
+   * `stopped`. Without known accounts there are no slot rows: a slot with nothing to hold.
+   */
+  static async take(shared: SharedState, job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<HeldSlot | 'held' | 'stopped'> {
+    const turn = await shared.slotFor(job, fingerprint, signal);
+    switch (turn.kind) {
+      case 'slot':
+        return new HeldSlot(shared, job, signal, turn.lease);
+      case 'none':
+        return new HeldSlot(shared, job, signal, undefined);
+      case 'held':
+        return 'held';
+      case 'stopped':
+        return 'stopped';
+    }
+  }
+
+  /** Runs `task` with the slot given back, then takes one again (the job's claim is this runner's meanwhile). */
+  async without<T>(task: () => Promise<T>): Promise<T> {
+    if (!this.lease) return task();
+    await this.release();
+    const result = await task();
+    this.lease = await this.shared.takeSlot(this.job, this.signal);
+    return result;
+  }
+
+  async release(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    await lease?.release().catch(() => undefined);
+  }
+}
+
 /** Runs `task` holding an account slot lease (when the store is shared and knows the accounts). */
 export async function withSlot<T>(c: RunContext, run: JobRun, task: () => Promise<T | undefined>): Promise<T | undefined> {
   const shared = c.o.store.shared;
   if (!shared) return task();
-  const lease = await shared.takeSlot(run.planned.id, c.o.signal);
-  if (!lease && c.o.signal?.aborted) return c.registry.settle(run, { kind: 'interrupted' });
+  const slot = await HeldSlot.take(shared, run.planned.id, undefined, c.o.signal);
+  if (!(slot instanceof HeldSlot)) return c.registry.settle(run, { kind: 'interrupted' });
   try {
     return await task();
   } finally {
-    await lease?.release().catch(() => undefined);
+    await slot.release();
   }
 }

@@ -56,7 +56,7 @@ export async function openStore(manifestFile: string, options: StoreOptions = {}
     case 'file':
       return openFileStore(manifestFile, { ...options.state, ...secrets });
     case 'postgres':
-      return (await pgStore()).openPgStore(manifestFile, { url: choice.url, ...secrets, ...leaseTiming(options.env ?? process.env) });
+      return (await pgStore()).openPgStore(manifestFile, { url: choice.url, ...secrets, ...leaseTiming(options.env ?? process.env), env: options.env ?? process.env });
     default:
       return unreachable(choice);
   }
@@ -69,7 +69,7 @@ export async function readState(manifestFile: string, options: StoreOptions = {}
     case 'file':
       return readStateSnapshot(manifestFile, { ...options.state });
     case 'postgres':
-      return (await pgStore()).readPgSnapshot(manifestFile, { url: choice.url });
+      return (await pgStore()).readPgSnapshot(manifestFile, { url: choice.url, env: options.env ?? process.env });
     default:
       return unreachable(choice);
   }

@@ -36,6 +36,15 @@ export interface SlotLease {
   release(): Promise<void>;
 }
 
+/** A wait for an account slot on behalf of one job. */
+export type SlotTurn =
+  | { kind: 'slot'; lease: SlotLease }
+  /** Another runner claimed the job meanwhile: wait for its result instead. */
+  | { kind: 'held'; runner: string }
+  /** No slot rows (the accounts are not known): nothing to hold. */
+  | { kind: 'none' }
+  | { kind: 'stopped' };
+
 export interface Account {
   email: string;
   maxJobs: number;
@@ -55,18 +64,38 @@ export interface RunnerView {
   slots: { account: string; job: string }[];
 }
 
+/** What one runner's GET scheduler/available saw: the jobs executing on those accounts. */
+export interface SchedulerLook {
+  accounts: string[];
+  executing: string[];
+  /** How long the request took: a job watched since before (now − tookMs) existed when it was asked. */
+  tookMs: number;
+}
+
 export interface SharedState {
   /** The runner this store speaks for. */
   readonly runner: string;
   /** Creates the account slot rows (maxJobs per account). */
   useAccounts(accounts: readonly Account[]): Promise<void>;
   claim(job: string, fingerprint: string): Promise<ClaimResult>;
-  /** Waits until the holder of a fingerprint's claim settles it, or loses it. */
-  waitForClaim(job: string, fingerprint: string, signal?: AbortSignal): Promise<ClaimWait>;
+  /**
+   * Waits until the holder of a fingerprint's claim settles it, or loses it; `free` at once when nobody live
+   * holds it. `onWait` hears the holder once, when there is one to wait for.
+   */
+  waitForClaim(job: string, fingerprint: string, signal?: AbortSignal, onWait?: (runner: string) => void): Promise<ClaimWait>;
   release(job: string, fingerprint: string): Promise<void>;
   /** Waits for a free account slot. */
   takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined>;
+  /** Waits for a free account slot for a job, unless another runner claims that fingerprint first. */
+  slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<SlotTurn>;
   /** How long a taken-over intent (no video id yet) is left before it is reconciled: a POST may still be in flight. */
   readonly postGraceMs: number;
   runners(): Promise<RunnerView[]>;
+  /**
+   * Poll results shared: each runner tells the others what its scheduler look saw, so a job of theirs
+   * that left the executing list is confirmed at once instead of at their own next tick (runners poll out
+   * of phase, and the API's rate limit is per token, not per runner). Best effort: a lost one costs a tick.
+   */
+  publishLook(look: SchedulerLook): void;
+  onLook(listener: (look: SchedulerLook) => void): void;
 }

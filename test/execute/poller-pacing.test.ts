@@ -72,3 +72,30 @@ describe('off-peak jobs', () => {
     for (const at of ticks) expect(listings.filter((c) => c.at === at).map((c) => c.email).sort()).toEqual(['a@b.c', 'b@b.c']);
   }, 30_000);
 });
+
+describe('looks shared by other runners', () => {
+  it('confirm a job that left another runner’s scheduler list at once; a job still executing, a newer one, or another token’s account keeps its schedule', async () => {
+    let now = 0;
+    const clock: Clock = { now: () => now, sleep: () => new Promise<void>(() => undefined) }; // our own ticks never come
+    const done = 'user:1-pixverse:a@b.c-video:1';
+    const running = 'user:1-pixverse:a@b.c-video:2';
+    const elsewhere = 'user:1-pixverse:z@b.c-video:3';
+    const fetched: string[] = [];
+    const api = {
+      getSchedulerAvailable: async () => ({ executing: [], available: [] }),
+      getVideo: async (id: string) => (fetched.push(id), { video_id: id, video_status: 1, url: 'https://x/y.mp4', output_width: 960 }),
+    } as unknown as PixverseApi;
+    const poller = new Poller({ api, clock, minIntervalMs: 10_000, maxIntervalMs: 30_000 });
+    const first = poller.watch(done, 60_000, 600_000);
+    void poller.watch(running, 60_000, 600_000);
+    void poller.watch(elsewhere, 60_000, 600_000);
+    now = 5_000;
+    const fresh = 'user:1-pixverse:a@b.c-video:4';
+    void poller.watch(fresh, 60_000, 600_000);
+    // Another runner asked at 4 s (took 1 s): the fresh job did not exist yet; the running one is listed.
+    poller.heard({ accounts: ['a@b.c'], executing: [running], tookMs: 1_000 });
+    expect(await first).toMatchObject({ video_id: done });
+    expect(fetched).toEqual([done]);
+    expect(poller.size).toBe(3);
+  });
+});

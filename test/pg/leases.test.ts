@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatRunners } from '../../src/commands/runners.js';
 import { sharedRunners } from '../../src/state/open-store.js';
+import { MIGRATIONS } from '../../src/state/pg/migrations.js';
 import { openPgStore } from '../../src/state/pg/pg-store.js';
 import { isStateError, type StateStore } from '../../src/state/store.js';
 import { fp, intent } from '../state/builders.js';
@@ -44,7 +45,7 @@ describe.skipIf(missing !== undefined)('leases in PostgreSQL', () => {
     const dir = join(root, `${name}-${Math.random().toString(16).slice(2)}`);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'show.yaml'), 'jobs: {}\n');
-    const store = await openPgStore(join(dir, 'show.yaml'), { url, leaseMs, postGraceMs: 0, pollMs: 5_000 });
+    const store = await openPgStore(join(dir, 'show.yaml'), { url, leaseMs, postGraceMs: 0, pollMs: 5_000, scope: 'show.yaml' });
     stores.push(store);
     return store;
   }
@@ -138,6 +139,6 @@ describe.skipIf(missing !== undefined)('leases in PostgreSQL', () => {
   it('migrations run once, recorded in schema_version, however many runners open the database at once', async () => {
     await Promise.all(['a', 'b', 'c'].map((n) => runner(n)));
     const { rows } = await db.query('SELECT version FROM schema_version ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 });

@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runManifest, type RunOutcome } from '../../src/pipeline.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { gitCheckout } from './git-checkout.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './server.mjs';
 
 const missing = postgresMissing();
 if (missing) console.warn(`skipping the shared-store render tests: ${missing}`);
 
 const JOBS = 12;
+/** Checkouts of one repository: the shared store's scope is its origin and the manifest's path in it. */
+const ORIGIN = 'https://github.com/acme/fleet.git';
 const manifest = ['version: 1', 'name: fleet', 'defaults:', '  model: v4.5', '  quality: 360p', '  duration: 5', 'jobs:']
   .concat(Array.from({ length: JOBS }, (_, i) => `  clip${i}:\n    prompt: "A paper boat number ${i} on a rainy street"\n    seed: ${i + 1}`))
   .join('\n');
@@ -46,7 +49,7 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
     const dirs = await Promise.all(['a', 'b', 'c'].map(async (name) => {
       const dir = join(root, name);
       await rm(dir, { recursive: true, force: true });
-      await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+      await gitCheckout(dir, ORIGIN);
       await writeFile(join(dir, 'fleet.yaml'), manifest);
       await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `checkout-${name}`, private: true, ...(name === 'c' ? { pixrender: { store: url } } : {}) }));
       return dir;
@@ -67,12 +70,57 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
     expect(locks[2]).toBe(locks[0]);
 
     // A fourth checkout, later: everything is in the shared journal, so it only downloads.
-    const late = join(root, 'd');
-    await import('node:fs/promises').then((fs) => fs.mkdir(late, { recursive: true }));
+    const late = await gitCheckout(join(root, 'd'), ORIGIN);
     await writeFile(join(late, 'fleet.yaml'), manifest);
     const again = await render(late, url);
     expect(again.kind === 'ran' && again.summary).toMatchObject({ failed: 0, downloaded: JOBS });
     expect(sim.stats().jobs).toHaveLength(JOBS);
     expect(await readFile(join(late, 'fleet.yaml.lock'), 'utf8')).toBe(locks[0]);
+  });
+
+  it('claims a job only with an account slot in hand, so a runner that starts later finds unclaimed work for the slots that free up', async () => {
+    await sim?.close();
+    sim = await startSimulator({ timeScale: 0.005, accounts: 2, maxJobs: 3, seed: 8 });
+    const url = await server.createDatabase();
+    const dirs = await Promise.all(['first', 'later'].map(async (name) => {
+      const dir = await gitCheckout(join(root, name), ORIGIN);
+      await writeFile(join(dir, 'fleet.yaml'), manifest);
+      return dir;
+    }));
+    const { default: pg } = await import('pg');
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    let most = 0;
+    let ahead = 0;
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        // Claimed ahead: a claim whose job neither holds a slot nor was submitted yet.
+        const { rows } = await db
+          .query<{ n: number; all: number }>(
+            `SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM slots s WHERE s.runner_id = c.runner_id AND s.job = c.job)
+                                       AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.job = c.job AND j.fingerprint = c.fingerprint AND j.type = 'submitted'))::int AS n,
+                    count(*)::int AS all
+             FROM claims c`,
+          )
+          .catch(() => ({ rows: [] }));
+        ahead = Math.max(ahead, rows[0]?.n ?? 0);
+        most = Math.max(most, rows[0]?.all ?? 0);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const first = render(dirs[0]!, url);
+    while (sim.stats().jobs.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const later = render(dirs[1]!, url);
+    const outcomes = await Promise.all([first, later]);
+    watching = false;
+    await watch;
+    await db.end();
+    for (const outcome of outcomes) expect(outcome.kind === 'ran' && outcome.summary).toMatchObject({ failed: 0, skipped: 0, pending: 0 });
+    // Claiming ahead of a slot queued work behind the first runner's slots while the later one's idled.
+    expect(most).toBeGreaterThan(0);
+    expect(ahead).toBe(0);
+    expect(sim.stats().jobs).toHaveLength(JOBS);
+    expect(await readFile(join(dirs[1]!, 'fleet.yaml.lock'), 'utf8')).toBe(await readFile(join(dirs[0]!, 'fleet.yaml.lock'), 'utf8'));
   });
 });

@@ -9,8 +9,9 @@ import pg from 'pg';
 import type { LockEntry } from '../../model.js';
 import { emptyLock } from '../lock-file.js';
 import { replay } from '../replay.js';
-import type { Account, ClaimResult, ClaimWait, RunnerView, SharedState, SlotLease } from '../shared.js';
+import type { Account, ClaimResult, ClaimWait, RunnerView, SchedulerLook, SharedState, SlotLease, SlotTurn } from '../shared.js';
 import type { JournalRecord } from '../store.js';
+import { ClaimLooks } from './claim-looks.js';
 import { runnerViews } from './runners.js';
 
 export interface LeaseTiming {
@@ -23,6 +24,11 @@ export interface LeaseTiming {
 }
 
 export const CHANNEL = 'pixrender';
+/** Another channel for poll results, so claim and slot waiters are not woken by them. */
+export const LOOKS = 'pixrender_looks';
+/** NOTIFY payloads must stay under 8000 bytes; a larger look is not shared (the others poll as usual). */
+const MAX_LOOK_BYTES = 7_800;
+
 
 export class PgLeases implements SharedState {
   private heartbeat: NodeJS.Timeout | undefined;
@@ -30,6 +36,8 @@ export class PgLeases implements SharedState {
   /** Sleeping waiters by what wakes them: `slot`, or `claim <scope> <job>`. */
   private readonly wakers = new Map<string, Set<() => void>>();
   private hasSlots = false;
+  private readonly lookListeners: ((look: SchedulerLook) => void)[] = [];
+  private readonly looks: ClaimLooks;
   private stopped = false;
 
   constructor(
@@ -38,7 +46,9 @@ export class PgLeases implements SharedState {
     readonly runner: string,
     private readonly timing: LeaseTiming,
     private readonly connection: pg.ClientConfig,
-  ) {}
+  ) {
+    this.looks = new ClaimLooks(pool, scope, timing.leaseMs, (alias, ttl) => this.live(alias, ttl));
+  }
 
   get postGraceMs(): number {
     return this.timing.postGraceMs;
@@ -65,9 +75,10 @@ export class PgLeases implements SharedState {
     client.on('error', () => {
       this.listener = undefined;
     });
-    client.on('notification', (message) => this.wake(message.payload ?? ''));
+    client.on('notification', (message) => (message.channel === LOOKS ? this.heard(message.payload ?? '') : this.wake(message.payload ?? '')));
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${LOOKS}`);
     this.listener = client;
   }
 
@@ -132,38 +143,40 @@ export class PgLeases implements SharedState {
     }
   }
 
-  /** The job's attempts in the shared journal, as replay sees them (ours or a dead runner's). */
+  /** The job's attempts in the shared journal, as replay sees them (ours or a dead runner's), in one round trip. */
   private async jobState(job: string, fingerprint: string): Promise<Omit<Extract<ClaimResult, { kind: 'mine' }>, 'kind'>> {
-    const { rows } = await this.pool.query<{ record: JournalRecord }>('SELECT record FROM journal WHERE scope = $1 AND job = $2 ORDER BY id', [this.scope, job]);
-    const state = replay(rows.map((r) => r.record), emptyLock());
-    const ids = await this.pool.query<{ v: string }>(
-      `SELECT DISTINCT coalesce(record->>'videoId', record->'entry'->>'videoId') AS v FROM journal WHERE scope = $1 AND type IN ('submitted', 'completed')`,
-      [this.scope],
+    const { rows } = await this.pool.query<{ records: JournalRecord[]; ids: string[] }>(
+      `SELECT (SELECT coalesce(json_agg(record ORDER BY id), '[]') FROM journal WHERE scope = $1 AND job = $2) AS records,
+              (SELECT coalesce(json_agg(DISTINCT v), '[]') FROM (
+                 SELECT coalesce(record->>'videoId', record->'entry'->>'videoId') AS v FROM journal WHERE scope = $1 AND type IN ('submitted', 'completed')
+                 UNION ALL SELECT video_id FROM retired_videos WHERE scope = $1
+               ) ids WHERE v IS NOT NULL) AS ids`,
+      [this.scope, job],
     );
+    const state = replay(rows[0]?.records ?? [], emptyLock());
     const pending = state.pending.get(job);
     const completed = state.completions.get(job);
     return {
       ...(pending?.fingerprint === fingerprint ? { pending } : {}),
       ...(completed?.fingerprint === fingerprint ? { completed } : {}),
-      claimedVideoIds: new Set(ids.rows.map((r) => r.v).filter((v): v is string => typeof v === 'string')),
+      claimedVideoIds: new Set(rows[0]?.ids ?? []),
     };
   }
 
-  async waitForClaim(job: string, fingerprint: string, signal?: AbortSignal): Promise<ClaimWait> {
-    const since = await this.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM journal WHERE scope = $1', [this.scope]);
-    const after = since.rows[0]?.id ?? '0';
+  async waitForClaim(job: string, fingerprint: string, signal?: AbortSignal, onWait?: (runner: string) => void): Promise<ClaimWait> {
+    // Failures count only from the first look on: an older one was a try this wait does not follow.
+    let after: string | null = null;
+    let told = false;
     for (;;) {
       if (signal?.aborted || this.stopped) return { kind: 'stopped' };
-      const result = await this.pool.query<{ record: JournalRecord }>(
-        `SELECT record FROM journal WHERE scope = $1 AND job = $2 AND fingerprint = $3 AND (type = 'completed' OR (type = 'failed' AND id > $4))
-         ORDER BY id DESC LIMIT 1`,
-        [this.scope, job, fingerprint, after],
-      );
-      const record = result.rows[0]?.record;
+      const look = await this.looks.look(job, fingerprint, after);
+      after ??= look.last ?? '0';
+      const record = look.record;
       if (record?.type === 'completed') return { kind: 'completed', entry: record.entry as LockEntry };
       if (record?.type === 'failed') return { kind: 'failed', reason: record.reason, ...(record.status !== undefined ? { status: record.status } : {}) };
-      const held = await this.pool.query(`SELECT 1 FROM claims c WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND ${this.live('c', '$4')}`, [this.scope, fingerprint, job, this.timing.leaseMs]);
-      if (!held.rowCount) return { kind: 'free' };
+      if (!look.holder || look.holder === this.runner) return { kind: 'free' };
+      if (!told) onWait?.(look.holder);
+      told = true;
       // A result or a release is announced; only a runner's death is not, and the lease takes longer than this anyway.
       await this.nap(this.claimTopic(job), this.timing.leaseMs / 2, signal);
     }
@@ -175,26 +188,37 @@ export class PgLeases implements SharedState {
   }
 
   async takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined> {
-    if (!this.hasSlots) return undefined;
+    const turn = await this.slotFor(job, undefined, signal);
+    return turn.kind === 'slot' ? turn.lease : undefined;
+  }
+
+  /**
+   * Waits for a free slot; with a fingerprint, gives up as soon as another live runner claims that job
+   * (checked in the same statement that takes the slot), so a job claimed elsewhere never takes a slot here.
+   */
+  async slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<SlotTurn> {
+    if (!this.hasSlots) return { kind: 'none' };
     for (;;) {
-      if (signal?.aborted || this.stopped) return undefined;
-      const { rows } = await this.pool.query<{ account: string; n: number }>(
-        `UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
-         WHERE (s.account, s.n) = (
-           SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${this.live('f', '$3')}
-           ORDER BY f.n, f.account LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING s.account, s.n`,
-        [this.runner, job, this.timing.leaseMs],
+      if (signal?.aborted || this.stopped) return { kind: 'stopped' };
+      const { rows } = await this.pool.query<{ holder: string | null; account: string | null; n: number | null }>(
+        `WITH other AS (SELECT c.runner_id FROM claims c WHERE $4::text IS NOT NULL AND c.scope = $5 AND c.fingerprint = $4 AND c.job = $2 AND c.runner_id <> $1 AND ${this.live('c', '$3')}),
+              taken AS (UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
+                 WHERE NOT EXISTS (SELECT 1 FROM other) AND (s.account, s.n) = (
+                   SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${this.live('f', '$3')}
+                   ORDER BY f.n, f.account LIMIT 1 FOR UPDATE SKIP LOCKED)
+                 RETURNING s.account, s.n)
+         SELECT (SELECT runner_id FROM other LIMIT 1) AS holder, taken.account, taken.n FROM (SELECT 1) one LEFT JOIN taken ON true`,
+        [this.runner, job, this.timing.leaseMs, fingerprint ?? null, this.scope],
       );
-      const slot = rows[0];
-      if (slot) {
-        return {
-          account: slot.account,
-          release: async () => {
-            await this.pool.query('UPDATE slots SET runner_id = NULL, job = NULL, taken_at = NULL WHERE account = $1 AND n = $2 AND runner_id = $3', [slot.account, slot.n, this.runner]);
-            await this.notify();
-          },
+      const row = rows[0];
+      if (row?.holder) return { kind: 'held', runner: row.holder };
+      if (row?.account != null && row.n != null) {
+        const { account, n } = row;
+        const release = async () => {
+          await this.pool.query('UPDATE slots SET runner_id = NULL, job = NULL, taken_at = NULL WHERE account = $1 AND n = $2 AND runner_id = $3', [account, n, this.runner]);
+          await this.notify();
         };
+        return { kind: 'slot', lease: { account, release } };
       }
       await this.nap('slot', this.timing.pollMs, signal);
     }
@@ -203,6 +227,29 @@ export class PgLeases implements SharedState {
   runners(): Promise<RunnerView[]> {
     return runnerViews(this.pool, this.timing.leaseMs);
   }
+
+  publishLook(look: SchedulerLook): void {
+    const payload = JSON.stringify({ runner: this.runner, scope: this.scope, ...look });
+    if (Buffer.byteLength(payload) > MAX_LOOK_BYTES || this.stopped) return;
+    void this.pool.query('SELECT pg_notify($1, $2)', [LOOKS, payload]).catch(() => undefined);
+  }
+
+  onLook(listener: (look: SchedulerLook) => void): void {
+    this.lookListeners.push(listener);
+  }
+
+  private heard(payload: string): void {
+    let look: Partial<SchedulerLook & { runner: string }>;
+    try {
+      look = JSON.parse(payload) as Partial<SchedulerLook & { runner: string }>;
+    } catch {
+      return;
+    }
+    if (look.runner === this.runner || !Array.isArray(look.accounts) || !Array.isArray(look.executing) || typeof look.tookMs !== 'number') return;
+    const heard: SchedulerLook = { accounts: look.accounts.map(String), executing: look.executing.map(String), tookMs: look.tookMs };
+    for (const listener of this.lookListeners) listener(heard);
+  }
+
 
   /** Gives back every lease of this runner and marks it stopped. */
   async stop(): Promise<void> {

@@ -59,6 +59,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'scopes name the project and the manifest path; the file-name scopes before it wait to be adopted',
+    sql: `
+      -- Scopes written before this version: each is moved, once, to the first project that opens a
+      -- manifest of that file name (pg-store.ts adoptLegacy).
+      CREATE TABLE legacy_scopes (scope text PRIMARY KEY);
+      INSERT INTO legacy_scopes SELECT DISTINCT scope FROM journal;
+    `,
+  },
+  {
+    version: 3,
+    description: 'video ids of compacted journal rows',
+    sql: `
+      -- Videos of rows deleted by compaction (prune.ts): still owned by their jobs, never adopted by another.
+      CREATE TABLE retired_videos (
+        scope    text NOT NULL,
+        video_id text NOT NULL,
+        PRIMARY KEY (scope, video_id)
+      );
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every runner takes while migrating. */

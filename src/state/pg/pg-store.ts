@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { basename } from 'node:path';
 import pg from 'pg';
 import type { LockFile } from '../../model.js';
 import { writeFileAtomic } from '../atomic.js';
@@ -23,6 +22,8 @@ import type { JournalRecord, StateSnapshot, StateStore } from '../store.js';
 import { PgLeases, type LeaseTiming } from './leases.js';
 import { migrate } from './migrations.js';
 import { runnerViews } from './runners.js';
+import { pruneJournal, retiredVideos } from './prune.js';
+import { legacyScope, manifestScope } from './scope.js';
 import type { RunnerView } from '../shared.js';
 
 export interface PgStoreOptions extends Partial<LeaseTiming> {
@@ -30,8 +31,10 @@ export interface PgStoreOptions extends Partial<LeaseTiming> {
   stateDir?: string;
   lockFile?: string;
   secrets?: readonly string[];
-  /** Which manifest's records these are. @default the manifest's file name */
+  /** Which manifest's records these are. @default the project and the manifest's path in it (scope.ts) */
   scope?: string;
+  /** For $PIXRENDER_PROJECT. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_LEASE: LeaseTiming = { leaseMs: 30_000, postGraceMs: 60_000, pollMs: 1_000 };
@@ -52,8 +55,19 @@ function databaseError(url: string, error: unknown): StateError {
   return new StateError('database', `the state database ${shownUrl(url)} failed: ${(error as Error).message}`, undefined, { cause: error });
 }
 
-async function connect(url: string): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, max: 6, connectionTimeoutMillis: 10_000 });
+/** Connections per runner: the first submissions of a run go out together, each on one. */
+const POOL_SIZE = 6;
+
+/**
+ * Opens the rest of the pool in the background while the run gets ready (plan, accounts), so the first
+ * submissions do not each wait for a new connection (a backend process start on the server).
+ */
+function warm(pool: pg.Pool): void {
+  for (let i = 1; i < POOL_SIZE; i++) void pool.connect().then((client) => client.release(), () => undefined);
+}
+
+async function connect(url: string, { warmUp = false } = {}): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 10_000 });
   // An idle client whose server went away must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   try {
@@ -67,7 +81,29 @@ async function connect(url: string): Promise<pg.Pool> {
     await pool.end().catch(() => undefined);
     throw databaseError(url, error);
   }
+  if (warmUp) warm(pool);
   return pool;
+}
+
+/**
+ * Rows written under the manifest's file name before scopes named the project (schema version 2): the
+ * first project to open a manifest of that name takes them, in one statement, so no second one can.
+ */
+async function adoptLegacy(pool: pg.Pool, manifest: string, scope: string): Promise<void> {
+  const legacy = legacyScope(manifest);
+  if (legacy === scope) return;
+  await pool.query(
+    `WITH moved AS (DELETE FROM legacy_scopes WHERE scope = $1 RETURNING scope)
+     UPDATE journal SET scope = $2 WHERE scope = $1 AND EXISTS (SELECT 1 FROM moved)`,
+    [legacy, scope],
+  );
+}
+
+/** The store's scope for a manifest, and the legacy rows adopted. */
+async function scopeOf(pool: pg.Pool, paths: StatePaths, options: PgStoreOptions): Promise<string> {
+  const scope = options.scope ?? (await manifestScope(paths.manifest, options.env)).scope;
+  await adoptLegacy(pool, paths.manifest, scope);
+  return scope;
 }
 
 async function loadRecords(pool: pg.Pool, scope: string, url: string): Promise<JournalRecord[]> {
@@ -84,8 +120,14 @@ async function loadRecords(pool: pg.Pool, scope: string, url: string): Promise<J
 
 async function snapshot(pool: pg.Pool, paths: StatePaths, scope: string, url: string): Promise<StateSnapshot> {
   const lock = await readLockFile(nodeStateFs, paths);
-  const { pending, uploads, failed, superseded, claimedVideoIds, lock: merged } = replay(await loadRecords(pool, scope, url), lock);
-  return { lock: merged, pending, uploads, failed, superseded, claimedVideoIds };
+  const [records, retired] = await Promise.all([
+    loadRecords(pool, scope, url),
+    retiredVideos(pool, scope).catch((e: unknown) => {
+      throw databaseError(url, e);
+    }),
+  ]);
+  const { pending, uploads, failed, superseded, claimedVideoIds, lock: merged } = replay(records, lock);
+  return { lock: merged, pending, uploads, failed, superseded, claimedVideoIds: new Set([...(claimedVideoIds ?? []), ...retired]) };
 }
 
 /** Reads the shared state without taking the run lock (for `plan` and `status`). */
@@ -93,7 +135,10 @@ export async function readPgSnapshot(manifestFile: string, options: PgStoreOptio
   const paths = statePaths(manifestFile, options.stateDir, options.lockFile);
   const pool = await connect(options.url);
   try {
-    return await snapshot(pool, paths, options.scope ?? basename(paths.manifest), options.url);
+    const scope = await scopeOf(pool, paths, options).catch((e: unknown) => {
+      throw databaseError(options.url, e);
+    });
+    return await snapshot(pool, paths, scope, options.url);
   } finally {
     await pool.end();
   }
@@ -106,8 +151,8 @@ export async function openPgStore(manifestFile: string, options: PgStoreOptions)
   const runLock = await acquireProcessLock(paths.pid, { fs: nodeStateFs });
   let pool: pg.Pool | undefined;
   try {
-    pool = await connect(options.url);
-    const scope = options.scope ?? basename(paths.manifest);
+    pool = await connect(options.url, { warmUp: true });
+    const scope = await scopeOf(pool, paths, options);
     const host = hostname();
     const runner = `${host}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const timing: LeaseTiming = {
@@ -157,7 +202,7 @@ class PgStateStore implements StateStore {
     const values = [this.scope, stored.type, job, fingerprint, replyRef, json, this.shared.runner];
     const insert = 'INSERT INTO journal (scope, type, job, fingerprint, reply_ref, record, runner_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)';
     try {
-      if (stored.type === 'intent') await this.appendIntent(insert, values, stored.job, stored.fingerprint);
+      if (stored.type === 'intent') await this.appendIntent(values, stored.job, stored.fingerprint);
       else await this.pool.query(insert, values);
     } catch (error) {
       throw databaseError(this.url, error);
@@ -165,25 +210,21 @@ class PgStateStore implements StateStore {
     if (stored.type === 'completed' || stored.type === 'failed') await this.shared.notify(stored.job);
   }
 
-  /** The intent is written only while the claim is this runner's; the row lock keeps a takeover out until it commits. */
-  private async appendIntent(insert: string, values: unknown[], job: string, fingerprint: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const held = await client.query('SELECT 1 FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND runner_id = $4 FOR UPDATE', [this.scope, fingerprint, job, this.shared.runner]);
-      if (!held.rowCount) {
-        await client.query('ROLLBACK');
-        throw new StateError('lease-lost', `${job}: this runner no longer holds its claim (its lease lapsed and another runner may render it); not submitting`);
-      }
-      await client.query('UPDATE runners SET heartbeat_at = now() WHERE id = $1', [this.shared.runner]);
-      await client.query(insert, values);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  /**
+   * The intent is written only while the claim is this runner's: one statement (so one transaction) locks
+   * the claim row, renews the heartbeat and inserts, and a takeover waits on the row lock until it commits,
+   * then sees this runner live. One round trip, as a submission waits on it.
+   */
+  private async appendIntent(values: unknown[], job: string, fingerprint: string): Promise<void> {
+    const { rows } = await this.pool.query<{ written: number }>(
+      `WITH held AS (SELECT 1 FROM claims WHERE scope = $1 AND fingerprint = $4 AND job = $3 AND runner_id = $7 FOR UPDATE),
+            beat AS (UPDATE runners SET heartbeat_at = now() WHERE id = $7 AND EXISTS (SELECT 1 FROM held)),
+            written AS (INSERT INTO journal (scope, type, job, fingerprint, reply_ref, record, runner_id)
+                        SELECT $1, $2, $3, $4, $5, $6::jsonb, $7 WHERE EXISTS (SELECT 1 FROM held) RETURNING 1)
+       SELECT count(*)::int AS written FROM written`,
+      values,
+    );
+    if (!rows[0]?.written) throw new StateError('lease-lost', `${job}: this runner no longer holds its claim (its lease lapsed and another runner may render it); not submitting`);
   }
 
   writeLock(lock: LockFile): Promise<void> {
@@ -198,12 +239,18 @@ class PgStateStore implements StateStore {
     return this.serialLock(() => writeFileAtomic(this.paths.lock, text, nodeStateFs));
   }
 
-  /** Folds the shared completions into this checkout's lock; the shared journal stays whole for the other runners. */
+  /**
+   * Folds the shared completions into this checkout's lock, then prunes the shared journal (prune.ts): the
+   * last completion per job and fingerprint stays for the other checkouts.
+   */
   compact(): Promise<void> {
     if (this.closing) return Promise.reject(new StateError('closed', 'the state store is closed'));
     return this.serialLock(async () => {
       const text = serializeLock((await this.load()).lock);
       if ((await readTextIfExists(nodeStateFs, this.paths.lock)) !== text) await writeFileAtomic(this.paths.lock, text, nodeStateFs);
+      await pruneJournal(this.pool, this.scope).catch((error: unknown) => {
+        throw databaseError(this.url, error);
+      });
     });
   }
 
