@@ -110,6 +110,21 @@ describe.skipIf(missing !== undefined)('the scope of a manifest in a shared stor
     }
   });
 
+  it('copies of a project outside git share renders by path: the second copy only downloads', async () => {
+    await sim?.close();
+    sim = await startSimulator({ timeScale: 0.005, accounts: 1, maxJobs: 4, seed: 5 });
+    const url = await server.createDatabase();
+    const copies = [join(root, 'plain-a'), join(root, 'plain-b')];
+    for (const dir of copies) {
+      await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'renders'), { recursive: true }));
+      await writeFile(join(dir, 'renders', 'fleet.yaml'), manifest('A tram in the snow'));
+    }
+    expect((await render(copies[0]!, url)).kind).toBe('ran');
+    const again = await render(copies[1]!, url);
+    expect(again.kind === 'ran' && again.summary).toMatchObject({ failed: 0, downloaded: JOBS });
+    expect(sim.stats().jobs).toHaveLength(JOBS);
+  });
+
   it('after the upgrade, rows under the bare file name go to the first project that opens it, and to no other', async () => {
     const url = await server.createDatabase();
     const db = new pg.Client({ connectionString: url });

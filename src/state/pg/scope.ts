@@ -4,22 +4,22 @@
  *
  *   project  $PIXRENDER_PROJECT when set (a name the team chooses: for a repository without a remote,
  *            or mirrors under several URLs); else the git remote `origin`, normalised so that ssh and https
- *            spellings agree and credentials never reach the database (`github.com/acme/teaser`); else the
- *            repository's root commit (a repository without remote; not in a shallow clone, whose oldest
- *            commit is wherever the clone was cut); else this machine and folder (`path:host:/abs/dir`),
- *            which shares nothing with other checkouts, but never mixes two projects up.
- *   path     the manifest's path from the repository's top folder (else its own folder), with `/`.
+ *            spellings agree and credentials never reach the database (`github.com/acme/teaser`); else
+ *            none, and the scope is the path alone: copies of a project outside git (or in repositories
+ *            without a remote) must still share renders, or runners would pay for every job once each.
+ *            Two such projects with a manifest at the same path share a scope: results stay apart by
+ *            fingerprint, but give them different $PIXRENDER_PROJECT names to keep their attempts apart.
+ *   path     the manifest's path from the repository's top folder (else its file name), with `/`.
  *
  * Before version 2 of the schema the scope was the manifest's file name alone (see legacyScope).
  */
 import { execFile } from 'node:child_process';
-import { hostname } from 'node:os';
 import { basename, dirname, relative, sep } from 'node:path';
 
 export interface ManifestScope {
   scope: string;
   /** Where the project's identity came from, for messages. */
-  from: 'env' | 'remote' | 'root-commit' | 'path';
+  from: 'env' | 'remote' | 'path';
 }
 
 /** The scope a manifest had before the project was part of it: its file name. */
@@ -48,15 +48,11 @@ export function normalRemote(url: string): string {
 
 export async function manifestScope(manifestFile: string, env: NodeJS.ProcessEnv = process.env): Promise<ManifestScope> {
   const dir = dirname(manifestFile);
-  const [top, remote] = await Promise.all([git(dir, ['rev-parse', '--show-toplevel', '--is-shallow-repository']), git(dir, ['config', '--get', 'remote.origin.url'])]);
-  const [root, shallow] = top?.split('\n') ?? [];
+  const [root, remote] = await Promise.all([git(dir, ['rev-parse', '--show-toplevel']), git(dir, ['config', '--get', 'remote.origin.url'])]);
   const path = relative(root || dir, manifestFile).split(sep).join('/');
   const named = env.PIXRENDER_PROJECT?.trim();
   if (named) return { scope: `${named}//${path}`, from: 'env' };
   if (remote) return { scope: `${normalRemote(remote)}//${path}`, from: 'remote' };
-  if (root && shallow === 'false') {
-    const roots = (await git(root, ['rev-list', '--max-parents=0', 'HEAD']))?.split('\n').filter(Boolean).sort();
-    if (roots?.length) return { scope: `commit:${roots[0]}//${path}`, from: 'root-commit' };
-  }
-  return { scope: `path:${hostname()}:${(root || dir).split(sep).join('/')}//${path}`, from: 'path' };
+  // The same as the scope before projects were part of it (legacyScope) for a manifest outside git.
+  return { scope: path, from: 'path' };
 }
