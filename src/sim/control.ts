@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { SimContext } from './context.js';
 import { statsSnapshot } from './context.js';
-import { parseFaultSpec, type FaultOptions, type ForcedError } from './faults.js';
+import { FORCED_FAULTS, parseFaultSpec, type FaultOptions, type ForcedError } from './faults.js';
 import { HttpError, json, parseFields, readBody, type Reply } from './http.js';
 import type { Outcome } from './jobs.js';
 
@@ -43,8 +43,8 @@ export async function handleControl(ctx: SimContext, req: IncomingMessage, path:
     }
     case '/__sim/force': {
       const error = body.error;
-      if (typeof body.endpoint !== 'string' || !(typeof error === 'number' || error === 'ECONNRESET' || error === 'ECONNRESET_AFTER'))
-        throw new HttpError(400, 'Expected {"endpoint": "videos/create", "error": 503 | "ECONNRESET" | "ECONNRESET_AFTER"}');
+      if (typeof body.endpoint !== 'string' || !(typeof error === 'number' || (FORCED_FAULTS as readonly unknown[]).includes(error)))
+        throw new HttpError(400, `Expected {"endpoint": "videos/create", "error": 503 | ${FORCED_FAULTS.map((f) => `"${f}"`).join(' | ')}} ("TRUNCATE" for "media")`);
       ctx.faults.forceErrorOnNextRequest(body.endpoint, error as ForcedError);
       return json(200, { ok: true });
     }

@@ -34,8 +34,12 @@ export interface EndpointError {
   error: ForcedError;
 }
 
-/** What a forced error does: answer with this status, or destroy the socket before / after processing. */
-export type ForcedError = number | 'ECONNRESET' | 'ECONNRESET_AFTER';
+/**
+ * What a forced error does: answer with this status, destroy the socket before / after processing, or
+ * (media only) send part of the file.
+ */
+export const FORCED_FAULTS = ['ECONNRESET', 'ECONNRESET_AFTER', 'TRUNCATE'] as const;
+export type ForcedError = number | (typeof FORCED_FAULTS)[number];
 
 export type RequestKind = 'api' | 'generation' | 'media';
 
@@ -107,6 +111,7 @@ export class FaultInjector {
       decision.status = undefined;
       decision.resetBefore = forced === 'ECONNRESET';
       decision.resetAfter = forced === 'ECONNRESET_AFTER';
+      decision.truncate = kind === 'media' && forced === 'TRUNCATE';
       if (typeof forced === 'number') decision.status = forced;
     }
     return decision;

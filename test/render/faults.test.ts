@@ -37,6 +37,9 @@ describe('render under injected faults', () => {
 
   it('survives 500s, resets before processing and truncated downloads', async () => {
     rig = await makeRig({ faults: { error500: 0.1, resetBefore: 0.05, truncateMedia: 0.4 }, seed: 5 });
+    // The random draws depend on how many polls ran first; one of each fault happens whatever the timing.
+    rig.sim.forceErrorOnNextRequest('media', 'TRUNCATE');
+    rig.sim.forceErrorOnNextRequest('videos/create', 500);
     await rig.write(manifest(jobs));
     await expectEveryJobOnceAndComplete(rig);
     const faults = rig.sim.stats().faults;

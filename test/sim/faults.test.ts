@@ -145,6 +145,21 @@ describe('forced errors', () => {
     expect(sim.stats().jobs).toHaveLength(1);
   });
 
+  test('TRUNCATE sends one media download short, then the whole file; over HTTP too', async () => {
+    sim = await startSimulator({ timeScale: 0 });
+    const url = `${sim.origin}/media/gen/320x180.jpg`;
+    const whole = (await (await fetch(url)).arrayBuffer()).byteLength;
+    sim.forceErrorOnNextRequest('media', 'TRUNCATE');
+    const short = await fetch(url).then((r) => r.arrayBuffer()).then((b) => b.byteLength, () => -1);
+    expect(short).toBeLessThan(whole);
+    expect(sim.stats().faults.truncated).toBe(1);
+    expect((await (await fetch(url)).arrayBuffer()).byteLength).toBe(whole);
+    const force = await fetch(`${sim.origin}/__sim/force`, { method: 'POST', body: JSON.stringify({ endpoint: 'media', error: 'TRUNCATE' }) });
+    expect(force.status).toBe(200);
+    const again = await fetch(url).then((r) => r.arrayBuffer()).then((b) => b.byteLength, () => -1);
+    expect(again).toBeLessThan(whole);
+  });
+
   test('forced errors are per endpoint and queue up', async () => {
     sim = await startSimulator({ timeScale: 0 });
     sim.forceErrorOnNextRequest('videos/{video_id}', 500);
