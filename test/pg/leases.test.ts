@@ -1,37 +1,28 @@
 // Claims and account slots as leases in a real PostgreSQL: who renders, takeover from a dead runner,
 // the fence that keeps a runner that lost its lease from submitting, and slot accounting.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatRunners } from '../../src/commands/runners.js';
 import { sharedRunners } from '../../src/state/open-store.js';
 import { MIGRATIONS } from '../../src/state/pg/migrations.js';
 import { openPgStore } from '../../src/state/pg/pg-store.js';
 import { isStateError, type StateStore } from '../../src/state/store.js';
 import { fp, intent } from '../state/builders.js';
-import { postgresMissing, startPostgres, type TestPostgres } from './server.mjs';
+import { usePostgres } from './fixture.js';
+import { postgresMissing } from './server.mjs';
 
 const missing = postgresMissing();
 if (missing) console.warn(`skipping the lease tests: ${missing}`);
 
 describe.skipIf(missing !== undefined)('leases in PostgreSQL', () => {
-  let server: TestPostgres;
-  let root: string;
+  const fx = usePostgres('leases');
   let url: string;
   let db: pg.Client;
   const stores: StateStore[] = [];
-  beforeAll(async () => {
-    server = await startPostgres();
-    root = await mkdtemp(join(tmpdir(), 'pixrender-leases-'));
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await rm(root, { recursive: true, force: true });
-  });
   beforeEach(async () => {
-    url = await server.createDatabase();
+    url = await fx.server.createDatabase();
     db = new pg.Client({ connectionString: url });
     await db.connect();
   });
@@ -42,7 +33,7 @@ describe.skipIf(missing !== undefined)('leases in PostgreSQL', () => {
 
   /** A checkout of show.yaml in its own folder, with a long lease so its own heartbeat never interferes. */
   async function runner(name: string, leaseMs = 60_000): Promise<StateStore> {
-    const dir = join(root, `${name}-${Math.random().toString(16).slice(2)}`);
+    const dir = join(fx.root, `${name}-${Math.random().toString(16).slice(2)}`);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'show.yaml'), 'jobs: {}\n');
     const store = await openPgStore(join(dir, 'show.yaml'), { url, leaseMs, postGraceMs: 0, pollMs: 5_000, scope: 'show.yaml' });

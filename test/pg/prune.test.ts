@@ -1,39 +1,30 @@
 // Compaction of the shared journal at the end of a run: settled attempts go, the last completion per job
 // and fingerprint stays for the other checkouts, open attempts stay, and deleted rows' videos stay claimed.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPgStore } from '../../src/state/pg/pg-store.js';
 import type { StateStore } from '../../src/state/store.js';
 import { abandoned, completed, entry, fp, intent, submitted } from '../state/builders.js';
-import { postgresMissing, startPostgres, type TestPostgres } from './server.mjs';
+import { usePostgres } from './fixture.js';
+import { postgresMissing } from './server.mjs';
 
 const missing = postgresMissing();
 if (missing) console.warn(`skipping the shared-journal compaction test: ${missing}`);
 
 describe.skipIf(missing !== undefined)('compaction of the shared journal', () => {
-  let server: TestPostgres;
-  let root: string;
-  beforeAll(async () => {
-    server = await startPostgres();
-    root = await mkdtemp(join(tmpdir(), 'pixrender-prune-'));
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  const fx = usePostgres('prune');
 
   async function checkout(name: string, url: string): Promise<StateStore> {
-    const dir = join(root, name);
+    const dir = join(fx.root, name);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'show.yaml'), 'jobs: {}\n');
     return openPgStore(join(dir, 'show.yaml'), { url, scope: 'acme/show//show.yaml', leaseMs: 60_000 });
   }
 
   it('keeps open attempts and the last completion per job and fingerprint; the rest goes, its videos stay claimed', async () => {
-    const url = await server.createDatabase();
+    const url = await fx.server.createDatabase();
     const a = await checkout('a', url);
     const records = [
       // intro, version 1, rendered; then version 2 rendered twice (a forced re-render): v-2 is superseded.

@@ -1,12 +1,12 @@
 // Several checkouts rendering the same manifest through one shared PostgreSQL store against one API.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runManifest, type RunOutcome } from '../../src/pipeline.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { gitCheckout } from './git-checkout.js';
-import { postgresMissing, startPostgres, type TestPostgres } from './server.mjs';
+import { usePostgres } from './fixture.js';
+import { postgresMissing } from './server.mjs';
 
 const missing = postgresMissing();
 if (missing) console.warn(`skipping the shared-store render tests: ${missing}`);
@@ -19,17 +19,10 @@ const manifest = ['version: 1', 'name: fleet', 'defaults:', '  model: v4.5', '  
   .join('\n');
 
 describe.skipIf(missing !== undefined)('three checkouts, one shared store', () => {
-  let server: TestPostgres;
+  const fx = usePostgres('fleet');
   let sim: Simulator;
-  let root: string;
-  beforeAll(async () => {
-    server = await startPostgres();
-    root = await mkdtemp(join(tmpdir(), 'pixrender-fleet-'));
-  });
   afterAll(async () => {
     await sim?.close();
-    await server?.stop();
-    await rm(root, { recursive: true, force: true });
   });
 
   /** `viaConfig`: the checkout names the store in its project config instead of $PIXRENDER_STORE. */
@@ -45,9 +38,9 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
 
   it('submits each job once, never runs an account over maxJobs, and ends with identical locks', async () => {
     sim = await startSimulator({ timeScale: 0.005, accounts: 2, maxJobs: 3, seed: 7 });
-    const url = await server.createDatabase();
+    const url = await fx.server.createDatabase();
     const dirs = await Promise.all(['a', 'b', 'c'].map(async (name) => {
-      const dir = join(root, name);
+      const dir = join(fx.root, name);
       await rm(dir, { recursive: true, force: true });
       await gitCheckout(dir, ORIGIN);
       await writeFile(join(dir, 'fleet.yaml'), manifest);
@@ -70,7 +63,7 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
     expect(locks[2]).toBe(locks[0]);
 
     // A fourth checkout, later: everything is in the shared journal, so it only downloads.
-    const late = await gitCheckout(join(root, 'd'), ORIGIN);
+    const late = await gitCheckout(join(fx.root, 'd'), ORIGIN);
     await writeFile(join(late, 'fleet.yaml'), manifest);
     const again = await render(late, url);
     expect(again.kind === 'ran' && again.summary).toMatchObject({ failed: 0, downloaded: JOBS });
@@ -81,9 +74,9 @@ describe.skipIf(missing !== undefined)('three checkouts, one shared store', () =
   it('claims a job only with an account slot in hand, so a runner that starts later finds unclaimed work for the slots that free up', async () => {
     await sim?.close();
     sim = await startSimulator({ timeScale: 0.005, accounts: 2, maxJobs: 3, seed: 8 });
-    const url = await server.createDatabase();
+    const url = await fx.server.createDatabase();
     const dirs = await Promise.all(['first', 'later'].map(async (name) => {
-      const dir = await gitCheckout(join(root, name), ORIGIN);
+      const dir = await gitCheckout(join(fx.root, name), ORIGIN);
       await writeFile(join(dir, 'fleet.yaml'), manifest);
       return dir;
     }));

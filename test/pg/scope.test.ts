@@ -1,18 +1,18 @@
 // The scope of a manifest in a shared store: the project (its git origin, however it is spelled) and the
 // manifest's path in it. Two projects with a manifest of the same name in one database see nothing of
 // each other; two checkouts of one project share everything.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runManifest, type RunOutcome } from '../../src/pipeline.js';
 import { migrate, MIGRATIONS } from '../../src/state/pg/migrations.js';
 import { openPgStore } from '../../src/state/pg/pg-store.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { fp, intent } from '../state/builders.js';
 import { gitCheckout } from './git-checkout.js';
-import { postgresMissing, startPostgres, type TestPostgres } from './server.mjs';
+import { usePostgres } from './fixture.js';
+import { postgresMissing } from './server.mjs';
 
 const missing = postgresMissing();
 if (missing) console.warn(`skipping the shared-store scope tests: ${missing}`);
@@ -24,17 +24,10 @@ const manifest = (subject: string) =>
     .join('\n');
 
 describe.skipIf(missing !== undefined)('the scope of a manifest in a shared store', () => {
-  let server: TestPostgres;
+  const fx = usePostgres('scope');
   let sim: Simulator;
-  let root: string;
-  beforeAll(async () => {
-    server = await startPostgres();
-    root = await mkdtemp(join(tmpdir(), 'pixrender-scope-'));
-  });
   afterAll(async () => {
     await sim?.close();
-    await server?.stop();
-    await rm(root, { recursive: true, force: true });
   });
 
   const render = (dir: string, url: string, extra: { noWait?: boolean } = {}): Promise<RunOutcome> =>
@@ -49,7 +42,7 @@ describe.skipIf(missing !== undefined)('the scope of a manifest in a shared stor
     });
 
   async function project(name: string, origin: string, subject: string): Promise<string> {
-    const dir = await gitCheckout(join(root, name), origin);
+    const dir = await gitCheckout(join(fx.root, name), origin);
     await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'renders'), { recursive: true }));
     await writeFile(join(dir, 'renders', 'fleet.yaml'), manifest(subject));
     return dir;
@@ -57,7 +50,7 @@ describe.skipIf(missing !== undefined)('the scope of a manifest in a shared stor
 
   it('two projects, same manifest name, one database: neither sees the other’s attempts or results', async () => {
     sim = await startSimulator({ timeScale: 0.005, accounts: 1, maxJobs: 4, seed: 3 });
-    const url = await server.createDatabase();
+    const url = await fx.server.createDatabase();
     const harbour = await project('harbour', 'git@github.com:acme/harbour.git', 'A paper lantern over a harbour');
     const desert = await project('desert', 'https://github.com/other/desert.git', 'A camel crossing a dune');
     // The harbour leaves its attempts open (--no-wait): another project must not wait for them or keep them aside.
@@ -91,7 +84,7 @@ describe.skipIf(missing !== undefined)('the scope of a manifest in a shared stor
   it('two checkouts of one project (its origin spelled over ssh and https) share renders', async () => {
     await sim?.close();
     sim = await startSimulator({ timeScale: 0.005, accounts: 1, maxJobs: 4, seed: 4 });
-    const url = await server.createDatabase();
+    const url = await fx.server.createDatabase();
     const laptop = await project('laptop', 'git@github.com:acme/teaser.git', 'A kite over a beach');
     const ci = await project('ci', 'https://x-access-token:s3cret@github.com/acme/teaser', 'A kite over a beach');
     expect((await render(laptop, url)).kind).toBe('ran');
@@ -113,8 +106,8 @@ describe.skipIf(missing !== undefined)('the scope of a manifest in a shared stor
   it('copies of a project outside git share renders by path: the second copy only downloads', async () => {
     await sim?.close();
     sim = await startSimulator({ timeScale: 0.005, accounts: 1, maxJobs: 4, seed: 5 });
-    const url = await server.createDatabase();
-    const copies = [join(root, 'plain-a'), join(root, 'plain-b')];
+    const url = await fx.server.createDatabase();
+    const copies = [join(fx.root, 'plain-a'), join(fx.root, 'plain-b')];
     for (const dir of copies) {
       await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'renders'), { recursive: true }));
       await writeFile(join(dir, 'renders', 'fleet.yaml'), manifest('A tram in the snow'));
@@ -126,7 +119,7 @@ describe.skipIf(missing !== undefined)('the scope of a manifest in a shared stor
   });
 
   it('after the upgrade, rows under the bare file name go to the first project that opens it, and to no other', async () => {
-    const url = await server.createDatabase();
+    const url = await fx.server.createDatabase();
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
