@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import { isApiError } from '../api/errors.js';
+import { isStateError } from '../state/errors.js';
 import type { VideoObject } from '../api/protocol.js';
 import type { JobTemplates, LockEntry } from '../model.js';
 import type { RunContext } from './context.js';
@@ -21,6 +22,8 @@ export class Downloads {
     try {
       await downloadQueue.add(() => this.complete(run, video));
     } catch (error) {
+      // The claim moved on while this runner was away: the job is the new holder's (render-job.ts waits for it).
+      if (isStateError(error, 'lease-lost')) throw error;
       const message = `download: ${error instanceof Error ? error.message : String(error)}`;
       registry.settle(run, { kind: 'download-failed', message, recorded: false }, { videoId: video.video_id });
     }
@@ -69,11 +72,13 @@ export class Downloads {
       submittedAt: video.created_at ?? this.c.nowIso(),
       completedAt: this.c.nowIso(),
     };
-    await o.store.append({ type: 'completed', job: planned.id, fingerprint: planned.fingerprint, entry, at: this.c.nowIso() });
-    this.c.lock.set(planned.id, entry);
+    // A shared store may already hold this video's completion (another runner took the job over while
+    // this one was paused): its entry is the one recorded, so every checkout's lock is the same.
+    const kept = await o.store.complete({ type: 'completed', job: planned.id, fingerprint: planned.fingerprint, entry, at: this.c.nowIso() });
+    this.c.lock.set(planned.id, kept);
     this.c.touched.add(planned.id);
     run.output.resolve({ videoId: video.video_id, file: this.c.absolute(entry.output), durationSeconds: video.video_duration ?? video.duration });
-    this.c.registry.setState(run, 'done', { videoId: video.video_id, output: entry.output, sha256 });
+    this.c.registry.setState(run, 'done', { videoId: video.video_id, output: kept.output, sha256 });
   }
 }
 

@@ -13,6 +13,7 @@ import { outcomeOfError, unreachable } from './outcome.js';
 import type { JobRun } from './registry.js';
 import { adoptCompletion, claimInSlot, HeldSlot, waitForOthers, withSlot } from './shared.js';
 import type { LockEntry } from '../model.js';
+import { isStateError } from '../state/errors.js';
 import type { SharedState } from '../state/shared.js';
 import type { PendingJob } from '../state/store.js';
 import { submitOnce } from './submit.js';
@@ -42,19 +43,26 @@ export class JobRenderer {
     for (;;) {
       if ((await waitForOthers(this.c, this.downloads, shared, run)) === 'settled') return;
       this.c.registry.setState(run, 'queued');
-      const turn = await this.c.queue.add(() => this.sharedTurn(run, shared), { priority: run.planned.remainingPathSeconds });
-      switch (turn?.kind) {
-        case 'held':
-          continue;
-        case 'completed':
-          return adoptCompletion(this.c, this.downloads, run, turn.entry);
-        case 'video':
-          return this.downloads.finish(run, turn.video);
-        case 'settled':
-        case undefined:
-          return;
-        default:
-          return unreachable(turn);
+      try {
+        const turn = await this.c.queue.add(() => this.sharedTurn(run, shared), { priority: run.planned.remainingPathSeconds });
+        switch (turn?.kind) {
+          case 'held':
+            continue;
+          case 'completed':
+            return await adoptCompletion(this.c, this.downloads, run, turn.entry);
+          case 'video':
+            return await this.downloads.finish(run, turn.video);
+          case 'settled':
+          case undefined:
+            return;
+          default:
+            return unreachable(turn);
+        }
+      } catch (error) {
+        // The claim moved on while this runner was away (paused, cut off): nothing more is sent or recorded
+        // for it here; the new holder's result is this job's, as for any waiter.
+        if (!isStateError(error, 'lease-lost')) throw error;
+        this.c.o.onEvent?.({ type: 'warning', at: this.c.nowIso(), id: run.planned.id, message: error.message });
       }
     }
   }

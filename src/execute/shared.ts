@@ -49,12 +49,11 @@ export async function claimInSlot(c: RunContext, shared: SharedState, planned: P
   for (const id of claim.claimedVideoIds) c.claims.claim(id);
   if (claim.completed) return { kind: 'completed', entry: claim.completed };
   const pending = claim.pending;
-  // Taken over with only an intent: the dead runner's POST may still be on its way; give it time to land.
-  // The slot stays held meanwhile: that POST may have started a job at the API.
-  if (pending && !pending.videoId) {
-    const wait = Date.parse(pending.since) + shared.postGraceMs - c.clock.now();
-    if (wait > 0) await c.clock.sleep(wait, c.o.signal).catch(() => undefined);
-  }
+  // Taken over with only an intent: its writer may still send the POST until its deadline, and that POST
+  // may take the grace to land; the store says how long that is on the database's clock (no runner's clock
+  // is compared with another's). The slot stays held meanwhile: that POST may have started a job at the API.
+  const wait = pending && !pending.videoId ? (claim.settleAfterMs ?? 0) : 0;
+  if (wait > 0) await c.clock.sleep(wait, c.o.signal).catch(() => undefined);
   return { kind: 'mine', ...(pending ? { pending } : {}) };
 }
 

@@ -11,6 +11,7 @@ import type { PixverseApi } from '../api/api.js';
 import { ApiError, isApiError } from '../api/errors.js';
 import type { Clock } from '../clock.js';
 import type { Fingerprint, JobId } from '../model.js';
+import { StateError } from '../state/errors.js';
 import type { StateStore } from '../state/store.js';
 import { brokenAccountMessage, type AccountHealth } from './account-health.js';
 import type { VideoClaims } from './claims.js';
@@ -60,6 +61,7 @@ export async function submitOnce(
   let busyAttempt = 0;
   let unknownAttempt = 0;
   let brokenAttempt = 0;
+  let lapsedAttempt = 0;
   const original = body;
   for (;;) {
     if (ctx.signal?.aborted) return { kind: 'stopped' };
@@ -82,6 +84,14 @@ export async function submitOnce(
     });
     ctx.claims?.opened(attempt);
     try {
+      // A shared store's claim may have lapsed since the intent was written (the process was paused, the
+      // machine suspended): then the POST is not sent. Still the holder, the intent is settled and a new
+      // one fenced; no longer the holder, the abandonment is refused (`lease-lost`) and the job is the new holder's.
+      if (ctx.store.shared && !ctx.store.shared.mayPost(job.id, job.fingerprint)) {
+        await abandon(ctx, job, 'not sent: the claim may have lapsed since its intent (the runner was paused)', replyRef);
+        if (++lapsedAttempt > 3) throw new StateError('lease-lost', `${job.id}: the claim keeps lapsing between the intent and the POST; not submitting`);
+        continue;
+      }
       ctx.onRequest?.(job.endpoint);
       const response = await ctx.api.generate(job.endpoint, { ...body, replyRef });
       ctx.claims?.claim(response.video_id);

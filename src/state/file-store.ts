@@ -6,7 +6,7 @@
  * Every write goes through one queue, so appends, lock writes and compaction never interleave.
  */
 import { join } from 'node:path';
-import type { LockFile } from '../model.js';
+import type { LockFile, LockEntry } from '../model.js';
 import { fsyncDirectory, removeStaleTemps, writeFileAtomic } from './atomic.js';
 import { StateError } from './errors.js';
 import { nodeStateFs, readTextIfExists, writeAll, type StateFileHandle, type StateFs } from './fs.js';
@@ -164,6 +164,11 @@ class FileStateStore implements StateStore {
       return Promise.reject(error);
     }
     return this.serial(() => this.writeLine(line));
+  }
+
+  async complete(record: Extract<JournalRecord, { type: 'completed' }>): Promise<LockEntry> {
+    await this.append(record);
+    return record.entry;
   }
 
   writeLock(lock: LockFile): Promise<void> {

@@ -4,6 +4,8 @@
  * them when its heartbeat is older than the lease time, and whoever takes one over finds the attempt
  * that runner recorded in the shared journal, so it reconciles instead of submitting again.
  *   claim   one per job fingerprint: only its holder submits that render; the others wait for its result.
+ *           It carries a fencing token: the holder's journal writes for the job are refused once another
+ *           runner has taken it over (`lease-lost`), and a runner told so waits for the new holder's result.
  *   slot    one per account slot (maxJobs rows per account): held from before the POST until the job is
  *           final, so all runners together never start more jobs than the accounts allow.
  */
@@ -16,6 +18,11 @@ export type ClaimResult =
       kind: 'mine';
       /** The job's open attempt for this fingerprint in the shared journal (a dead runner's, or an earlier run's). */
       pending?: PendingJob;
+      /**
+       * With an open attempt that has only an intent: how long until no POST of it can still be on its way
+       * (its writer's deadline plus the grace, on the database's clock). Reconcile it only after that.
+       */
+      settleAfterMs?: number;
       /** Already rendered (by anyone) with this fingerprint: download it, submit nothing. */
       completed?: LockEntry;
       /** Every video id the shared journal gives to some job, for reconcile. */
@@ -88,8 +95,12 @@ export interface SharedState {
   takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined>;
   /** Waits for a free account slot for a job, unless another runner claims that fingerprint first. */
   slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<SlotTurn>;
-  /** How long a taken-over intent (no video id yet) is left before it is reconciled: a POST may still be in flight. */
-  readonly postGraceMs: number;
+  /**
+   * Just before the POST of the intent last written for this job: false when this runner's hold may have
+   * lapsed since that write (a pause, a suspended machine: the lease time has passed on this machine's
+   * monotonic or wall clock), so the POST must not be sent.
+   */
+  mayPost(job: string, fingerprint: string): boolean;
   runners(): Promise<RunnerView[]>;
   /**
    * Poll results shared: each runner tells the others what its scheduler look saw, so a job of theirs

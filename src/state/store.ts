@@ -92,6 +92,11 @@ export interface StateStore {
   /** Resolves only once the record is on disk (fsync). */
   append(record: JournalRecord): Promise<void>;
   /**
+   * Appends a completion and returns the lock entry to record for it: the record's own, or, in a shared
+   * store, the entry of the video's first completion, so every checkout writes the same bytes.
+   */
+  complete(record: Extract<JournalRecord, { type: 'completed' }>): Promise<LockEntry>;
+  /**
    * Replaces the lock file atomically (sorted, stable bytes). Journal completions stay until `compact()`,
    * so to drop entries from the lock, `compact()` first and then write the pruned lock.
    */

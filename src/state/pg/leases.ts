@@ -7,11 +7,11 @@
  */
 import pg from 'pg';
 import type { LockEntry } from '../../model.js';
-import { emptyLock } from '../lock-file.js';
-import { replay } from '../replay.js';
 import type { Account, ClaimResult, ClaimWait, RunnerView, SchedulerLook, SharedState, SlotLease, SlotTurn } from '../shared.js';
-import type { JournalRecord } from '../store.js';
 import { ClaimLooks } from './claim-looks.js';
+import { live, takeClaim, type Holder } from './fence.js';
+import { Holds } from './holds.js';
+import { jobState } from './job-state.js';
 import { runnerViews } from './runners.js';
 
 export interface LeaseTiming {
@@ -39,6 +39,8 @@ export class PgLeases implements SharedState {
   private readonly lookListeners: ((look: SchedulerLook) => void)[] = [];
   private readonly looks: ClaimLooks;
   private stopped = false;
+  /** The claims this runner took in this run: their tokens and POST deadlines. */
+  readonly holds: Holds;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -47,16 +49,21 @@ export class PgLeases implements SharedState {
     private readonly timing: LeaseTiming,
     private readonly connection: pg.ClientConfig,
   ) {
-    this.looks = new ClaimLooks(pool, scope, timing.leaseMs, (alias, ttl) => this.live(alias, ttl));
+    this.looks = new ClaimLooks(pool, scope, timing.leaseMs, live);
+    this.holds = new Holds(scope, runner, timing.leaseMs);
   }
 
-  get postGraceMs(): number {
-    return this.timing.postGraceMs;
+  get leaseMs(): number {
+    return this.timing.leaseMs;
   }
 
-  /** SQL: the runner of `alias`.runner_id is alive. Parameter $ttl is the lease time in ms. */
-  private live(alias: string, ttl: string): string {
-    return `EXISTS (SELECT 1 FROM runners r WHERE r.id = ${alias}.runner_id AND r.stopped_at IS NULL AND r.heartbeat_at > now() - ${ttl} * interval '1 millisecond')`;
+  mayPost(job: string, fingerprint: string): boolean {
+    return this.holds.mayPost(job, fingerprint);
+  }
+
+  /** The claim of a job as this runner took it, if it did. */
+  holder(job: string, fingerprint: string): Holder | undefined {
+    return this.holds.get(job, fingerprint);
   }
 
   async start(info: { host: string; pid: number; manifest: string }): Promise<void> {
@@ -121,46 +128,24 @@ export class PgLeases implements SharedState {
     for (const { email, maxJobs } of accounts) {
       await this.pool.query('INSERT INTO slots (account, n) SELECT $1, g FROM generate_series(0, $2::int - 1) g ON CONFLICT DO NOTHING', [email, maxJobs]);
       // An account whose maxJobs went down: drop the rows above it that nobody live holds.
-      await this.pool.query(`DELETE FROM slots s WHERE account = $1 AND n >= $2 AND (runner_id IS NULL OR NOT ${this.live('s', '$3')})`, [email, maxJobs, this.timing.leaseMs]);
+      await this.pool.query(`DELETE FROM slots s WHERE account = $1 AND n >= $2 AND (runner_id IS NULL OR NOT ${live('s', '$3')})`, [email, maxJobs, this.timing.leaseMs]);
     }
     this.hasSlots = accounts.some((a) => a.maxJobs > 0);
   }
 
   async claim(job: string, fingerprint: string): Promise<ClaimResult> {
+    const key = { scope: this.scope, fingerprint, job };
     for (;;) {
-      const taken = await this.pool.query<{ runner_id: string }>(
-        `INSERT INTO claims AS c (scope, fingerprint, job, runner_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (scope, fingerprint, job) DO UPDATE SET runner_id = EXCLUDED.runner_id, claimed_at = now()
-         WHERE c.runner_id = EXCLUDED.runner_id OR NOT ${this.live('c', '$5')}
-         RETURNING runner_id`,
-        [this.scope, fingerprint, job, this.runner, this.timing.leaseMs],
-      );
-      if (taken.rowCount) return { kind: 'mine', ...(await this.jobState(job, fingerprint)) };
+      const token = await takeClaim(this.pool, key, this.runner, this.timing.leaseMs);
+      if (token !== undefined) {
+        this.holds.took(job, fingerprint, token);
+        return { kind: 'mine', ...(await jobState(this.pool, this.scope, job, fingerprint, this.timing)) };
+      }
       const holder = await this.pool.query<{ runner_id: string }>('SELECT runner_id FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3', [this.scope, fingerprint, job]);
       const runner = holder.rows[0]?.runner_id;
       if (runner) return { kind: 'held', runner };
       // Released between the two statements: try again.
     }
-  }
-
-  /** The job's attempts in the shared journal, as replay sees them (ours or a dead runner's), in one round trip. */
-  private async jobState(job: string, fingerprint: string): Promise<Omit<Extract<ClaimResult, { kind: 'mine' }>, 'kind'>> {
-    const { rows } = await this.pool.query<{ records: JournalRecord[]; ids: string[] }>(
-      `SELECT (SELECT coalesce(json_agg(record ORDER BY id), '[]') FROM journal WHERE scope = $1 AND job = $2) AS records,
-              (SELECT coalesce(json_agg(DISTINCT v), '[]') FROM (
-                 SELECT coalesce(record->>'videoId', record->'entry'->>'videoId') AS v FROM journal WHERE scope = $1 AND type IN ('submitted', 'completed')
-                 UNION ALL SELECT video_id FROM retired_videos WHERE scope = $1
-               ) ids WHERE v IS NOT NULL) AS ids`,
-      [this.scope, job],
-    );
-    const state = replay(rows[0]?.records ?? [], emptyLock());
-    const pending = state.pending.get(job);
-    const completed = state.completions.get(job);
-    return {
-      ...(pending?.fingerprint === fingerprint ? { pending } : {}),
-      ...(completed?.fingerprint === fingerprint ? { completed } : {}),
-      claimedVideoIds: new Set(rows[0]?.ids ?? []),
-    };
   }
 
   async waitForClaim(job: string, fingerprint: string, signal?: AbortSignal, onWait?: (runner: string) => void): Promise<ClaimWait> {
@@ -183,6 +168,7 @@ export class PgLeases implements SharedState {
   }
 
   async release(job: string, fingerprint: string): Promise<void> {
+    this.holds.released(job, fingerprint);
     await this.pool.query('DELETE FROM claims WHERE scope = $1 AND fingerprint = $2 AND job = $3 AND runner_id = $4', [this.scope, fingerprint, job, this.runner]);
     await this.notify(job);
   }
@@ -201,10 +187,10 @@ export class PgLeases implements SharedState {
     for (;;) {
       if (signal?.aborted || this.stopped) return { kind: 'stopped' };
       const { rows } = await this.pool.query<{ holder: string | null; account: string | null; n: number | null }>(
-        `WITH other AS (SELECT c.runner_id FROM claims c WHERE $4::text IS NOT NULL AND c.scope = $5 AND c.fingerprint = $4 AND c.job = $2 AND c.runner_id <> $1 AND ${this.live('c', '$3')}),
+        `WITH other AS (SELECT c.runner_id FROM claims c WHERE $4::text IS NOT NULL AND c.scope = $5 AND c.fingerprint = $4 AND c.job = $2 AND c.runner_id <> $1 AND ${live('c', '$3')}),
               taken AS (UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
                  WHERE NOT EXISTS (SELECT 1 FROM other) AND (s.account, s.n) = (
-                   SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${this.live('f', '$3')}
+                   SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${live('f', '$3')}
                    ORDER BY f.n, f.account LIMIT 1 FOR UPDATE SKIP LOCKED)
                  RETURNING s.account, s.n)
          SELECT (SELECT runner_id FROM other LIMIT 1) AS holder, taken.account, taken.n FROM (SELECT 1) one LEFT JOIN taken ON true`,

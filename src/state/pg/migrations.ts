@@ -81,6 +81,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'fencing tokens and POST windows on claims',
+    sql: `
+      -- A claim's token is new at every take; its holder's journal writes are conditional on it (fence.ts).
+      CREATE SEQUENCE claim_tokens;
+      ALTER TABLE claims ADD COLUMN token bigint NOT NULL DEFAULT nextval('claim_tokens');
+      -- Until when the holder may start the POST of its last intent (database clock): no takeover before.
+      ALTER TABLE claims ADD COLUMN post_until timestamptz;
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every runner takes while migrating. */

@@ -2,13 +2,14 @@
  * The shared state store: the journal lives in PostgreSQL (one row per record, in the file journal's
  * shape, keyed by the manifest's scope), so every runner sees every attempt; claims and account slots
  * are leases (leases.ts). Each checkout keeps its own lock file and run lock, as with the file store.
- * An intent is written only while this runner holds the job's claim (checked under a row lock in the
- * same transaction), so a runner that lost its lease never starts a POST.
+ * A record about a claimed job is written only under the claim's fencing token (writes.ts, fence.ts), so
+ * a runner that lost its lease never starts a POST nor records a result; records are read back with the
+ * database's time of writing as their `at`, so no runner compares another's clock.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import type { LockFile } from '../../model.js';
+import type { LockEntry, LockFile } from '../../model.js';
 import { writeFileAtomic } from '../atomic.js';
 import { StateError } from '../errors.js';
 import { readLockFile, refuseSecrets } from '../file-store.js';
@@ -20,10 +21,12 @@ import { acquireProcessLock, type ProcessLock } from '../process-lock.js';
 import { replay } from '../replay.js';
 import type { JournalRecord, StateSnapshot, StateStore } from '../store.js';
 import { PgLeases, type LeaseTiming } from './leases.js';
+import { RECORD_AT_DB } from './job-state.js';
 import { migrate } from './migrations.js';
 import { runnerViews } from './runners.js';
 import { pruneJournal, retiredVideos } from './prune.js';
 import { legacyScope, manifestScope } from './scope.js';
+import { writeRecord } from './writes.js';
 import type { RunnerView } from '../shared.js';
 
 export interface PgStoreOptions extends Partial<LeaseTiming> {
@@ -107,7 +110,7 @@ async function scopeOf(pool: pg.Pool, paths: StatePaths, options: PgStoreOptions
 }
 
 async function loadRecords(pool: pg.Pool, scope: string, url: string): Promise<JournalRecord[]> {
-  const { rows } = await pool.query<{ id: string; record: unknown }>('SELECT id, record FROM journal WHERE scope = $1 ORDER BY id', [scope]).catch((e: unknown) => {
+  const { rows } = await pool.query<{ id: string; record: unknown }>(`SELECT id, ${RECORD_AT_DB} AS record FROM journal WHERE scope = $1 ORDER BY id`, [scope]).catch((e: unknown) => {
     throw databaseError(url, e);
   });
   const problems = rows.flatMap((r) => {
@@ -189,6 +192,16 @@ class PgStateStore implements StateStore {
   }
 
   async append(record: JournalRecord): Promise<void> {
+    await this.write(record);
+  }
+
+  /** The first completion of a video in the shared journal is the entry every checkout records (writes.ts). */
+  async complete(record: Extract<JournalRecord, { type: 'completed' }>): Promise<LockEntry> {
+    return (await this.write(record)) ?? record.entry;
+  }
+
+  /** Writes a record (through the claim's fence when it is about a claimed job: writes.ts). */
+  private async write(record: JournalRecord): Promise<LockEntry | undefined> {
     if (this.closing) throw new StateError('closed', 'the state store is closed');
     const stored: JournalRecord =
       record.type === 'completed' ? { ...record, entry: { ...record.entry, output: portableOutputPath(record.entry.output, this.paths.manifestDir) } } : record;
@@ -196,35 +209,14 @@ class PgStateStore implements StateStore {
     if (problem) throw new TypeError(`not a journal record: ${problem}`);
     const json = JSON.stringify(stored);
     refuseSecrets(json, this.secrets, `the state database ${shownUrl(this.url)}`);
-    const job = stored.type === 'upload' ? null : stored.job;
-    const fingerprint = stored.type === 'upload' ? null : stored.fingerprint;
-    const replyRef = 'replyRef' in stored ? (stored.replyRef ?? null) : null;
-    const values = [this.scope, stored.type, job, fingerprint, replyRef, json, this.shared.runner];
-    const insert = 'INSERT INTO journal (scope, type, job, fingerprint, reply_ref, record, runner_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)';
+    let kept: LockEntry | undefined;
     try {
-      if (stored.type === 'intent') await this.appendIntent(values, stored.job, stored.fingerprint);
-      else await this.pool.query(insert, values);
+      kept = await writeRecord(this.pool, this.shared, this.scope, stored, json);
     } catch (error) {
       throw databaseError(this.url, error);
     }
     if (stored.type === 'completed' || stored.type === 'failed') await this.shared.notify(stored.job);
-  }
-
-  /**
-   * The intent is written only while the claim is this runner's: one statement (so one transaction) locks
-   * the claim row, renews the heartbeat and inserts, and a takeover waits on the row lock until it commits,
-   * then sees this runner live. One round trip, as a submission waits on it.
-   */
-  private async appendIntent(values: unknown[], job: string, fingerprint: string): Promise<void> {
-    const { rows } = await this.pool.query<{ written: number }>(
-      `WITH held AS (SELECT 1 FROM claims WHERE scope = $1 AND fingerprint = $4 AND job = $3 AND runner_id = $7 FOR UPDATE),
-            beat AS (UPDATE runners SET heartbeat_at = now() WHERE id = $7 AND EXISTS (SELECT 1 FROM held)),
-            written AS (INSERT INTO journal (scope, type, job, fingerprint, reply_ref, record, runner_id)
-                        SELECT $1, $2, $3, $4, $5, $6::jsonb, $7 WHERE EXISTS (SELECT 1 FROM held) RETURNING 1)
-       SELECT count(*)::int AS written FROM written`,
-      values,
-    );
-    if (!rows[0]?.written) throw new StateError('lease-lost', `${job}: this runner no longer holds its claim (its lease lapsed and another runner may render it); not submitting`);
+    return kept;
   }
 
   writeLock(lock: LockFile): Promise<void> {
