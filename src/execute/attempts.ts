@@ -79,8 +79,12 @@ export function supersededAttempts(snapshot: StateSnapshot, runs: ReadonlyMap<Jo
   return [...open, ...snapshot.superseded];
 }
 
-/** Waits for a superseded attempt and keeps its video aside (never recorded as current). */
-export async function collectAside(ctx: AttemptContext, pending: PendingJob): Promise<void> {
+/**
+ * Waits for a superseded attempt and keeps its video aside (never recorded as current). `duplicate`: the
+ * attempt is of the version the plan has (a second render of it, e.g. the POST of a runner that was paused
+ * past its lease while another runner took the job over): kept and reported as such, once.
+ */
+export async function collectAside(ctx: AttemptContext, pending: PendingJob, duplicate = false): Promise<void> {
   const job = pending.job as JobId;
   const fingerprint = pending.fingerprint as Fingerprint;
   const warn = (message: string) => ctx.onEvent?.({ type: 'warning', at: ctx.now(), id: job, message });
@@ -92,13 +96,14 @@ export async function collectAside(ctx: AttemptContext, pending: PendingJob): Pr
     // It holds a slot at the API until it is final, so it waits in the queue like any job, first.
     const video = await ctx.queue.add(() => ctx.poller.watch(videoId, ctx.firstLookMs, ctx.maxWaitMs, { offPeak: pending.offPeak === true }), { priority: Infinity });
     if (video === 'timeout' || !video) return;
-    let reason = `superseded by a newer version; ${videoOutcome(video)}`;
+    const why = duplicate ? `a second render of this version (${videoId}, submitted twice)` : 'superseded by a newer version';
+    let reason = `${why}; ${videoOutcome(video)}`;
     if (videoOutcome(video) === 'completed' && video.url) {
       const aside = ctx.asidePath(job, fingerprint);
       const file = join(ctx.manifestDir, aside);
       await mkdir(dirname(file), { recursive: true });
       await ctx.api.download(video.url, file);
-      reason = `superseded by a newer version; kept at ${aside}`;
+      reason = `${why}; kept at ${aside}`;
     }
     await ctx.store.append({ type: 'failed', job, fingerprint, reason, replyRef: pending.replyRef, at: ctx.now() });
     warn(reason);
