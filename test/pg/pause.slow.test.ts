@@ -19,6 +19,7 @@ import { postgresMissing } from './server.mjs';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const hook = fileURLToPath(new URL('./journal-hook.mjs', import.meta.url));
+const postHook = fileURLToPath(new URL('./post-hook.mjs', import.meta.url));
 const missing = postgresMissing();
 if (missing) console.warn(`skipping the paused-runner tests: ${missing}`);
 if (process.platform !== 'linux') console.warn('skipping the paused-runner tests: they read process states from /proc');
@@ -66,15 +67,18 @@ describe.skipIf(missing !== undefined || process.platform !== 'linux')('a runner
     await writeFile(join(dir, 'paused.yaml'), manifest);
     return dir;
   };
-  const render = (dir: string, hooked: Record<string, string> = {}) => {
+  const render = (dir: string, hooked: Record<string, string> = {}, preload = Object.keys(hooked).length > 0 ? hook : undefined) => {
     const env = { ...process.env, USEAPI_TOKEN: sim.token, PIXRENDER_STORE: url, PIXRENDER_LEASE_MS: '1000', PIXRENDER_POST_GRACE_MS: '1000', PIXRENDER_PROJECT: 'paused-test', CI: '1', ...hooked };
-    const node = Object.keys(hooked).length > 0 ? ['--import', hook] : [];
+    const node = preload ? ['--import', preload] : [];
     const child = spawn(process.execPath, [...node, cli, 'render', join(dir, 'paused.yaml'), '--backend', 'useapi', '--api-url', sim.url, '--time-scale', String(TIME_SCALE), '--plain'], {
       env,
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     children.push(child);
-    return child;
+    return Object.assign(child, { output: () => output });
   };
   /** Waits until the process is in state `s` (T: stopped) or gone. */
   const reaches = async (child: ChildProcess, s: 'T' | 'gone') => {
@@ -131,5 +135,35 @@ describe.skipIf(missing !== undefined || process.platform !== 'linux')('a runner
     expect(sim.stats().jobs).toHaveLength(1);
     const [lockB] = await locks([b!]);
     expect(JSON.parse(lockB!).jobs.clip.videoId).toBe(sim.stats().jobs[0]!.video_id);
+  });
+
+  it('stopped after every check, just before the request leaves: the duplicate is reported, kept, and set aside once', async () => {
+    const [a, b] = await Promise.all(['a', 'b'].map(checkout));
+    const paused = render(a!, {}, postHook);
+    expect(await reaches(paused, 'T')).toBe(true);
+    expect(await exited(render(b!))).toBe(0);
+    const [first] = sim.stats().jobs;
+    expect(sim.stats().jobs).toHaveLength(1);
+
+    // Its request goes out when it wakes: the API has no fencing, so that is a second job.
+    paused.kill('SIGCONT');
+    expect(await exited(paused)).toBe(0);
+    const jobs = sim.stats().jobs;
+    expect(jobs).toHaveLength(2);
+    const second = jobs.find((j) => j.video_id !== first!.video_id)!;
+    expect(paused.output().split(second.video_id).length - 1).toBe(1);
+    const [lockA, lockB] = await locks([a!, b!]);
+    expect(JSON.parse(lockB!).jobs.clip.videoId).toBe(first!.video_id);
+    expect(lockA).toBe(lockB);
+
+    // The next run collects the second video aside and says so; the one after has nothing left to say.
+    const next = render(b!);
+    expect(await exited(next)).toBe(0);
+    expect(next.output()).toMatch(new RegExp(`second render of this version \\(${second.video_id}, submitted twice\\); kept at \\.pixrender/aside/clip@`));
+    const last = render(b!);
+    expect(await exited(last)).toBe(0);
+    expect(last.output()).not.toContain(second.video_id);
+    expect(sim.stats().jobs).toHaveLength(2);
+    expect((await locks([b!]))[0]).toBe(lockB);
   });
 });
