@@ -12,6 +12,10 @@ Agent.prototype.dispatch = function (options, handler) {
   if (!fired && options.method === 'POST' && /\/videos\//.test(String(options.path))) {
     fired = true;
     process.kill(process.pid, 'SIGSTOP');
+    // Awake: let the connections the server closed meanwhile be seen as closed first, so the request
+    // goes out on a fresh one (a dead keep-alive socket would only turn it into a network error).
+    setTimeout(() => dispatch.call(this, options, handler), 50);
+    return true;
   }
   return dispatch.call(this, options, handler);
 };

@@ -24,12 +24,12 @@ interface Asked {
 export class ClaimLooks {
   private asked: Asked[] = [];
 
-  /** `live(alias, ttl)`: the SQL condition that the runner of alias.runner_id is alive (PgLeases.live). */
+  /** `held(alias, ttl)`: the SQL condition that the claim `alias` is held (fence.ts). */
   constructor(
     private readonly pool: pg.Pool,
     private readonly scope: string,
     private readonly leaseMs: number,
-    private readonly live: (alias: string, ttl: string) => string,
+    private readonly held: (alias: string, ttl: string) => string,
   ) {}
 
   /** `after` null: the first look, which counts no failure (an older one was a try this wait does not follow). */
@@ -49,7 +49,7 @@ export class ClaimLooks {
                 (SELECT record FROM journal WHERE scope = $1 AND job = j.job AND fingerprint = j.fp
                    AND (type = 'completed' OR (type = 'failed' AND id > coalesce(j.after, l.last)))
                  ORDER BY id DESC LIMIT 1) AS record,
-                (SELECT runner_id FROM claims c WHERE c.scope = $1 AND c.fingerprint = j.fp AND c.job = j.job AND ${this.live('c', '$5')}) AS holder,
+                (SELECT runner_id FROM claims c WHERE c.scope = $1 AND c.fingerprint = j.fp AND c.job = j.job AND ${this.held('c', '$5')}) AS holder,
                 l.last
          FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS j(job, fp, after, i)
          CROSS JOIN (SELECT max(id) AS last FROM journal WHERE scope = $1) l`,

@@ -43,6 +43,14 @@ export function live(alias: string, ttl: string): string {
   return `EXISTS (SELECT 1 FROM runners r WHERE r.id = ${alias}.runner_id AND r.stopped_at IS NULL AND r.heartbeat_at > now() - ${ttl} * interval '1 millisecond')`;
 }
 
+/**
+ * SQL: the claim `alias` is held, so nobody else may take it: its runner is live, or that runner's POST
+ * window is still open (a runner whose heartbeat lapsed may still send the POST of its last intent).
+ */
+export function held(alias: string, ttl: string): string {
+  return `(${live(alias, ttl)} OR coalesce(${alias}.post_until > now(), false))`;
+}
+
 /** SQL: a timestamptz as the ISO text JavaScript writes (UTC, milliseconds). */
 export function isoText(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -53,7 +61,7 @@ export async function takeClaim(db: Db, key: ClaimKey, runner: string, leaseMs: 
   const { rows } = await db.query<{ token: string }>(
     `INSERT INTO claims AS c (scope, fingerprint, job, runner_id) VALUES ($1, $2, $3, $4)
      ON CONFLICT (scope, fingerprint, job) DO UPDATE SET runner_id = EXCLUDED.runner_id, claimed_at = now(), token = nextval('claim_tokens'), post_until = NULL
-     WHERE c.runner_id = EXCLUDED.runner_id OR (NOT ${live('c', '$5')} AND (c.post_until IS NULL OR c.post_until <= now()))
+     WHERE c.runner_id = EXCLUDED.runner_id OR NOT ${held('c', '$5')}
      RETURNING token::text AS token`,
     [key.scope, key.fingerprint, key.job, runner, leaseMs],
   );

@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { LockEntry } from '../../model.js';
 import type { Account, ClaimResult, ClaimWait, RunnerView, SchedulerLook, SharedState, SlotLease, SlotTurn } from '../shared.js';
 import { ClaimLooks } from './claim-looks.js';
-import { live, takeClaim, type Holder } from './fence.js';
+import { held, live, takeClaim, type Holder } from './fence.js';
 import { Holds } from './holds.js';
 import { jobState } from './job-state.js';
 import { runnerViews } from './runners.js';
@@ -49,7 +49,7 @@ export class PgLeases implements SharedState {
     private readonly timing: LeaseTiming,
     private readonly connection: pg.ClientConfig,
   ) {
-    this.looks = new ClaimLooks(pool, scope, timing.leaseMs, live);
+    this.looks = new ClaimLooks(pool, scope, timing.leaseMs, held);
     this.holds = new Holds(scope, runner, timing.leaseMs);
   }
 
@@ -187,7 +187,7 @@ export class PgLeases implements SharedState {
     for (;;) {
       if (signal?.aborted || this.stopped) return { kind: 'stopped' };
       const { rows } = await this.pool.query<{ holder: string | null; account: string | null; n: number | null }>(
-        `WITH other AS (SELECT c.runner_id FROM claims c WHERE $4::text IS NOT NULL AND c.scope = $5 AND c.fingerprint = $4 AND c.job = $2 AND c.runner_id <> $1 AND ${live('c', '$3')}),
+        `WITH other AS (SELECT c.runner_id FROM claims c WHERE $4::text IS NOT NULL AND c.scope = $5 AND c.fingerprint = $4 AND c.job = $2 AND c.runner_id <> $1 AND ${held('c', '$3')}),
               taken AS (UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
                  WHERE NOT EXISTS (SELECT 1 FROM other) AND (s.account, s.n) = (
                    SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${live('f', '$3')}
