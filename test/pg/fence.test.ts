@@ -98,9 +98,14 @@ describe.skipIf(missing !== undefined)('the fence and the takeover on two connec
     const theirs = entry({ videoId: 'v-1', completedAt: '2026-01-01T00:01:00.000Z' });
     const completion = (e: object) => row('completed', { type: 'completed', entry: e });
     expect(await writeCompletion(db!, old, old, completion(mine), 'v-1')).toEqual({ kind: 'lost' });
-    expect(await writeCompletion(db!, taker, taker, completion(theirs), 'v-1')).toEqual({ kind: 'written' });
-    expect(await writeCompletion(db!, old, old, completion(mine), 'v-1')).toEqual({ kind: 'kept', entry: theirs });
-    expect(await writeCompletion(db!, taker, undefined, completion(mine), 'v-1')).toEqual({ kind: 'kept', entry: theirs });
+    const written = await writeCompletion(db!, taker, taker, completion(theirs), 'v-1');
+    // Stamped with the database's time, whatever the writer's clock said.
+    const dbNow = Date.parse((await db!.query<{ t: Date }>('SELECT now() AS t')).rows[0]!.t.toISOString());
+    expect(written.kind === 'written' && Math.abs(Date.parse(written.entry.completedAt) - dbNow)).toBeLessThan(60_000);
+    const kept = written.kind === 'written' ? written.entry : theirs;
+    expect(kept).toEqual({ ...theirs, completedAt: kept.completedAt });
+    expect(await writeCompletion(db!, old, old, completion(mine), 'v-1')).toEqual({ kind: 'kept', entry: kept });
+    expect(await writeCompletion(db!, taker, undefined, completion(mine), 'v-1')).toEqual({ kind: 'kept', entry: kept });
     expect((await db!.query(`SELECT 1 FROM journal WHERE type = 'completed'`)).rowCount).toBe(1);
   });
 

@@ -114,24 +114,27 @@ export async function writeSubmitted(db: Db, holder: Holder, row: JournalRow, vi
   return rows[0]?.held ? 'written' : 'lost';
 }
 
-export type CompletionWrite = { kind: 'written' } | { kind: 'kept'; entry: LockEntry } | { kind: 'lost' };
+export type CompletionWrite = { kind: 'written' | 'kept'; entry: LockEntry } | { kind: 'lost' };
 
 /**
  * A completion: when the job's fingerprint already has one for this video, that entry is kept and
  * returned (every checkout records the same bytes); else written under the token (`holder`), or, for a
- * job this runner never claimed (no holder), written as it is.
+ * job this runner never claimed (no holder), written as it is. A written entry's `completedAt` is the
+ * database's time, so completions compared later (the newest wins in a lock) are on one clock.
  */
 export async function writeCompletion(db: Db, key: ClaimKey & { runner: string }, holder: Holder | undefined, row: JournalRow, videoId: string): Promise<CompletionWrite> {
   const token = holder?.token ?? null;
-  const { rows } = await db.query<{ kept: LockEntry | null; held: boolean }>(
+  const { rows } = await db.query<{ kept: LockEntry | null; written: LockEntry | null }>(
     `WITH kept AS (SELECT record->'entry' AS entry FROM journal
                    WHERE scope = $1 AND job = $3 AND fingerprint = $4 AND type = 'completed' AND record->'entry'->>'videoId' = $9 ORDER BY id LIMIT 1),
           held AS (${HELD} FOR SHARE),
-          written AS (${INSERT} WHERE NOT EXISTS (SELECT 1 FROM kept) AND ($8::bigint IS NULL OR EXISTS (SELECT 1 FROM held)) RETURNING 1)
-     SELECT (SELECT entry FROM kept) AS kept, ($8::bigint IS NULL OR EXISTS (SELECT 1 FROM held)) AS held`,
+          written AS (INSERT INTO journal (scope, type, job, fingerprint, reply_ref, record, runner_id)
+                      SELECT $1, $2, $3, $4, $5, jsonb_set($6::jsonb, '{entry,completedAt}', to_jsonb(${isoText('now()')})), $7
+                      WHERE NOT EXISTS (SELECT 1 FROM kept) AND ($8::bigint IS NULL OR EXISTS (SELECT 1 FROM held)) RETURNING record->'entry' AS entry)
+     SELECT (SELECT entry FROM kept) AS kept, (SELECT entry FROM written) AS written`,
     [key.scope, row.type, key.job, key.fingerprint, row.replyRef, row.json, key.runner, token, videoId],
   );
   const result = rows[0];
   if (result?.kept) return { kind: 'kept', entry: result.kept };
-  return result?.held ? { kind: 'written' } : { kind: 'lost' };
+  return result?.written ? { kind: 'written', entry: result.written } : { kind: 'lost' };
 }

@@ -39,7 +39,7 @@ export async function writeRecord(db: Db, leases: PgLeases, scope: string, recor
       const key = { scope, job: record.job, fingerprint: record.fingerprint, runner: leases.runner };
       const result = await writeCompletion(db, key, holder, row, record.entry.videoId);
       if (result.kind === 'lost') throw lost(record.job, "waiting for the new holder's result");
-      return result.kind === 'kept' ? result.entry : record.entry;
+      return result.entry;
     }
     case 'failed':
     case 'abandoned':
