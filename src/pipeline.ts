@@ -23,6 +23,8 @@ import type { Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
 import { defaultStateDir, runLayout } from './state/layout.js';
 import { openStore } from './state/open-store.js';
+import { writeRootsOf } from './state/contained.js';
+import { boundedDownloads } from './api/bounded.js';
 import type { StateSnapshot, StateStore } from './state/store.js';
 import type { TemplateBackend } from './templates/source.js';
 
@@ -244,7 +246,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
     const result = await execute({
       plan,
       manifest: graph.manifest,
-      api: backend.api,
+      api: boundedDownloads(backend.api, writeRootsOf(graph.manifest)),
       store,
       layout: runLayout(resolve(manifestFile), options.state),
       snapshot,

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { EventSink, JobOutcome, JobState } from '../events.js';
 import { concatVideos, contactSheet } from '../media.js';
 import type { JobId, ResolvedManifest } from '../model.js';
+import { writeRootsOf } from '../state/contained.js';
 import type { JobOutput } from './inputs.js';
 
 interface RunView {
@@ -32,6 +33,7 @@ export async function runPostSteps(
 ): Promise<{ id: JobId; reason: string }[]> {
   const failures: { id: JobId; reason: string }[] = [];
   const baseDir = dirname(manifest.file);
+  const within = writeRootsOf(manifest);
   for (const step of manifest.post) {
     const output = join(baseDir, step.output);
     const files: string[] = [];
@@ -60,8 +62,8 @@ export async function runPostSteps(
     onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'running' });
     try {
       await mkdir(dirname(output), { recursive: true });
-      if (step.kind === 'concat') await concatVideos(files, output);
-      else await contactSheet(files, output);
+      if (step.kind === 'concat') await concatVideos(files, output, within);
+      else await contactSheet(files, output, { within });
       onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'done' });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

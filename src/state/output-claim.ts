@@ -16,6 +16,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic, SourceLocation } from '../diagnostic.js';
 import type { ResolvedManifest } from '../model.js';
 import { writeFileAtomic } from './atomic.js';
+import { assertFolderWithin, writeRootsOf, type WriteRoots } from './contained.js';
 import { StateBusyError } from './errors.js';
 import { makeFolder, nodeStateFs } from './fs.js';
 import { acquireProcessLock, type ProcessLock } from './process-lock.js';
@@ -37,7 +38,8 @@ interface Output {
  */
 export async function claimOutputs(manifest: ResolvedManifest): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  for (const [folder, mine] of outputsByFolder(manifest)) diagnostics.push(...(await claimInFolder(resolve(manifest.file), folder, mine)));
+  const within = writeRootsOf(manifest);
+  for (const [folder, mine] of outputsByFolder(manifest)) diagnostics.push(...(await claimInFolder(resolve(manifest.file), folder, mine, within)));
   return diagnostics;
 }
 
@@ -80,9 +82,11 @@ async function takenIn(folder: string, claims: Record<string, string>, manifestF
   return taken;
 }
 
-async function claimInFolder(manifestFile: string, folder: string, mine: Output[]): Promise<Diagnostic[]> {
+async function claimInFolder(manifestFile: string, folder: string, mine: Output[], within: WriteRoots): Promise<Diagnostic[]> {
   await makeFolder(folder);
   const claimsFile = join(folder, CLAIMS_FILE);
+  // The folder may have been swapped for a link since validation: neither the lock nor the claims go through it.
+  await assertFolderWithin(claimsFile, within);
   const lock = await lockClaims(`${claimsFile}.lock`);
   try {
     const claims = await readClaims(claimsFile);
@@ -94,7 +98,7 @@ async function claimInFolder(manifestFile: string, folder: string, mine: Output[
     const next: Record<string, string> = {};
     for (const [name, owner] of Object.entries(claims)) if (owner !== me && (await alive(owner))) next[name] = owner;
     for (const name of names) next[name] = me;
-    if (!sameClaims(claims, next)) await writeFileAtomic(claimsFile, serialize(next));
+    if (!sameClaims(claims, next)) await writeFileAtomic(claimsFile, serialize(next), nodeStateFs, within);
     await removeStaleTemps(folder, names);
     return [];
   } finally {
