@@ -5,9 +5,11 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EventSink, JobOutcome, JobState } from '../events.js';
+import { sha256File } from '../hash.js';
 import { concatVideos, contactSheet } from '../media.js';
 import type { JobId, ResolvedManifest } from '../model.js';
 import { writeRootsOf } from '../state/contained.js';
+import { recordWritten } from '../state/written.js';
 import type { JobOutput } from './inputs.js';
 
 interface RunView {
@@ -64,6 +66,8 @@ export async function runPostSteps(
       await mkdir(dirname(output), { recursive: true });
       if (step.kind === 'concat') await concatVideos(files, output, within);
       else await contactSheet(files, output, { within });
+      // The proof `clean` needs before it may remove this file again.
+      await recordWritten(manifest.file, output, await sha256File(output));
       onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'done' });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

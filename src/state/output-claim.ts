@@ -17,14 +17,11 @@ import type { Diagnostic, SourceLocation } from '../diagnostic.js';
 import type { ResolvedManifest } from '../model.js';
 import { writeFileAtomic } from './atomic.js';
 import { assertFolderWithin, writeRootsOf, type WriteRoots } from './contained.js';
-import { StateBusyError } from './errors.js';
 import { makeFolder, nodeStateFs } from './fs.js';
-import { acquireProcessLock, type ProcessLock } from './process-lock.js';
+import { acquireShortLock } from './process-lock.js';
 
 export const CLAIMS_FILE = '.pixrender-claims.json';
 const VERSION = 1;
-/** How long to wait for another run's claims update (a few file operations) before giving up. */
-const LOCK_WAIT_MS = 15_000;
 
 interface Output {
   /** Absolute path. */
@@ -87,7 +84,7 @@ async function claimInFolder(manifestFile: string, folder: string, mine: Output[
   const claimsFile = join(folder, CLAIMS_FILE);
   // The folder may have been swapped for a link since validation: neither the lock nor the claims go through it.
   await assertFolderWithin(claimsFile, within);
-  const lock = await lockClaims(`${claimsFile}.lock`);
+  const lock = await acquireShortLock(`${claimsFile}.lock`);
   try {
     const claims = await readClaims(claimsFile);
     const taken = await takenIn(folder, claims, manifestFile, mine);
@@ -172,17 +169,4 @@ function ownerCheck(folder: string): (owner: string) => Promise<boolean> {
     }
     return exists;
   };
-}
-
-/** The claims file's lock; another live holder is waited for (its update takes milliseconds). */
-async function lockClaims(file: string): Promise<ProcessLock> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      return await acquireProcessLock(file, { fs: nodeStateFs });
-    } catch (error) {
-      if (!(error instanceof StateBusyError) || Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
-    }
-  }
 }
