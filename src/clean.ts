@@ -10,6 +10,7 @@
  */
 import { lstat, readdir, realpath, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { unreachable } from './diagnostic.js';
 import { sha256File } from './hash.js';
 import { inside } from './manifest/outputs-guard.js';
 import type { LockFile, ResolvedManifest } from './model.js';
@@ -99,9 +100,21 @@ export async function planClean(manifest: ResolvedManifest, lock: LockFile, prot
   const preview = previewState(manifestFile);
   const previewLock = (await readStateSnapshot(manifestFile, preview).catch(() => undefined))?.lock;
   for (const [id, entry] of Object.entries(previewLock?.jobs ?? {})) await consider(resolve(base, entry.output), `watch --preview render of ${id}`, entry.sha256);
-  for (const [path, sha256] of written) {
-    const what = inside(join(base, ASIDE_DIR), path) ? 'a copy of a superseded render (.pixrender/aside)' : 'an output this manifest wrote and no longer names';
-    await consider(path, what, sha256);
+  for (const [path, { sha256, kind }] of written) {
+    switch (kind) {
+      case 'aside':
+        await consider(path, 'a copy of a superseded render (.pixrender/aside)', sha256);
+        break;
+      case 'post-output':
+        await consider(path, 'an output this manifest wrote and no longer names', sha256);
+        break;
+      case 'gallery':
+        // The gallery page is not a render: `gallery` replaces it, clean leaves it.
+        seen.add(path);
+        break;
+      default:
+        unreachable(kind);
+    }
   }
 
   // pixrender's own folders: only when .pixrender itself is a real folder inside the project.

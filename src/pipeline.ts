@@ -217,13 +217,14 @@ export type RunOutcome =
   | { kind: 'ran'; plan: Plan; summary: RunSummary; lock: LockFile; backend: string };
 
 /**
- * Downloads the lock will not record (renders kept aside) go into the manifest's written record, so
- * `clean` has the proof it needs; job outputs are recorded, with their sha256, by the lock.
+ * Downloads the lock will not record (renders kept aside: the executor downloads nothing else outside
+ * the job outputs) go into the manifest's written record, so `clean` has the proof it needs; job
+ * outputs are recorded, with their sha256, by the lock.
  */
 function recordOutsideLock(manifest: ResolvedManifest): (file: string, result: { sha256: string }) => Promise<void> {
   const base = dirname(manifest.file);
   const jobOutputs = new Set(manifest.jobs.map((j) => resolve(base, j.output)));
-  return (file, { sha256 }) => (jobOutputs.has(resolve(file)) ? Promise.resolve() : recordWritten(manifest.file, file, sha256));
+  return (file, { sha256 }) => (jobOutputs.has(resolve(file)) ? Promise.resolve() : recordWritten(manifest.file, file, { sha256, kind: 'aside' }));
 }
 
 /** Renders (or, with mode 'collect', only collects) one manifest. */

@@ -67,7 +67,7 @@ export async function runPostSteps(
       if (step.kind === 'concat') await concatVideos(files, output, within);
       else await contactSheet(files, output, { within });
       // The proof `clean` needs before it may remove this file again.
-      await recordWritten(manifest.file, output, await sha256File(output));
+      await recordWritten(manifest.file, output, { sha256: await sha256File(output), kind: 'post-output' });
       onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'done' });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

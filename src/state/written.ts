@@ -16,15 +16,24 @@ import { acquireShortLock } from './process-lock.js';
 
 const VERSION = 1;
 
+/** What a recorded file is: `clean` removes post outputs and aside copies, never the gallery page. */
+export type WrittenKind = 'post-output' | 'aside' | 'gallery';
+const KINDS: readonly WrittenKind[] = ['post-output', 'aside', 'gallery'];
+
+export interface Written {
+  sha256: string;
+  kind: WrittenKind;
+}
+
 export function writtenFile(manifestFile: string): string {
   const manifest = resolve(manifestFile);
   return join(dirname(manifest), STATE_DIR_NAME, `${basename(manifest)}.written.json`);
 }
 
-/** Every recorded file: absolute path → sha256. */
-export async function readWritten(manifestFile: string): Promise<Map<string, string>> {
+/** Every recorded file: absolute path → what pixrender wrote there. */
+export async function readWritten(manifestFile: string): Promise<Map<string, Written>> {
   const base = dirname(resolve(manifestFile));
-  const files = new Map<string, string>();
+  const files = new Map<string, Written>();
   let data: { version?: unknown; files?: unknown };
   try {
     data = JSON.parse(await readFile(writtenFile(manifestFile), 'utf8')) as typeof data;
@@ -32,12 +41,15 @@ export async function readWritten(manifestFile: string): Promise<Map<string, str
     return files;
   }
   if (data.version !== VERSION || typeof data.files !== 'object' || data.files === null) return files;
-  for (const [path, sha] of Object.entries(data.files)) if (typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha)) files.set(resolve(base, path), sha);
+  for (const [path, value] of Object.entries(data.files)) {
+    const { sha256, kind } = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof Written, unknown>>;
+    if (typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) && KINDS.includes(kind as WrittenKind)) files.set(resolve(base, path), { sha256, kind: kind as WrittenKind });
+  }
   return files;
 }
 
-/** Records `set` (absolute path → sha256 of what was written) and drops `forget`. */
-export async function updateWritten(manifestFile: string, change: { set?: ReadonlyMap<string, string>; forget?: readonly string[] }): Promise<void> {
+/** Records `set` (absolute path → what was written) and drops `forget`. */
+export async function updateWritten(manifestFile: string, change: { set?: ReadonlyMap<string, Written>; forget?: readonly string[] }): Promise<void> {
   const file = writtenFile(manifestFile);
   const base = dirname(resolve(manifestFile));
   await assertStateWithin(manifestFile);
@@ -46,12 +58,12 @@ export async function updateWritten(manifestFile: string, change: { set?: Readon
   try {
     const files = await readWritten(manifestFile);
     for (const path of change.forget ?? []) files.delete(resolve(path));
-    for (const [path, sha] of change.set ?? []) files.set(resolve(path), sha);
-    const named = [...files].map(([path, sha]) => [relative(base, path).split(sep).join('/'), sha] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [path, written] of change.set ?? []) files.set(resolve(path), { sha256: written.sha256, kind: written.kind });
+    const named = [...files].map(([path, written]) => [relative(base, path).split(sep).join('/'), written] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     await writeFileAtomic(file, `${JSON.stringify({ version: VERSION, files: Object.fromEntries(named) }, null, 1)}\n`, nodeStateFs, [base]);
   } finally {
     await lock.release();
   }
 }
 
-export const recordWritten = (manifestFile: string, file: string, sha256: string): Promise<void> => updateWritten(manifestFile, { set: new Map([[file, sha256]]) });
+export const recordWritten = (manifestFile: string, file: string, written: Written): Promise<void> => updateWritten(manifestFile, { set: new Map([[file, written]]) });

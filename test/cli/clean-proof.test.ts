@@ -54,9 +54,12 @@ describe('clean needs proof', () => {
     await mkdir(join(dir, '.pixrender', 'aside'), { recursive: true });
     await writeFile(join(dir, '.pixrender', 'aside', 'night@0123456789ab.mp4'), 'placed by hand');
 
+    // The gallery page is recorded too, but it is not a render: clean leaves it.
+    expect(runCli(dir, ['gallery', 'video.yaml']).code).toBe(0);
     const r = runCli(dir, ['clean', 'video.yaml']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('removed renders/first-video/sheet-kept-as-is.jpg');
+    expect(existsSync(join(out(), 'index.html'))).toBe(true);
     expect(r.out).toContain('kept renders/first-video/sheet-edited.jpg: changed since pixrender wrote it');
     expect(existsSync(join(out(), 'sheet-kept-as-is.jpg'))).toBe(false);
     expect(existsSync(join(out(), 'sheet-edited.jpg'))).toBe(true);

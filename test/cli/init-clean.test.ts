@@ -96,7 +96,7 @@ describe('clean', () => {
     await writeFile(join(dir, '.pixrender', 'aside', 'night@abc.mp4'), 'old');
     // One copy pixrender recorded writing (as a render kept aside is), one placed by hand.
     await writeFile(join(dir, '.pixrender', 'aside', 'night@0123456789ab.mp4'), 'kept aside');
-    await recordWritten(join(dir, 'video.yaml'), join(dir, '.pixrender', 'aside', 'night@0123456789ab.mp4'), sha('kept aside'));
+    await recordWritten(join(dir, 'video.yaml'), join(dir, '.pixrender', 'aside', 'night@0123456789ab.mp4'), { sha256: sha('kept aside'), kind: 'aside' });
     await symlink(join(outside, 'secret.mp4'), join(dir, '.pixrender', 'aside', 'link.mp4'));
     await mkdir(join(outside, 'previews'));
     await writeFile(join(outside, 'previews', 'p.mp4'), 'x');

@@ -107,7 +107,7 @@ describe('saves during a run', () => {
     expect(aside).toEqual([expect.stringMatching(/^intro@[0-9a-f]{12}\.mp4$/)]);
     // Recorded with the sha256 of its bytes: the proof `clean` needs to remove it later.
     const kept = join(project.dir, '.pixrender', 'aside', aside[0]!);
-    expect((await readWritten(file)).get(kept)).toBe(await sha256File(kept));
+    expect((await readWritten(file)).get(kept)).toEqual({ sha256: await sha256File(kept), kind: 'aside' });
     const warning = events.ofType('warning', during).find((e) => e.id === 'intro');
     expect(warning?.message).toMatch(/superseded by a newer version; kept at \.pixrender\/aside\/intro@/);
   });
