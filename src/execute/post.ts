@@ -2,7 +2,7 @@
  * Local post steps (concat, contact sheet) after the renders they name. A step runs when every input
  * is on disk and its output is missing or one of its inputs changed in this run.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EventSink, JobOutcome, JobState } from '../events.js';
 import { sha256File } from '../hash.js';
@@ -63,7 +63,7 @@ export async function runPostSteps(
     if (exists && !step.inputs.some((id) => touched.has(id))) continue;
     onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'running' });
     try {
-      await mkdir(dirname(output), { recursive: true });
+      // media.ts makes the folder itself, once it has checked where the folder really is.
       if (step.kind === 'concat') await concatVideos(files, output, within);
       else await contactSheet(files, output, { within });
       // The proof `clean` needs before it may remove this file again.

@@ -84,7 +84,8 @@ describe('a folder swapped for a link after validation', () => {
 
   it('a render whose output folder is swapped after the plan downloads nothing outside and says why', async () => {
     const { dir, outside, swap } = await layout('render');
-    await writeFile(join(dir, 'v.yaml'), 'version: 1\nname: v\ndefaults: { quality: 360p, duration: 5 }\noutput: { dir: renders/shots }\njobs:\n  a: { prompt: one shot }\n');
+    await writeFile(join(dir, 'v.yaml'), 'version: 1\nname: v\ndefaults: { quality: 360p, duration: 5 }\noutput: { dir: renders/shots/deep }\njobs:\n  a: { prompt: one shot }\n');
+    // The folder above the output folder is swapped: not even a folder may be made outside.
     const outcome = await runManifest(join(dir, 'v.yaml'), {
       mode: 'render',
       backend: 'sim',
