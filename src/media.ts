@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runFfmpeg } from './ffmpeg.js';
 import { commitTempFile, tempPathFor } from './state/atomic.js';
+import { assertFolderWithin, type WriteRoots } from './state/contained.js';
 
 export interface VideoInfo {
   /** Display size (a 90°/270° rotation is already applied). */
@@ -122,8 +123,10 @@ export async function extractFrame(video: string, which: 'first' | 'last', outPn
  * produces files that play wrongly without any error. Inputs of another size are scaled and padded to
  * the first input's size; frame rates follow the first input.
  */
-export async function concatVideos(inputs: readonly string[], out: string): Promise<void> {
+/** `within`: the folders `out` must really be in (no symbolic link leading out), checked before any work and at the rename. */
+export async function concatVideos(inputs: readonly string[], out: string, within?: WriteRoots): Promise<void> {
   if (inputs.length === 0) throw new MediaError('concat needs at least one input', out);
+  if (within) await assertFolderWithin(out, within);
   const infos = await Promise.all(inputs.map(probeVideo));
   const first = infos[0]!;
   const width = even(first.width);
@@ -152,7 +155,7 @@ export async function concatVideos(inputs: readonly string[], out: string): Prom
   args.push('-filter_complex', graph.join(';'), '-map', '[v]');
   if (withAudio) args.push('-map', '[a]', '-c:a', 'aac', '-b:a', '192k');
   args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-movflags', '+faststart');
-  await atomicOutput(out, '.mp4', (temp) => runFfmpeg([...args, '-f', 'mp4', '-y', `file:${temp}`], { timeoutMs: 600_000 }).then(() => undefined));
+  await atomicOutput(out, '.mp4', (temp) => runFfmpeg([...args, '-f', 'mp4', '-y', `file:${temp}`], { timeoutMs: 600_000 }).then(() => undefined), within);
 }
 
 export interface ContactSheetOptions {
@@ -163,11 +166,14 @@ export interface ContactSheetOptions {
   /** One label per input (e.g. job ids), drawn at the bottom left of its tile. Needs a font (fontconfig or `fontFile`). */
   labels?: readonly string[];
   fontFile?: string;
+  /** The folders `outJpg` must really be in (no symbolic link leading out), checked before any work and at the rename. */
+  within?: WriteRoots;
 }
 
 /** Tiles one poster frame (the middle frame) of each input into one JPEG, row by row. */
 export async function contactSheet(inputs: readonly string[], outJpg: string, options: ContactSheetOptions = {}): Promise<{ width: number; height: number }> {
   if (inputs.length === 0) throw new MediaError('a contact sheet needs at least one input', outJpg);
+  if (options.within) await assertFolderWithin(outJpg, options.within);
   const infos = await Promise.all(inputs.map(probeVideo));
   const first = infos[0]!;
   const columns = Math.max(1, Math.min(options.columns ?? 4, inputs.length));
@@ -195,7 +201,7 @@ export async function contactSheet(inputs: readonly string[], outJpg: string, op
     const tiles = infos.map((_, i) => `[t${i}]`).join('');
     filters.push(`${tiles}concat=n=${inputs.length}:v=1:a=0,tile=${columns}x${rows},format=yuvj420p[sheet]`);
     args.push('-filter_complex', filters.join(';'), '-map', '[sheet]', '-frames:v', '1', '-q:v', '3', '-c:v', 'mjpeg');
-    await atomicOutput(outJpg, '.jpg', (temp) => runFfmpeg([...args, '-f', 'image2', '-update', '1', '-y', `file:${temp}`]).then(() => undefined));
+    await atomicOutput(outJpg, '.jpg', (temp) => runFfmpeg([...args, '-f', 'image2', '-update', '1', '-y', `file:${temp}`]).then(() => undefined), options.within);
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
@@ -205,14 +211,17 @@ export async function contactSheet(inputs: readonly string[], outJpg: string, op
 export { sha256File } from './hash.js';
 
 /** Runs `write(temp)` and moves the temp file into place only if it produced a non-empty file. */
-async function atomicOutput(out: string, extension: string, write: (temp: string) => Promise<void>): Promise<void> {
+async function atomicOutput(out: string, extension: string, write: (temp: string) => Promise<void>, within?: WriteRoots): Promise<void> {
   const target = resolve(out);
+  if (within) await assertFolderWithin(target, within);
   await mkdir(dirname(target), { recursive: true });
+  // ffmpeg writes the temp file beside the target: its folder must not lead out either.
+  if (within) await assertFolderWithin(target, within);
   const temp = tempPathFor(target, extension);
   try {
     await write(temp);
     if (!(await isNonEmpty(temp))) throw new MediaError(`ffmpeg wrote nothing for ${out}`, out);
-    await commitTempFile(temp, target);
+    await commitTempFile(temp, target, undefined, within);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;

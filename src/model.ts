@@ -87,6 +87,8 @@ export interface ResolvedManifest {
   deadline?: string;
   /** Absolute output directory. */
   outputDir: string;
+  /** The folder outputs must stay in when it is not the manifest's: the project config's outputDir. */
+  outputRoot?: string;
 }
 
 export interface GraphNode {

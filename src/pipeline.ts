@@ -2,7 +2,7 @@
  * The library's main entry: manifest file → config → validated manifest → graph → plan → execute.
  * Reads and backend set-up happen here; every stage it calls is a plain function of typed values.
  */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { PixverseApi } from './api/api.js';
 import { PixverseClient } from './api/client.js';
 import { isApiError } from './api/errors.js';
@@ -14,7 +14,7 @@ import type { ProjectConfig } from './config.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { EventSink, RunSummary } from './events.js';
 import { execute, type Tuning } from './execute/index.js';
-import type { LockFile, Plan } from './model.js';
+import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan as makePlan, type PlanInput } from './plan.js';
 import { backendKindFor } from './backend-kind.js';
 import { loadGraph, onlyJobsOf, presentOutputs, type GraphOutcome } from './plan-inputs.js';
@@ -23,6 +23,9 @@ import type { Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
 import { defaultStateDir, runLayout } from './state/layout.js';
 import { openStore } from './state/open-store.js';
+import { writeRootsOf } from './state/contained.js';
+import { boundedDownloads } from './api/bounded.js';
+import { recordWritten } from './state/written.js';
 import type { StateSnapshot, StateStore } from './state/store.js';
 import type { TemplateBackend } from './templates/source.js';
 
@@ -213,6 +216,17 @@ export type RunOutcome =
   | { kind: 'refused'; plan: Plan }
   | { kind: 'ran'; plan: Plan; summary: RunSummary; lock: LockFile; backend: string };
 
+/**
+ * Downloads the lock will not record (renders kept aside: the executor downloads nothing else outside
+ * the job outputs) go into the manifest's written record, so `clean` has the proof it needs; job
+ * outputs are recorded, with their sha256, by the lock.
+ */
+function recordOutsideLock(manifest: ResolvedManifest): (file: string, result: { sha256: string }) => Promise<void> {
+  const base = dirname(manifest.file);
+  const jobOutputs = new Set(manifest.jobs.map((j) => resolve(base, j.output)));
+  return (file, { sha256 }) => (jobOutputs.has(resolve(file)) ? Promise.resolve() : recordWritten(manifest.file, file, { sha256, kind: 'aside' }));
+}
+
 /** Renders (or, with mode 'collect', only collects) one manifest. */
 export async function runManifest(manifestFile: string, options: RunOptions): Promise<RunOutcome> {
   const loaded = options.project ?? (await loadGraph(manifestFile, { templates: templateBackendOf(options), ...(options.select ? { select: options.select } : {}) }));
@@ -244,7 +258,7 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
     const result = await execute({
       plan,
       manifest: graph.manifest,
-      api: backend.api,
+      api: boundedDownloads(backend.api, writeRootsOf(graph.manifest), recordOutsideLock(graph.manifest)),
       store,
       layout: runLayout(resolve(manifestFile), options.state),
       snapshot,

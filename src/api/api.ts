@@ -5,6 +5,15 @@
 import type { Readable } from 'node:stream';
 import type * as P from './protocol.js';
 
+/** What a caller of `download` may ask for; the client adds its transport settings. */
+export interface DownloadCallOptions {
+  expectedSize?: number;
+  expectedSha256?: string;
+  signal?: AbortSignal;
+  /** The folders `dest` must really be in (no symbolic link leading out), checked when the file lands. */
+  within?: readonly string[];
+}
+
 export interface ListOptions {
   email?: string;
   limit?: number;
@@ -59,7 +68,7 @@ export interface PixverseApi {
    * size checked against Content-Length (and `expectedSize` if given), then an atomic rename.
    * A short or failed download leaves no file at `dest`.
    */
-  download(url: string, dest: string, options?: { expectedSize?: number; expectedSha256?: string; signal?: AbortSignal }): Promise<DownloadResult>;
+  download(url: string, dest: string, options?: DownloadCallOptions): Promise<DownloadResult>;
 
   close(): Promise<void>;
 }

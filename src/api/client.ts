@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
-import type { DownloadResult, ListOptions, PixverseApi } from './api.js';
+import type { DownloadCallOptions, DownloadResult, ListOptions, PixverseApi } from './api.js';
 import { download } from './download.js';
 import { ApiError, apiMessageFrom, classifyTransportError, kindOfStatus, mayHaveCreatedJob, redactor, retryAfterSeconds } from './errors.js';
 import { ENDPOINTS } from '../kinds/index.js';
@@ -181,7 +181,7 @@ export class PixverseClient implements PixverseApi {
   }
 
   /** Media on the API's own origin gets the token; media hosts (media.pixverse.ai) never do. */
-  download(url: string, dest: string, options: { expectedSize?: number; expectedSha256?: string; signal?: AbortSignal } = {}): Promise<DownloadResult> {
+  download(url: string, dest: string, options: DownloadCallOptions = {}): Promise<DownloadResult> {
     const absolute = new URL(url, `${this.baseUrl}/`).toString();
     return download(absolute, dest, {
       ...options,

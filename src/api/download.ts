@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { request, type Dispatcher } from 'undici';
 import { fsyncDirectory } from '../state/atomic.js';
+import { assertFolderWithin, type WriteRoots } from '../state/contained.js';
 import { DiskError, makeFolder, nodeStateFs, rethrowDisk, writeAll, type StateFileHandle } from '../state/fs.js';
 import type { DownloadResult } from './api.js';
 import { ApiError, apiMessageFrom, classifyTransportError, kindOfStatus } from './errors.js';
@@ -29,6 +30,8 @@ export interface DownloadOptions {
   /** Applied to every text that goes into an error. */
   redact?: (text: string) => string;
   maxRedirects?: number;
+  /** The folders `dest` must really be in (no symbolic link leading out), checked before the temp file opens and again right before the rename. */
+  within?: WriteRoots;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -48,7 +51,10 @@ export async function download(url: string, dest: string, options: DownloadOptio
   const temp = join(dir, `.${basename(dest)}.${randomBytes(6).toString('hex')}.part`);
   // The file first: a disk that cannot take it fails before anything is fetched, and the body is read
   // as soon as it arrives.
+  // Checked before the folder is made too: a link that leads out gets no new folder either.
+  if (options.within) await assertFolderWithin(dest, options.within);
   await makeFolder(dir);
+  if (options.within) await assertFolderWithin(dest, options.within);
   const file = await nodeStateFs.open(temp, 'wx').catch((error: unknown) => rethrowDisk(error, dest));
   let body: OpenBody | undefined;
   try {
@@ -65,6 +71,7 @@ export async function download(url: string, dest: string, options: DownloadOptio
     const onDisk = (await file.stat()).size;
     if (onDisk !== size) throw new DiskError('short-write', dest, 'EIO', `${onDisk} of ${size} bytes on disk`);
     await file.close();
+    if (options.within) await assertFolderWithin(dest, options.within);
     await nodeStateFs.rename(temp, dest);
     await fsyncDirectory(dir).catch(() => undefined);
     return { sha256, size };

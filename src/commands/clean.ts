@@ -8,12 +8,13 @@ const spec: CommandSpec = {
   name: 'clean',
   synopsis: 'FILE [--dry-run]',
   summary: 'remove renders no longer in the manifest',
-  description: `Removes renders of FILE that it no longer names (a removed or renamed job, a changed output
-pattern), the copies of superseded renders in .pixrender/aside/, and watch --preview renders.
-Only files pixrender wrote for this manifest go: a lock entry whose sha256 the file still has, or
-this manifest's claim in the folder's ${'.pixrender-claims.json'}. Nothing outside the project, no
-symbolic link, and never the manifest, its lock or the project config. Waits for no running render:
-a run in progress makes clean refuse.`,
+  description: `Removes files pixrender wrote for FILE that it no longer names: renders of dropped or
+renamed jobs, outputs of dropped post steps, copies of superseded renders in .pixrender/aside/, and
+watch --preview renders. A file goes only with proof that pixrender wrote exactly its bytes: the
+sha256 it recorded when it wrote them (the lock, or .pixrender/FILE.written.json), checked again right
+before the file is removed; a file changed since is kept, and a claims-file entry alone is never proof.
+Nothing outside the project, no symbolic link, and never the manifest, its lock or the project config.
+Waits for no running render: a run in progress makes clean refuse.`,
   options: [{ name: 'dry-run', short: 'n', description: 'list what would be removed and what is kept, remove nothing' }],
   exitCodes: '0 ok, 2 invalid manifest or a run in progress',
 };
@@ -54,7 +55,7 @@ export const command: DeclaredCommand = {
         const lock = store ? (await store.load()).lock : (await readStateSnapshot(resolve(file))).lock;
         const plan = await planClean(manifest, lock, guarded);
         const done = dryRun ? plan.remove : await applyClean(plan);
-        for (const item of done) process.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${shown(item.path)}${item.kind === 'folder' ? '/' : ''}: ${item.why}\n`);
+        for (const item of done) process.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${shown(item.path)}: ${item.why}\n`);
         for (const k of plan.kept) process.stdout.write(`kept ${shown(k.path)}: ${k.why}\n`);
         if (done.length === 0) process.stdout.write('nothing to remove\n');
         return 0;

@@ -7,7 +7,8 @@ import { coloursFor, inCI, painter } from '../colour.js';
 import { diagnosticRecord } from '../diagnostic-formats.js';
 import { formatSummary, ndjsonView, plainView, type ProgressView } from '../progress.js';
 import type { RunOutcome } from '../pipeline.js';
-import { refusalCause } from '../state/fs.js';
+import { assertStateWithin } from '../state/contained.js';
+import { isDiskError, refusalCause } from '../state/fs.js';
 import { formatPlanNote } from './plan.js';
 
 export function printDiagnostics(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>, json = false): void {
@@ -33,6 +34,11 @@ export async function projectFolderProblem(manifestFile: string, { write = true 
   const kind = async (p: string) => stat(p).then((s) => (s.isDirectory() ? 'folder' : 'file'), () => undefined);
   if ((await kind(state)) === 'file') return `cannot keep state in ${shown(state)}: it is a file, not a folder; move it away`;
   if ((await kind(lock)) === 'folder') return `cannot write the lock file ${shown(lock)}: it is a folder; move it away`;
+  const outside = await assertStateWithin(manifestFile).then(
+    () => undefined,
+    (e: unknown) => (isDiskError(e, 'outside-project') ? e : Promise.reject(e)),
+  );
+  if (outside) return `cannot keep state in ${shown(outside.path)}: it is a symbolic link that leads outside the project; make it a folder of the project`;
   if (!write) return undefined;
   const writable = (await kind(state)) ? state : dir;
   try {

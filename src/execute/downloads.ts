@@ -2,8 +2,7 @@
  * Downloads of finished renders: a render is paid for, so a failed or truncated download is retried,
  * never re-rendered; a completed one is journaled and becomes the job's lock entry.
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname, sep } from 'node:path';
+import { sep } from 'node:path';
 import { isApiError } from '../api/errors.js';
 import { isStateError } from '../state/errors.js';
 import type { VideoObject } from '../api/protocol.js';
@@ -32,8 +31,8 @@ export class Downloads {
   /** Fetches `url` to the job's output path, retrying transient failures (ApiError network/timeout/5xx). */
   async fetch(run: JobRun, url: string, expectedSize: number | undefined, expectedSha256?: string) {
     const { o, clock, tuning, submit } = this.c;
+    // download() makes the folder itself, once it has checked where the folder really is.
     const dest = this.c.absolute(run.planned.job.output);
-    await mkdir(dirname(dest), { recursive: true });
     for (let attempt = 1; ; attempt++) {
       try {
         return await o.api.download(url, dest, { ...(expectedSize !== undefined ? { expectedSize } : {}), ...(expectedSha256 ? { expectedSha256 } : {}) });

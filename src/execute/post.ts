@@ -2,11 +2,14 @@
  * Local post steps (concat, contact sheet) after the renders they name. A step runs when every input
  * is on disk and its output is missing or one of its inputs changed in this run.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EventSink, JobOutcome, JobState } from '../events.js';
+import { sha256File } from '../hash.js';
 import { concatVideos, contactSheet } from '../media.js';
 import type { JobId, ResolvedManifest } from '../model.js';
+import { writeRootsOf } from '../state/contained.js';
+import { recordWritten } from '../state/written.js';
 import type { JobOutput } from './inputs.js';
 
 interface RunView {
@@ -32,6 +35,7 @@ export async function runPostSteps(
 ): Promise<{ id: JobId; reason: string }[]> {
   const failures: { id: JobId; reason: string }[] = [];
   const baseDir = dirname(manifest.file);
+  const within = writeRootsOf(manifest);
   for (const step of manifest.post) {
     const output = join(baseDir, step.output);
     const files: string[] = [];
@@ -59,9 +63,11 @@ export async function runPostSteps(
     if (exists && !step.inputs.some((id) => touched.has(id))) continue;
     onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'running' });
     try {
-      await mkdir(dirname(output), { recursive: true });
-      if (step.kind === 'concat') await concatVideos(files, output);
-      else await contactSheet(files, output);
+      // media.ts makes the folder itself, once it has checked where the folder really is.
+      if (step.kind === 'concat') await concatVideos(files, output, within);
+      else await contactSheet(files, output, { within });
+      // The proof `clean` needs before it may remove this file again.
+      await recordWritten(manifest.file, output, { sha256: await sha256File(output), kind: 'post-output' });
       onEvent?.({ type: 'post', at: now(), step: step.kind, output: step.output, state: 'done' });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

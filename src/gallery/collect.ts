@@ -11,7 +11,9 @@ import { runFfmpeg } from '../ffmpeg.js';
 import { loadProject, planFor, type Loaded } from '../pipeline.js';
 import { backendKindFor } from '../backend-kind.js';
 import { presentOutputs } from '../plan-inputs.js';
+import { assertFolderWithin, writeRootsOf, type WriteRoots } from '../state/contained.js';
 import { readStateSnapshot } from '../state/file-store.js';
+import { isDiskError } from '../state/fs.js';
 import { previewManifest, previewState } from '../watch/preview.js';
 import { anchorOf, renderVersion, type AsideClip, type GalleryInput } from './model.js';
 
@@ -24,6 +26,8 @@ export interface CollectOptions {
   live?: boolean;
   env?: NodeJS.ProcessEnv;
   now?: Date;
+  /** Why nothing may be written into the gallery folder (checked before the first poster), or undefined. */
+  beforeWrite?: (galleryDir: string) => Promise<Diagnostic | undefined>;
 }
 
 export type Collected =
@@ -44,6 +48,8 @@ export async function collectGallery(manifestFile: string, options: CollectOptio
   const present = await presentOutputs(loaded.graph, snapshot.lock);
   const plan = planFor(loaded, snapshot.lock, present, undefined, backendKindFor(loaded.config, options.env ?? process.env));
   const galleryDir = resolve(options.out ?? loaded.graph.manifest.outputDir);
+  const refused = await options.beforeWrite?.(galleryDir);
+  if (refused) return { ok: false, errors: 1, message: refused.message, diagnostics: [refused], sources: loaded.sources };
   const aside = await asideClips(manifestDir, plan.jobs.map((j) => j.id));
   const clips = [
     ...plan.jobs.flatMap((j) => (present.has(j.id) && Object.hasOwn(snapshot.lock.jobs, j.id) ? [{ id: j.id, file: snapshot.lock.jobs[j.id]!.output, version: renderVersion(snapshot.lock.jobs[j.id]!) }] : [])),
@@ -57,7 +63,7 @@ export async function collectGallery(manifestFile: string, options: CollectOptio
     }),
   );
   const concats = post.flatMap(({ step, version }) => (step.kind === 'concat' && version !== undefined ? [{ id: `post:${step.output}`, file: step.output, version }] : []));
-  const posters = await makePosters(manifestDir, galleryDir, [...clips, ...concats]);
+  const posters = await makePosters(manifestDir, galleryDir, [...clips, ...concats], galleryRoots(loaded.graph.manifest, options.out));
   return {
     ok: true,
     loaded,
@@ -93,30 +99,38 @@ async function asideClips(manifestDir: string, jobs: readonly string[]): Promise
   return clips;
 }
 
-/** One JPEG per clip version; a clip ffmpeg cannot read simply has no poster. */
-async function makePosters(manifestDir: string, galleryDir: string, clips: { id: string; file: string; version: string }[]): Promise<Map<string, string>> {
+/** Where gallery files may land: the manifest's write roots, and the folder `--out` names (the user's choice). */
+export function galleryRoots(manifest: Parameters<typeof writeRootsOf>[0], out: string | undefined): WriteRoots {
+  return [...writeRootsOf(manifest), ...(out !== undefined ? [resolve(out)] : [])];
+}
+
+/** One JPEG per clip version; a clip ffmpeg cannot read simply has no poster. Never through a link that leads out. */
+async function makePosters(manifestDir: string, galleryDir: string, clips: { id: string; file: string; version: string }[], within: WriteRoots): Promise<Map<string, string>> {
   const posters = new Map<string, string>();
   const dir = join(galleryDir, POSTER_DIR);
+  await assertFolderWithin(join(dir, 'poster.jpg'), within);
   await mkdir(dir, { recursive: true });
   for (const clip of clips) {
     const poster = join(dir, `${anchorOf(clip.id)}-${clip.version}.jpg`);
-    const ok = (await exists(poster)) || (await extractPoster(resolve(manifestDir, clip.file), poster));
+    const ok = (await exists(poster)) || (await extractPoster(resolve(manifestDir, clip.file), poster, within));
     if (ok) posters.set(clip.file, relative(manifestDir, poster).split(sep).join('/'));
   }
   return posters;
 }
 
-async function extractPoster(video: string, poster: string): Promise<boolean> {
+async function extractPoster(video: string, poster: string, within: WriteRoots): Promise<boolean> {
   const temp = `${poster}.${process.pid}.tmp.jpg`;
   const args = (seek: string[]) => [...seek, '-i', `file:${video}`, '-frames:v', '1', '-vf', 'scale=480:-2', '-q:v', '5', '-y', `file:${temp}`];
   try {
     // A frame a little in, where a clip that fades in already shows something; a shorter clip: its first frame.
     await runFfmpeg(args(['-ss', '0.5'])).catch(() => runFfmpeg(args([])));
     if (!(await exists(temp))) await runFfmpeg(args([]));
+    await assertFolderWithin(poster, within);
     await rename(temp, poster);
     return true;
-  } catch {
+  } catch (error) {
     await rm(temp, { force: true });
+    if (isDiskError(error, 'outside-project')) throw error;
     return false;
   }
 }

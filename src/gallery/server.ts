@@ -5,7 +5,7 @@
  * whose revision changed. Only the page, the event stream and media files under the project are served.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
@@ -124,6 +124,7 @@ export async function startGalleryServer(manifestFile: string, options: GalleryS
   const rootOf = () => commonAncestor(dirname(file), galleryDir);
   const pagePath = () => `/${relative(rootOf(), galleryDir).split(sep).map(encodeURIComponent).join('/')}/`.replace(/\/+/g, '/');
 
+  let ownHosts = new Set<string>();
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
@@ -131,6 +132,8 @@ export async function startGalleryServer(manifestFile: string, options: GalleryS
     });
   });
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // DNS rebinding: a page elsewhere can point a name it controls at 127.0.0.1; only our own names answer.
+    if (!ownHosts.has((req.headers.host ?? '').toLowerCase())) return void res.writeHead(421, { 'content-type': 'text/plain' }).end('misdirected request\n');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD' }).end();
     if (url.pathname === '/events') {
@@ -145,13 +148,11 @@ export async function startGalleryServer(manifestFile: string, options: GalleryS
       if (!model) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('the manifest does not validate yet\n');
       return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(renderPage(model));
     }
-    const target = resolve(rootOf(), `.${decodeURIComponent(url.pathname)}`);
-    const type = MEDIA[extname(target).toLowerCase()];
-    // Under the project or the gallery folder only: their common ancestor may be far wider (an outputDir elsewhere).
-    if (!type || !(within(dirname(file), target) || within(galleryDir, target))) return void res.writeHead(404).end();
-    const info = await stat(target).catch(() => undefined);
+    const real = await servedFile(url.pathname, rootOf(), [dirname(file), galleryDir]);
+    if (!real) return void res.writeHead(404).end();
+    const info = await stat(real.path).catch(() => undefined);
     if (!info?.isFile()) return void res.writeHead(404).end();
-    sendFile(req, res, target, info.size, type);
+    sendFile(req, res, real.path, info.size, real.type);
   };
 
   await new Promise<void>((ok, fail) => {
@@ -159,6 +160,7 @@ export async function startGalleryServer(manifestFile: string, options: GalleryS
     server.listen(options.port ?? 0, '127.0.0.1', () => ok());
   });
   const { port } = server.address() as AddressInfo;
+  ownHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   return {
     get url() {
       return `http://127.0.0.1:${port}${pagePath()}`;
@@ -190,6 +192,30 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string, size:
   res.writeHead(200, { ...headers, 'content-length': size });
   if (req.method === 'HEAD') return void res.end();
   createReadStream(file).pipe(res);
+}
+
+/**
+ * The real file a request path names, when it may be served: a media file whose real path (every
+ * symbolic link resolved, the file's own included) is under the real project or gallery folder — under
+ * the project or the gallery folder only, as their common ancestor may be far wider (an outputDir
+ * elsewhere). Undefined for anything else: a path that does not decode, a NUL, dots that climb out, a
+ * link that leads out, a link whose target is not media.
+ */
+async function servedFile(pathname: string, root: string, folders: readonly string[]): Promise<{ path: string; type: string } | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  const target = resolve(root, `.${decoded}`);
+  const type = MEDIA[extname(target).toLowerCase()];
+  if (!type || !folders.some((f) => within(f, target))) return undefined;
+  const real = await realpath(target).catch(() => undefined);
+  if (!real || MEDIA[extname(real).toLowerCase()] !== type) return undefined;
+  const realFolders = await Promise.all(folders.map((f) => realpath(f).catch(() => undefined)));
+  return realFolders.some((f) => f !== undefined && within(f, real)) ? { path: real, type } : undefined;
 }
 
 function within(dir: string, target: string): boolean {

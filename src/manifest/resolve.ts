@@ -106,6 +106,7 @@ export function resolveManifest(input: ResolveInput): ResolveOutput {
     ...(spec.budget?.credits !== undefined ? { budgetCredits: spec.budget.credits } : {}),
     ...(spec.schedule?.deadline !== undefined ? { deadline: spec.schedule.deadline } : {}),
     outputDir: layout.dir,
+    ...(layout.root !== input.manifestDir ? { outputRoot: layout.root } : {}),
   };
   const outputs = layout.broken
     ? []

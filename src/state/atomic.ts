@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { assertFolderWithin, type WriteRoots } from './contained.js';
 import { DiskError, errorCode, nodeStateFs, writeAll, type StateFs } from './fs.js';
 
 const TEMP_SUFFIX = '.tmp';
@@ -14,9 +15,14 @@ export function tempPathFor(file: string, extension = ''): string {
   return join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}${extension}`);
 }
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array, fs: StateFs = nodeStateFs): Promise<void> {
+/**
+ * `within`: the folders `file` must really be in (see contained.ts), checked before the temp file is
+ * opened and again right before the rename, so a folder swapped for a link never carries the write out.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, fs: StateFs = nodeStateFs, within?: WriteRoots): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const temp = tempPathFor(file);
+  if (within) await assertFolderWithin(file, within);
   try {
     const handle = await fs.open(temp, 'wx');
     try {
@@ -28,11 +34,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, f
     await fs.unlink(temp).catch(() => undefined);
     throw naming(error, temp, file);
   }
-  await commitTempFile(temp, file, fs);
+  await commitTempFile(temp, file, fs, within);
 }
 
 /** Moves a finished temp file (written by another tool, e.g. ffmpeg) over its target durably. */
-export async function commitTempFile(temp: string, file: string, fs: StateFs = nodeStateFs): Promise<void> {
+export async function commitTempFile(temp: string, file: string, fs: StateFs = nodeStateFs, within?: WriteRoots): Promise<void> {
   try {
     const handle = await fs.open(temp, 'r+');
     try {
@@ -40,6 +46,7 @@ export async function commitTempFile(temp: string, file: string, fs: StateFs = n
     } finally {
       await handle.close();
     }
+    if (within) await assertFolderWithin(file, within);
     await fs.rename(temp, file);
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);

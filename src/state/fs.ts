@@ -35,7 +35,9 @@ export type DiskErrorKind =
   /** ENOTDIR: a file stands where a folder is expected. */
   | 'not-a-directory'
   /** Fewer bytes reached the file than were written. */
-  | 'short-write';
+  | 'short-write'
+  /** A symbolic link on the way (a folder swapped for one, say) leads outside the project. */
+  | 'outside-project';
 
 const KIND_OF_CODE: Record<string, DiskErrorKind> = {
   ENOSPC: 'no-space',
@@ -53,6 +55,7 @@ const CAUSE: Record<DiskErrorKind, string> = {
   permission: 'permission denied',
   'not-a-directory': 'part of the path is a file, not a folder',
   'short-write': 'the disk took fewer bytes than were written',
+  'outside-project': 'a symbolic link on the way leads outside the project',
 };
 
 /** A write the disk refused. `code` keeps the system's code (ENOSPC, …) so `errorCode()` checks still work. */

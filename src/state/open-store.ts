@@ -3,6 +3,7 @@
  * $PIXRENDER_STORE or the project config's `store` names a PostgreSQL database shared by several runners.
  * A state folder of its own (watch --preview) always stays in files: it is one checkout's scratch state.
  */
+import { assertStateWithin } from './contained.js';
 import { StateError } from './errors.js';
 import { openFileStore, readStateSnapshot } from './file-store.js';
 import { unreachable } from '../diagnostic.js';
@@ -54,6 +55,7 @@ export async function openStore(manifestFile: string, options: StoreOptions = {}
   const secrets = options.secrets ? { secrets: options.secrets } : {};
   switch (choice.kind) {
     case 'file':
+      await assertStateWithin(manifestFile, options.state);
       return openFileStore(manifestFile, { ...options.state, ...secrets });
     case 'postgres':
       return (await pgStore()).openPgStore(manifestFile, { url: choice.url, ...secrets, ...leaseTiming(options.env ?? process.env), env: options.env ?? process.env });

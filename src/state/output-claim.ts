@@ -16,14 +16,12 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic, SourceLocation } from '../diagnostic.js';
 import type { ResolvedManifest } from '../model.js';
 import { writeFileAtomic } from './atomic.js';
-import { StateBusyError } from './errors.js';
+import { assertFolderWithin, writeRootsOf, type WriteRoots } from './contained.js';
 import { makeFolder, nodeStateFs } from './fs.js';
-import { acquireProcessLock, type ProcessLock } from './process-lock.js';
+import { acquireShortLock } from './process-lock.js';
 
 export const CLAIMS_FILE = '.pixrender-claims.json';
 const VERSION = 1;
-/** How long to wait for another run's claims update (a few file operations) before giving up. */
-const LOCK_WAIT_MS = 15_000;
 
 interface Output {
   /** Absolute path. */
@@ -37,7 +35,8 @@ interface Output {
  */
 export async function claimOutputs(manifest: ResolvedManifest): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  for (const [folder, mine] of outputsByFolder(manifest)) diagnostics.push(...(await claimInFolder(resolve(manifest.file), folder, mine)));
+  const within = writeRootsOf(manifest);
+  for (const [folder, mine] of outputsByFolder(manifest)) diagnostics.push(...(await claimInFolder(resolve(manifest.file), folder, mine, within)));
   return diagnostics;
 }
 
@@ -80,10 +79,12 @@ async function takenIn(folder: string, claims: Record<string, string>, manifestF
   return taken;
 }
 
-async function claimInFolder(manifestFile: string, folder: string, mine: Output[]): Promise<Diagnostic[]> {
+async function claimInFolder(manifestFile: string, folder: string, mine: Output[], within: WriteRoots): Promise<Diagnostic[]> {
   await makeFolder(folder);
   const claimsFile = join(folder, CLAIMS_FILE);
-  const lock = await lockClaims(`${claimsFile}.lock`);
+  // The folder may have been swapped for a link since validation: neither the lock nor the claims go through it.
+  await assertFolderWithin(claimsFile, within);
+  const lock = await acquireShortLock(`${claimsFile}.lock`);
   try {
     const claims = await readClaims(claimsFile);
     const taken = await takenIn(folder, claims, manifestFile, mine);
@@ -94,7 +95,7 @@ async function claimInFolder(manifestFile: string, folder: string, mine: Output[
     const next: Record<string, string> = {};
     for (const [name, owner] of Object.entries(claims)) if (owner !== me && (await alive(owner))) next[name] = owner;
     for (const name of names) next[name] = me;
-    if (!sameClaims(claims, next)) await writeFileAtomic(claimsFile, serialize(next));
+    if (!sameClaims(claims, next)) await writeFileAtomic(claimsFile, serialize(next), nodeStateFs, within);
     await removeStaleTemps(folder, names);
     return [];
   } finally {
@@ -168,17 +169,4 @@ function ownerCheck(folder: string): (owner: string) => Promise<boolean> {
     }
     return exists;
   };
-}
-
-/** The claims file's lock; another live holder is waited for (its update takes milliseconds). */
-async function lockClaims(file: string): Promise<ProcessLock> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      return await acquireProcessLock(file, { fs: nodeStateFs });
-    } catch (error) {
-      if (!(error instanceof StateBusyError) || Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
-    }
-  }
 }

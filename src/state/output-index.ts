@@ -12,7 +12,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { sha256File } from '../hash.js';
 import { writeFileAtomic } from './atomic.js';
-import { makeFolder } from './fs.js';
+import type { WriteRoots } from './contained.js';
+import { makeFolder, nodeStateFs } from './fs.js';
 
 export interface OutputCheck {
   id: string;
@@ -85,7 +86,8 @@ export async function verifiedOutputs(manifestFile: string, checks: readonly Out
       while (next < checks.length) await verify(checks[next++]!);
     }),
   );
-  if (changed || Object.keys(before).some((key) => !(key in after))) await writeIndex(indexFile, after);
+  // The default index is in .pixrender/, which must really be in the project when it is written.
+  if (changed || Object.keys(before).some((key) => !(key in after))) await writeIndex(indexFile, after, options.stateDir ? undefined : [base]);
   return present;
 }
 
@@ -113,11 +115,11 @@ function isEntry(v: unknown): v is IndexEntry {
 }
 
 /** Best effort: a read-only or full disk costs the next plan some hashing, nothing else. */
-async function writeIndex(file: string, files: Record<string, IndexEntry>): Promise<void> {
+async function writeIndex(file: string, files: Record<string, IndexEntry>, within: WriteRoots | undefined): Promise<void> {
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   try {
     await makeFolder(dirname(file));
-    await writeFileAtomic(file, `${JSON.stringify({ version: VERSION, files: sorted })}\n`);
+    await writeFileAtomic(file, `${JSON.stringify({ version: VERSION, files: sorted })}\n`, nodeStateFs, within);
   } catch {
     // The index only saves time.
   }

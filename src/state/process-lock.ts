@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { StateBusyError, StateError } from './errors.js';
-import { errorCode, readTextIfExists, writeAll, type StateFs } from './fs.js';
+import { errorCode, nodeStateFs, readTextIfExists, writeAll, type StateFs } from './fs.js';
 
 export interface LockHolder {
   pid: number;
@@ -142,3 +142,16 @@ function busy(file: string, holder: LockHolder, detail: string): StateBusyError 
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A lock held for a few file operations (a claims or record update): another live holder is waited for, up to `waitMs`. */
+export async function acquireShortLock(file: string, waitMs = 15_000): Promise<ProcessLock> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await acquireProcessLock(file, { fs: nodeStateFs });
+    } catch (error) {
+      if (!(error instanceof StateBusyError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+    }
+  }
+}

@@ -5,6 +5,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordWritten } from '../../src/state/written.js';
 import { repoRoot, requireBuild, runCli } from './helpers.js';
 
 let root: string;
@@ -57,7 +58,7 @@ describe('init', () => {
 });
 
 describe('clean', () => {
-  it('removes renders the manifest no longer names, set-aside copies and previews, and nothing else', async () => {
+  it('removes renders the manifest no longer names, recorded set-aside copies and previews, and nothing else', async () => {
     const dir = join(root, 'clean');
     const outside = join(root, 'outside');
     await mkdir(outside, { recursive: true });
@@ -93,6 +94,9 @@ describe('clean', () => {
     // Set-aside copies (one a link to a file outside) and a preview that is a link to a folder outside.
     await mkdir(join(dir, '.pixrender', 'aside'), { recursive: true });
     await writeFile(join(dir, '.pixrender', 'aside', 'night@abc.mp4'), 'old');
+    // One copy pixrender recorded writing (as a render kept aside is), one placed by hand.
+    await writeFile(join(dir, '.pixrender', 'aside', 'night@0123456789ab.mp4'), 'kept aside');
+    await recordWritten(join(dir, 'video.yaml'), join(dir, '.pixrender', 'aside', 'night@0123456789ab.mp4'), { sha256: sha('kept aside'), kind: 'aside' });
     await symlink(join(outside, 'secret.mp4'), join(dir, '.pixrender', 'aside', 'link.mp4'));
     await mkdir(join(outside, 'previews'));
     await writeFile(join(outside, 'previews', 'p.mp4'), 'x');
@@ -101,9 +105,9 @@ describe('clean', () => {
     const dry = runCli(dir, ['clean', 'video.yaml', '--dry-run']);
     expect(dry.code, dry.err).toBe(0);
     expect(dry.out).toContain('would remove renders/first-video/night.mp4: render of night, no longer in the manifest');
-    expect(dry.out).toContain('would remove .pixrender/aside/');
+    expect(dry.out).toContain('would remove .pixrender/aside/night@0123456789ab.mp4: a copy of a superseded render');
     expect(existsSync(join(out, 'night.mp4'))).toBe(true);
-    expect(existsSync(join(dir, '.pixrender', 'aside', 'night@abc.mp4'))).toBe(true);
+    expect(existsSync(join(dir, '.pixrender', 'aside', 'night@0123456789ab.mp4'))).toBe(true);
 
     const r = runCli(dir, ['clean', 'video.yaml']);
     expect(r.code, r.err).toBe(0);
@@ -115,13 +119,16 @@ describe('clean', () => {
     expect(r.out).toContain('kept renders/escape/secret.mp4: its folder leads outside the project');
     expect(r.out).toContain('kept renders/first-video/edited.mp4: changed since pixrender wrote it');
     expect(r.out).toContain('kept .pixrender/preview: not a folder pixrender made');
+    expect(r.out).toContain('kept .pixrender/aside/night@abc.mp4: no record that pixrender wrote it');
+    expect(r.out).toContain('kept .pixrender/aside/link.mp4: a symbolic link, not a render');
 
     expect(existsSync(join(out, 'night.mp4'))).toBe(false);
     expect(existsSync(join(out, 'opening.mp4'))).toBe(true);
     expect(existsSync(join(out, 'edited.mp4'))).toBe(true);
     expect(existsSync(join(dir, 'video.yaml'))).toBe(true);
     expect(existsSync(join(dir, 'pixrender.config.yaml'))).toBe(true);
-    expect(existsSync(join(dir, '.pixrender', 'aside'))).toBe(false);
+    expect(existsSync(join(dir, '.pixrender', 'aside', 'night@0123456789ab.mp4'))).toBe(false);
+    expect(await readFile(join(dir, '.pixrender', 'aside', 'night@abc.mp4'), 'utf8')).toBe('old');
     expect(await readFile(join(outside, 'secret.mp4'), 'utf8')).toBe(secret);
     expect(existsSync(join(outside, 'previews', 'p.mp4'))).toBe(true);
     expect(existsSync(join(dir, 'renders', 'mine', 'link.mp4'))).toBe(true);

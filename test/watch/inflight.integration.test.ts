@@ -7,6 +7,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { sha256File } from '../../src/hash.js';
+import { readWritten } from '../../src/state/written.js';
 import { startWatch, type WatchSession } from '../../src/watch.js';
 import { Recorder, tempProject } from './helpers.js';
 
@@ -103,6 +105,9 @@ describe('saves during a run', () => {
     expect(submittedSince(before)).toEqual(['intro', 'intro', 'intro.1']);
     const aside = await readdir(join(project.dir, '.pixrender', 'aside'));
     expect(aside).toEqual([expect.stringMatching(/^intro@[0-9a-f]{12}\.mp4$/)]);
+    // Recorded with the sha256 of its bytes: the proof `clean` needs to remove it later.
+    const kept = join(project.dir, '.pixrender', 'aside', aside[0]!);
+    expect((await readWritten(file)).get(kept)).toEqual({ sha256: await sha256File(kept), kind: 'aside' });
     const warning = events.ofType('warning', during).find((e) => e.id === 'intro');
     expect(warning?.message).toMatch(/superseded by a newer version; kept at \.pixrender\/aside\/intro@/);
   });
