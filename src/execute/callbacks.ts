@@ -58,6 +58,17 @@ function carriesSecret(requestUrl: string | undefined, secret: Buffer): boolean 
   return timingSafeEqual(same ? given : secret, secret) && same;
 }
 
+/** Binds and releases the listener's port, so a taken one is reported before anything is planned or submitted. */
+export async function checkCallbackPort(options: { host?: string; port?: number }): Promise<void> {
+  if (!options.port) return;
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new CallbackListenerError(options.port, error.code ?? 'error')));
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  await new Promise((resolve) => server.close(resolve));
+}
+
 export async function startCallbackReceiver(options: CallbackReceiverOptions): Promise<CallbackReceiver> {
   const secretText = randomBytes(32).toString('base64url');
   const secret = Buffer.from(secretText);
