@@ -120,3 +120,17 @@ describe('flag and argument validation', () => {
     expect(run(['plan', '--help']).out).toContain('--api-url');
   });
 });
+
+describe('manifest keys as the data reads them', () => {
+  it.each([
+    ['an alias key repeating a job', 'vars:\n  n: &n a\njobs:\n  a:\n    prompt: one\n  *n :\n    prompt: two\n', 'duplicate-key'],
+    ['true and "true"', 'jobs:\n  true:\n    prompt: one\n  "true":\n    prompt: two\n', 'duplicate-key'],
+    ['a collection as a key', 'jobs:\n  ? [a, b]\n  : prompt: one\n', 'collection-key'],
+  ])('%s: validate refuses it, with no process warning', async (_what, body, code) => {
+    await writeFile(join(dir, 'k.yaml'), `version: 1\nname: keys\n${body}`);
+    const r = run(['validate', 'k.yaml']);
+    expect(r.code, r.out + r.err).toBe(2);
+    expect(r.out + r.err).toContain(`error[${code}]`);
+    expect(r.err).not.toMatch(/Warning|stringified/);
+  });
+});
