@@ -67,14 +67,18 @@ export async function main(argv: string[]): Promise<number> {
  * ffmpeg missing) become one clear line and an exit code; anything else is a bug and shows its stack.
  */
 async function explain(error: unknown): Promise<{ message: string; code: number } | undefined> {
-  const [{ ApiError }, { StateError }, { FfmpegError }, { BackendError }, { DiskError }] = await Promise.all([
+  const [{ ApiError }, { StateError }, { FfmpegError }, { BackendError }, { DiskError }, { SimStateError }, { CallbackListenerError }] = await Promise.all([
     import('./api/errors.js'),
     import('./state/errors.js'),
     import('./ffmpeg.js'),
     import('./pipeline.js'),
     import('./state/fs.js'),
+    import('./sim/persistence.js'),
+    import('./execute/callbacks.js'),
   ]);
   if (error instanceof DiskError) return { message: error.message, code: 2 };
+  if (error instanceof SimStateError) return { message: error.message, code: 2 };
+  if (error instanceof CallbackListenerError) return { message: error.message, code: 2 };
   if (error instanceof ApiError) {
     const code = error.kind === 'insufficient-credits' ? 3 : error.kind === 'unauthorized' || error.kind === 'payment-required' ? 2 : 1;
     return { message: `the API call failed: ${error.message}`, code };

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LineIndex, type Diagnostic, type Severity } from './diagnostic.js';
+import { knownSecrets, maskSecrets } from './redact.js';
 
 export interface DiagnosticRecord {
   file: string | null;
@@ -38,8 +39,9 @@ export function diagnosticRecord(d: Diagnostic, sources: ReadonlyMap<string, str
     endColumn: end?.col ?? null,
     code: d.code,
     severity: d.severity,
-    message: d.message,
-    hint: d.hint ?? null,
+    // A token pasted into a config or manifest may be quoted in a message: masked (src/redact.ts).
+    message: maskSecrets(d.message, knownSecrets()),
+    hint: d.hint === undefined ? null : maskSecrets(d.hint, knownSecrets()),
   };
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { knownSecrets, maskSecrets } from './redact.js';
 
 /**
  * Diagnostics are values, not thrown strings: every stage collects them with a source range,
@@ -77,9 +78,12 @@ function lineIndexOf(text: string): LineIndex {
  * `sources` maps file names to their text so the line can be shown.
  */
 export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, string> = new Map()): string {
-  // Everything shown comes from the manifest or the disk: escaped for the terminal (see printable).
+  // Everything shown comes from the manifest or the disk: escaped for the terminal (see printable),
+  // with a token pasted into a config or manifest masked (see src/redact.ts).
+  const secrets = knownSecrets();
+  const shown = (text: string) => printable(maskSecrets(text, secrets));
   const out: string[] = [];
-  const head = `${d.severity}[${d.code}] ${printable(d.message)}`;
+  const head = `${d.severity}[${d.code}] ${shown(d.message)}`;
   if (!d.location) {
     out.push(head);
   } else {
@@ -94,20 +98,20 @@ export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, str
       const lineText = index.lineText(line);
       const gutter = String(line).length;
       const width = Math.max(1, Math.min(d.location.range.length, lineText.length - col + 1));
-      // The caret goes under the escaped text: an escaped character takes several columns.
-      const before = printable(lineText.slice(0, col - 1)).length;
-      const under = Math.max(1, printable(lineText.slice(col - 1, col - 1 + width)).length);
+      // The caret goes under the escaped, masked text: an escaped character takes several columns.
+      const before = shown(lineText.slice(0, col - 1)).length;
+      const under = Math.max(1, shown(lineText.slice(col - 1, col - 1 + width)).length);
       out.push(`${' '.repeat(gutter)} |`);
-      out.push(`${line} | ${printable(lineText)}`);
+      out.push(`${line} | ${shown(lineText)}`);
       out.push(`${' '.repeat(gutter)} | ${' '.repeat(before)}${'^'.repeat(under)}`);
     }
     for (const r of d.related ?? []) {
       const rText = sources.get(r.location.file);
       const pos = rText === undefined ? undefined : lineIndexOf(rText).position(r.location.range.offset);
-      out.push(`  note: ${printable(r.message)} (${printable(r.location.file)}${pos ? `:${pos.line}:${pos.col}` : ''})`);
+      out.push(`  note: ${shown(r.message)} (${printable(r.location.file)}${pos ? `:${pos.line}:${pos.col}` : ''})`);
     }
   }
-  if (d.hint) out.push(`  hint: ${printable(d.hint)}`);
+  if (d.hint) out.push(`  hint: ${shown(d.hint)}`);
   return out.join('\n');
 }
 

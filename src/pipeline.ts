@@ -17,6 +17,8 @@ import { execute, type Tuning } from './execute/index.js';
 import type { LockFile, Plan, ResolvedManifest } from './model.js';
 import { plan as makePlan, type PlanInput } from './plan.js';
 import { backendKindFor } from './backend-kind.js';
+import { shownUrl } from './redact.js';
+import { httpUrlProblem } from './url.js';
 import { loadGraph, onlyJobsOf, presentOutputs, type GraphOutcome } from './plan-inputs.js';
 import type { Selection, SelectionSummary } from './select.js';
 import type { Simulator } from './sim/index.js';
@@ -94,6 +96,9 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
   if (backendKindFor(config, env, options.backend, options.apiUrl) === 'useapi') {
     if (!token) throw new BackendError(`no API token: set ${tokenEnv} (or choose --backend sim)`);
     const baseUrl = apiUrl ?? 'https://api.useapi.net/v2/pixverse';
+    // The CLI checks --api-url when it parses flags; a config's apiUrl (or a library caller's) is checked here.
+    const problem = httpUrlProblem(baseUrl);
+    if (problem) throw new BackendError(`the API URL "${shownUrl(baseUrl, [token])}" ${problem}: give an http(s) URL such as https://api.useapi.net/v2/pixverse`);
     const api = new PixverseClient({ baseUrl, token });
     const retry = options.readRetry ?? {};
     let slots: number, email: string | undefined, factors: PriceFactorsRead, accounts: { email: string; maxJobs: number }[];
@@ -114,7 +119,7 @@ export async function openBackend(config: ProjectConfig, catalog: Catalog, optio
     return {
       kind: simulator ? 'sim' : 'useapi',
       ...(simulator ? { standalone: true } : {}),
-      description: simulator ? `simulator at ${baseUrl} (time scale ${timeScale})` : `API ${baseUrl} (token from $${tokenEnv})`,
+      description: simulator ? `simulator at ${shownUrl(baseUrl, [token])} (time scale ${timeScale})` : `API ${shownUrl(baseUrl, [token])} (token from $${tokenEnv})`,
       api,
       slots: Math.max(1, slots),
       timeScale: apiUrl && !apiUrl.startsWith('https://api.useapi.net') ? timeScale : 1,

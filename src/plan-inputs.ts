@@ -59,6 +59,8 @@ export interface PlanOptions {
   now?: Date;
   /** Default: what `render` would choose (see backendKindFor). */
   backend?: 'sim' | 'useapi';
+  /** The API base URL to read the account's price factors from (render's --api-url); default: the config's. */
+  apiUrl?: string;
   /** Plan only these jobs (and what they need). */
   select?: Selection;
 }
@@ -113,8 +115,8 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
   const diagnostics = [...loaded.diagnostics, ...(await claimConflicts(graph.manifest))];
   const outputsPresent = await presentOutputs(graph, lock);
   const env = options.env ?? process.env;
-  const backend = options.backend ?? backendKindFor(loaded.config, env);
-  const read = options.offPeakMultiplier === undefined && backend === 'useapi' ? await accountFactors(loaded.config, env) : undefined;
+  const backend = backendKindFor(loaded.config, env, options.backend, options.apiUrl);
+  const read = options.offPeakMultiplier === undefined && backend === 'useapi' ? await accountFactors(loaded.config, env, options.apiUrl) : undefined;
   const offPeakMultiplier = options.offPeakMultiplier ?? read?.offPeak;
   const previewMultiplier = options.previewMultiplier ?? read?.preview;
   const result = plan({
@@ -149,12 +151,12 @@ export function onlyJobsOf<T>(graph: BuiltGraph, pending: ReadonlyMap<string, T>
  * No token: nothing to read (the catalog's factor, no discount, is planned). Any failure, a refused
  * token included: unknown (planned without a discount, and noted); `render` reports a refused token.
  */
-async function accountFactors(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise<PriceFactorsRead | undefined> {
+async function accountFactors(config: ProjectConfig, env: NodeJS.ProcessEnv, apiUrl = config.apiUrl): Promise<PriceFactorsRead | undefined> {
   const token = env[config.tokenEnv ?? 'USEAPI_TOKEN'];
   if (!token) return undefined;
   // The HTTP client loads only when there is an account to ask (a plan on the simulator starts without it).
   const { PixverseClient } = await import('./api/client.js');
-  const api = new PixverseClient({ baseUrl: config.apiUrl ?? 'https://api.useapi.net/v2/pixverse', token });
+  const api = new PixverseClient({ baseUrl: apiUrl ?? 'https://api.useapi.net/v2/pixverse', token });
   try {
     return await readPriceFactors(api, config.accounts?.[0]?.email, {});
   } catch {

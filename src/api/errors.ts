@@ -165,18 +165,8 @@ function clip(s: string, max = 500): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
-/** Replaces the token (and its secret part after `user:<id>-`) with `***` in any text. */
-export function redactor(token: string): (text: string) => string {
-  const secrets = [token];
-  const dash = token.indexOf('-');
-  if (dash > 0 && token.length - dash > 8) secrets.push(token.slice(dash + 1));
-  const needles = secrets.filter((s) => s.length >= 4);
-  return (text) => {
-    let out = text;
-    for (const needle of needles) out = out.split(needle).join('***');
-    return out;
-  };
-}
+/** Replaces the token (and its secret part after `user:<id>-`) with `***` in any text (see src/redact.ts). */
+export { redactor } from '../redact.js';
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date), or undefined. */
 export function retryAfterSeconds(header: string | string[] | undefined, now = Date.now()): number | undefined {

@@ -6,10 +6,97 @@
 import type { Command as Commander } from 'commander';
 import { createRequire } from 'node:module';
 import type { ParseArgsConfig } from 'node:util';
+import { existsSync, statSync } from 'node:fs';
 import { printableText } from '../diagnostic.js';
+import { knownSecrets, maskSecrets, shownUrl } from '../redact.js';
+import { httpUrlProblem } from '../url.js';
 import type { Selection } from '../select.js';
 
 export class UsageError extends Error {}
+
+/**
+ * What the value of a flag must be. A flag name means one thing in every command (`--port` is always a
+ * TCP port, `--time-scale` always a factor ≥ 0), so the rules are declared once, by name, and
+ * parseFlags applies them to every command line before the command does any work.
+ */
+export type ValueRule =
+  | { kind: 'number'; min: number; max?: number; minExclusive?: boolean; integer?: boolean }
+  | { kind: 'url' };
+
+const PORT: ValueRule = { kind: 'number', min: 0, max: 65535, integer: true };
+const FRACTION: ValueRule = { kind: 'number', min: 0, max: 1 };
+const NON_NEGATIVE: ValueRule = { kind: 'number', min: 0 };
+const HTTP_URL: ValueRule = { kind: 'url' };
+
+export const VALUE_RULES: Readonly<Record<string, ValueRule>> = {
+  'api-url': HTTP_URL,
+  'callback-url': HTTP_URL,
+  'time-scale': NON_NEGATIVE,
+  'callback-port': PORT,
+  port: PORT,
+  debounce: NON_NEGATIVE,
+  budget: NON_NEGATIVE,
+  'offpeak-discount': { kind: 'number', min: 0, minExclusive: true, max: 1 },
+  accounts: { kind: 'number', min: 1, max: 99, integer: true },
+  'max-jobs': { kind: 'number', min: 1, max: 8, integer: true },
+  credits: NON_NEGATIVE,
+  'off-peak-wait': NON_NEGATIVE,
+  'off-peak-discount': FRACTION,
+  'preview-discount': FRACTION,
+  'failure-rate': FRACTION,
+  seed: { kind: 'number', min: 0, max: 2 ** 32 - 1, integer: true },
+};
+
+/** The range a numeric rule accepts, in words: "an integer 0…65535", "a number > 0 and ≤ 1". */
+function rangeText(rule: Extract<ValueRule, { kind: 'number' }>): string {
+  const low = `${rule.minExclusive ? '>' : '≥'} ${rule.min}`;
+  return `${rule.integer ? 'an integer' : 'a number'} ${low}${rule.max !== undefined ? ` and ≤ ${rule.max}` : ''}`;
+}
+
+/** Checks one flag value against its rule; a UsageError names the flag and (masked) the value. */
+function checkValue(name: string, raw: string, rule: ValueRule): void {
+  switch (rule.kind) {
+    case 'url': {
+      const problem = httpUrlProblem(raw);
+      if (problem) throw new UsageError(`--${name} expects an http(s) URL such as http://127.0.0.1:8080/v2/pixverse; "${shownUrl(raw)}" ${problem}`);
+      return;
+    }
+    case 'number': {
+      const n = Number(raw);
+      const ok =
+        raw.trim() !== '' &&
+        Number.isFinite(n) &&
+        (rule.minExclusive ? n > rule.min : n >= rule.min) &&
+        (rule.max === undefined || n <= rule.max) &&
+        (!rule.integer || Number.isInteger(n));
+      if (!ok) throw new UsageError(`--${name} expects ${rangeText(rule)}, got "${raw}"`);
+      return;
+    }
+    default:
+      return unreachableRule(rule);
+  }
+}
+
+function unreachableRule(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}
+
+/** Applies VALUE_RULES to every value given on the command line. */
+function checkValues(values: ParsedFlags['values']): void {
+  for (const [name, value] of Object.entries(values)) {
+    const rule = Object.hasOwn(VALUE_RULES, name) ? VALUE_RULES[name] : undefined;
+    if (!rule) continue;
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') checkValue(name, v, rule);
+  }
+}
+
+/** File arguments that must exist and be files (a merge driver's inputs): a UsageError for the first that is not. */
+export function requireFiles(paths: readonly string[]): void {
+  for (const path of paths) {
+    if (!existsSync(path)) throw new UsageError(`no such file: ${printableText(path)}`);
+    if (!statSync(path).isFile()) throw new UsageError(`not a file: ${printableText(path)}`);
+  }
+}
 
 /** One flag. `value` names its argument (`--budget N`); without it the flag is a switch. */
 export interface OptionSpec {
@@ -148,7 +235,9 @@ export function parseFlags(argv: string[], spec: CommandSpec | FlagSpec, usage?:
     if (!(error instanceof commander().CommanderError)) throw error;
     throw new UsageError(`${commanderMessage(error.message)}\nRun \`pixrender ${name} --help\` for its options.`);
   }
-  return { values: read(cmd.opts()), positionals: cmd.args };
+  const values = read(cmd.opts());
+  checkValues(values);
+  return { values, positionals: cmd.args };
 }
 
 /** commander's "error: unknown option '--jsn'\n(Did you mean --json?)" as one of our messages. */
@@ -157,13 +246,27 @@ export function commanderMessage(message: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** A numeric flag, or a UsageError naming the flag and the value. */
+/** A numeric flag (its range checked by VALUE_RULES when parsed), or a UsageError naming the flag and the value. */
 export function numberFlag(flags: ParsedFlags, name: string, fallback?: number): number | undefined {
   const raw = flags.values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${String(raw)}"`);
   return n;
+}
+
+/** --backend: sim or useapi, or undefined when not given. */
+export function backendFlag(flags: ParsedFlags): 'sim' | 'useapi' | undefined {
+  const backend = flags.values.backend;
+  if (backend === undefined) return undefined;
+  if (backend !== 'sim' && backend !== 'useapi') throw new UsageError(`--backend must be sim or useapi, got "${String(backend)}"`);
+  return backend;
+}
+
+/** A URL flag (checked by VALUE_RULES when parsed), or undefined when not given. */
+export function urlFlag(flags: ParsedFlags, name: string): string | undefined {
+  const raw = flags.values[name];
+  return typeof raw === 'string' ? raw : undefined;
 }
 
 /** A repeatable string flag as a list (empty when not given). */
@@ -185,7 +288,7 @@ export async function withUsage(body: () => Promise<number>): Promise<number> {
     return await body();
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`pixrender: ${printableText(error.message)}\n`);
+      process.stderr.write(`pixrender: ${printableText(maskSecrets(error.message, knownSecrets()))}\n`);
       return 2;
     }
     throw error;

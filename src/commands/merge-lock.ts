@@ -4,7 +4,7 @@ import type { Command } from '../cli.js';
 import { printable } from '../diagnostic.js';
 import { serializeLock } from '../state/lock-file.js';
 import { describeChoice, mergeLockTexts } from '../state/merge-lock.js';
-import { parseFlags, UsageError, withUsage } from './args.js';
+import { parseFlags, requireFiles, UsageError, withUsage } from './args.js';
 
 const usage = `Usage: pixrender merge-lock BASE OURS THEIRS [PATH]
 
@@ -27,6 +27,7 @@ export const command: Command = {
       const { positionals } = parseFlags(argv, {}, usage);
       if (positionals.length < 3 || positionals.length > 4) throw new UsageError(`expected BASE OURS THEIRS [PATH]\n\n${usage}`);
       const [basePath, oursPath, theirsPath, shownPath] = positionals as [string, string, string, string | undefined];
+      requireFiles([basePath, oursPath, theirsPath]);
       const name = printable(shownPath ?? oursPath);
       const [base, ours, theirs] = await Promise.all([basePath, oursPath, theirsPath].map((p) => readFile(p, 'utf8')));
       const result = mergeLockTexts({ base: base!, ours: ours!, theirs: theirs! });

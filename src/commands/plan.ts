@@ -4,12 +4,12 @@ import { printable, unreachable, type Diagnostic } from '../diagnostic.js';
 import { diagnosticRecord } from '../diagnostic-formats.js';
 import type { Plan, PlannedJob, PlanNote } from '../model.js';
 import { renderSpecOf } from '../plan.js';
-import { numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, withUsage } from './args.js';
+import { backendFlag, numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, urlFlag, withUsage } from './args.js';
 import { describeSelection } from '../select.js';
 import { planManifest } from '../plan-inputs.js';
 import { printDiagnostics, projectFolderProblem } from './report.js';
 
-const usage = `Usage: pixrender plan FILE [--json] [--offpeak-discount F] [--budget N] [--only PATTERN] [--exclude PATTERN]
+const usage = `Usage: pixrender plan FILE [--json] [--offpeak-discount F] [--budget N] [--backend sim|useapi] [--api-url URL] [--only PATTERN] [--exclude PATTERN]
 
 Shows, for every job of the manifest, whether it renders (new or stale, and why), is cached, or only
 needs its output downloaded again; its credits at the standard and the off-peak rate, and which mode
@@ -22,6 +22,9 @@ Options:
                          ones they need and how many were left out)
   --offpeak-discount F   off-peak price as a fraction of the standard price (default: the catalog's, 0.5)
   --budget N             override the manifest's budget (credits)
+  --backend sim|useapi   plan for this backend (default: useapi when a token is set, else sim)
+  --api-url URL          API base URL whose account prices are read (e.g. a standalone \`pixrender sim\`);
+                         needs a token, like render
   --only PATTERN         only these jobs and what they need: an id or a glob such as hero[*] or
                          hero[aspect=9:16,*] (repeatable)
   --exclude PATTERN      leave these jobs out; a job a selected one needs still comes along (repeatable)
@@ -148,15 +151,22 @@ export const command: Command = {
     withUsage(async () => {
       const flags = parseFlags(
         argv,
-        { json: { type: 'boolean', default: false }, 'offpeak-discount': { type: 'string' }, budget: { type: 'string' }, ...SELECT_FLAGS },
+        {
+          json: { type: 'boolean', default: false },
+          'offpeak-discount': { type: 'string' },
+          budget: { type: 'string' },
+          backend: { type: 'string' },
+          'api-url': { type: 'string' },
+          ...SELECT_FLAGS,
+        },
         usage,
       );
       const selection = selectionOf(flags);
+      // Ranges and URLs are checked by parseFlags (VALUE_RULES in args.ts).
       const multiplier = numberFlag(flags, 'offpeak-discount');
-      if (multiplier !== undefined && !(multiplier > 0 && multiplier <= 1))
-        throw new UsageError(`--offpeak-discount expects a fraction in (0, 1], got ${multiplier}`);
       const budget = numberFlag(flags, 'budget');
-      if (budget !== undefined && !(budget >= 0)) throw new UsageError(`--budget expects a number of credits ≥ 0, got ${budget}`);
+      const apiUrl = urlFlag(flags, 'api-url');
+      const backend = backendFlag(flags);
       const [file, ...extra] = flags.positionals;
       if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
 
@@ -172,6 +182,8 @@ export const command: Command = {
       const outcome = await planManifest(file, {
         ...(multiplier !== undefined ? { offPeakMultiplier: multiplier } : {}),
         ...(budget !== undefined ? { budgetCredits: budget } : {}),
+        ...(apiUrl !== undefined ? { apiUrl } : {}),
+        ...(backend !== undefined ? { backend } : {}),
         ...(selection ? { select: selection } : {}),
       });
       if (!json) printDiagnostics(outcome.diagnostics, outcome.sources);

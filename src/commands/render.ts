@@ -1,9 +1,9 @@
 import { printable } from '../diagnostic.js';
 import type { RunSummary } from '../events.js';
-import { BackendError, runManifest, type BackendChoice, type RunOutcome } from '../pipeline.js';
+import { BackendError, runManifest, type RunOutcome } from '../pipeline.js';
 import { formatSummary } from '../progress.js';
 import { appendStepSummary, FinalStates, stepSummaryMarkdown } from '../step-summary.js';
-import { BACKEND_OPTIONS, numberFlag, parseFlags, SELECT_OPTIONS, UsageError, usageLine, withUsage, selectionOf, type CommandSpec, type DeclaredCommand } from './args.js';
+import { BACKEND_OPTIONS, backendFlag, numberFlag, urlFlag, parseFlags, SELECT_OPTIONS, UsageError, usageLine, withUsage, selectionOf, type CommandSpec, type DeclaredCommand } from './args.js';
 import { formatPlanNote } from './plan.js';
 import { describeSelection } from '../select.js';
 import { chooseView, exitCodeOf, interruptSignal, printOutcome, projectFolderProblem } from './report.js';
@@ -23,7 +23,7 @@ the real API; without one it uses the embedded simulator (no credits spent).`,
     { name: 'no-wait', description: 'submit what can start now and exit; `pixrender status FILE` collects later' },
     { name: 'callbacks', description: 'receive job callbacks (replyUrl) on a local listener and poll less' },
     { name: 'callback-port', value: 'N', description: 'port of that listener (default: a free port on 127.0.0.1)' },
-    { name: 'callback-url', value: 'URL', description: 'the URL the API should call, when the listener sits behind a public address' },
+    { name: 'callback-url', value: 'URL', description: 'the public http(s) URL that forwards to the listener; a secret path segment is appended' },
     ...SELECT_OPTIONS,
   ],
   exitCodes: '0 ok, 1 jobs failed or skipped, 2 invalid input, 3 out of credits or over budget, 130 interrupted (state is saved; run again to continue)',
@@ -38,17 +38,24 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', comm
   const flags = parseFlags(argv, commandSpec);
   const [file, ...extra] = flags.positionals;
   if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n${usageLine(commandSpec)}`);
-  const backend = flags.values.backend as string | undefined;
-  if (backend !== undefined && backend !== 'sim' && backend !== 'useapi') throw new UsageError(`--backend must be sim or useapi, got "${backend}"`);
+  // Ranges and URLs are checked by parseFlags (VALUE_RULES in args.ts), before anything is submitted.
+  const backend = backendFlag(flags);
   const selection = selectionOf(flags);
   const json = flags.values.json === true;
   const timeScale = numberFlag(flags, 'time-scale');
+  const apiUrl = urlFlag(flags, 'api-url');
   const callbackPort = numberFlag(flags, 'callback-port');
-  const callbackUrl = flags.values['callback-url'] as string | undefined;
+  const callbackUrl = urlFlag(flags, 'callback-url');
   const callbacks =
     flags.values.callbacks || callbackPort !== undefined || callbackUrl
       ? { ...(callbackPort !== undefined ? { port: callbackPort } : {}), ...(callbackUrl ? { publicUrl: callbackUrl, host: '0.0.0.0' } : {}) }
       : undefined;
+  if (callbacks && mode === 'render') {
+    const { checkCallbackPort, CallbackListenerError } = await import('../execute/callbacks.js');
+    await checkCallbackPort(callbacks).catch((error: unknown) => {
+      throw error instanceof CallbackListenerError ? new UsageError(error.message) : error;
+    });
+  }
   const blocked = await projectFolderProblem(file);
   if (blocked) {
     process.stderr.write(`pixrender: ${blocked}\n`);
@@ -60,8 +67,8 @@ export async function runRender(argv: string[], mode: 'render' | 'collect', comm
   try {
     const outcome = await runManifest(file, {
       mode,
-      ...(backend ? { backend: backend as BackendChoice } : {}),
-      ...(typeof flags.values['api-url'] === 'string' ? { apiUrl: flags.values['api-url'] } : {}),
+      ...(backend ? { backend } : {}),
+      ...(apiUrl !== undefined ? { apiUrl } : {}),
       ...(timeScale !== undefined ? { simTimeScale: timeScale } : {}),
       ...(flags.values['no-wait'] ? { noWait: true } : {}),
       ...(callbacks && mode === 'render' ? { callbacks } : {}),

@@ -50,17 +50,6 @@ const FLAGS: FlagSpec = {
   anonymous: { type: 'boolean' },
 };
 
-function integerIn(value: number | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
-    throw new UsageError(`--${name} expects an integer ${min}…${max === Number.MAX_SAFE_INTEGER ? '' : max}, got ${value}`);
-  return value;
-}
-
-function numberIn(value: number | undefined, name: string, min: number, max = Infinity): number | undefined {
-  if (value !== undefined && (value < min || value > max)) throw new UsageError(`--${name} expects a number ${min}…${max === Infinity ? '' : max}, got ${value}`);
-  return value;
-}
-
 /** The simulator options for a `pixrender sim` command line; throws UsageError on bad flags. */
 export async function parseSimArgs(argv: string[]): Promise<SimulatorOptions> {
   const flags = parseFlags(argv, FLAGS, USAGE);
@@ -69,24 +58,25 @@ export async function parseSimArgs(argv: string[]): Promise<SimulatorOptions> {
   const set = <K extends keyof SimulatorOptions>(key: K, value: SimulatorOptions[K] | undefined) => {
     if (value !== undefined) options[key] = value;
   };
-  set('port', integerIn(numberFlag(flags, 'port'), 'port', 0, 65535));
+  // Ranges are checked by parseFlags (VALUE_RULES in args.ts).
+  set('port', numberFlag(flags, 'port'));
   const token = flags.values.token;
   if (typeof token === 'string') {
     if (token.trim() === '') throw new UsageError('--token must not be empty');
     options.token = token;
   }
-  set('accounts', integerIn(numberFlag(flags, 'accounts'), 'accounts', 1, 99));
-  set('maxJobs', integerIn(numberFlag(flags, 'max-jobs'), 'max-jobs', 1, 8));
-  set('credits', numberIn(numberFlag(flags, 'credits'), 'credits', 0));
-  set('timeScale', numberIn(numberFlag(flags, 'time-scale'), 'time-scale', 0));
-  set('offPeakWaitSeconds', numberIn(numberFlag(flags, 'off-peak-wait'), 'off-peak-wait', 0));
-  set('offPeakDiscount', numberIn(numberFlag(flags, 'off-peak-discount'), 'off-peak-discount', 0, 1));
-  set('previewDiscount', numberIn(numberFlag(flags, 'preview-discount'), 'preview-discount', 0, 1));
+  set('accounts', numberFlag(flags, 'accounts'));
+  set('maxJobs', numberFlag(flags, 'max-jobs'));
+  set('credits', numberFlag(flags, 'credits'));
+  set('timeScale', numberFlag(flags, 'time-scale'));
+  set('offPeakWaitSeconds', numberFlag(flags, 'off-peak-wait'));
+  set('offPeakDiscount', numberFlag(flags, 'off-peak-discount'));
+  set('previewDiscount', numberFlag(flags, 'preview-discount'));
   if (flags.values['off-peak-free-slot'] === true) options.offPeakHoldsSlot = false;
   if (flags.values.anonymous === true) options.identify = false;
-  const failureRate = numberIn(numberFlag(flags, 'failure-rate'), 'failure-rate', 0, 1);
+  const failureRate = numberFlag(flags, 'failure-rate');
   if (failureRate !== undefined) options.moderation = { failureRate };
-  set('seed', integerIn(numberFlag(flags, 'seed'), 'seed', 0, 2 ** 32 - 1));
+  set('seed', numberFlag(flags, 'seed'));
   if (typeof flags.values['media-dir'] === 'string') options.mediaDir = flags.values['media-dir'];
   if (typeof flags.values['state-file'] === 'string') options.stateFile = flags.values['state-file'];
   if (typeof flags.values.faults === 'string') {
@@ -121,11 +111,12 @@ export const command: Command = {
   run: (argv) =>
     withUsage(async () => {
       const options = await parseSimArgs(argv);
-      const { startSimulator } = await import('../sim/index.js');
+      const [{ startSimulator }, { SimStateError }] = await Promise.all([import('../sim/index.js'), import('../sim/persistence.js')]);
       let sim: Awaited<ReturnType<typeof startSimulator>>;
       try {
         sim = await startSimulator(options);
       } catch (error) {
+        if (error instanceof SimStateError) throw new UsageError(error.message);
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
         process.stderr.write(`pixrender sim: port ${options.port} is already in use\n`);
         return 2;

@@ -2,9 +2,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from '../cli.js';
 import { loadProjectConfig } from '../config.js';
 import { hasErrors, printable } from '../diagnostic.js';
-import type { BackendChoice } from '../pipeline.js';
 import { plainView } from '../progress.js';
-import { numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, withUsage } from './args.js';
+import { backendFlag, numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, urlFlag, withUsage } from './args.js';
 import type { Selection } from '../select.js';
 import { interruptSignal, printDiagnostics, projectFolderProblem } from './report.js';
 import { inCI } from '../colour.js';
@@ -74,16 +73,14 @@ async function runWatch(argv: string[]): Promise<number> {
   const selection = selectionOf(flags);
   const [file, ...extra] = flags.positionals;
   if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
-  const backend = flags.values.backend as string | undefined;
-  if (backend !== undefined && backend !== 'sim' && backend !== 'useapi') throw new UsageError(`--backend must be sim or useapi, got "${backend}"`);
+  const backend = backendFlag(flags);
+  // Ranges and URLs are checked by parseFlags (VALUE_RULES in args.ts).
   const debounceMs = numberFlag(flags, 'debounce');
-  if (debounceMs !== undefined && debounceMs < 0) throw new UsageError(`--debounce must be 0 or more, got ${debounceMs}`);
   const budgetCredits = numberFlag(flags, 'budget');
-  if (budgetCredits !== undefined && budgetCredits < 0) throw new UsageError(`--budget must be 0 or more, got ${budgetCredits}`);
   const timeScale = numberFlag(flags, 'time-scale');
+  const apiUrl = urlFlag(flags, 'api-url');
   const json = flags.values.json === true;
   const port = numberFlag(flags, 'port');
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0-65535, got ${port}`);
   if (port !== undefined && !flags.values.serve) throw new UsageError('--port needs --serve');
 
   // A broken project config stops watch before it starts (exit 2) like every other command; a broken
@@ -131,8 +128,8 @@ async function runWatch(argv: string[]): Promise<number> {
       ...(budgetCredits !== undefined ? { budgetCredits } : {}),
       ...(flags.values.preview ? { preview: true } : {}),
       ...(selection ? { select: selection } : {}),
-      ...(backend ? { backend: backend as BackendChoice } : {}),
-      ...(typeof flags.values['api-url'] === 'string' ? { apiUrl: flags.values['api-url'] } : {}),
+      ...(backend ? { backend } : {}),
+      ...(apiUrl !== undefined ? { apiUrl } : {}),
       ...(timeScale !== undefined ? { simTimeScale: timeScale } : {}),
     });
     view.close();

@@ -1,16 +1,18 @@
 /**
- * YAML text → a plain value plus a SourceMap. Syntax errors, duplicate keys and alias bombs become
- * diagnostics (`yaml-syntax`, `duplicate-key`, `yaml-alias`); nothing here throws on bad input.
+ * YAML text → a plain value plus a SourceMap. Syntax errors, duplicate keys (as the data reads them,
+ * see keys.ts), collections used as keys and alias bombs become diagnostics (`yaml-syntax`,
+ * `duplicate-key`, `collection-key`, `yaml-alias`); nothing here throws or warns on bad input.
  */
 import { parseDocument, visit, type Document } from 'yaml';
-import type { Diagnostic } from '../diagnostic.js';
-import { duplicateKeyOffsets } from './duplicates.js';
+import { unreachable, type Diagnostic } from '../diagnostic.js';
+import { keyProblems, type KeyProblem } from './duplicates.js';
 import { SourceMap } from './source.js';
 
 /** Aliases expanded while converting to plain data; more than this is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
 
 const DUPLICATE_KEY_HINT = 'each key may appear once in a mapping';
+const COLLECTION_KEY_HINT = 'keys are names: write the key as plain text'; 
 
 const YAML_HINTS: Partial<Record<string, string>> = {
   BLOCK_AS_IMPLICIT_KEY: 'put text that contains ": " in quotes, e.g. prompt: "Title: subtitle"',
@@ -33,14 +35,16 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     uniqueKeys: false,
     merge: true,
     prettyErrors: false,
+    // yaml would print its warnings on the process (a collection key); they are diagnostics here.
+    logLevel: 'error',
   });
   const source = new SourceMap(file, text, doc);
   const diagnostics: Diagnostic[] = [];
-  const duplicates = duplicateKeyOffsets(doc).sort((a, b) => a - b);
+  const problems = keyProblems(doc).sort((a, b) => a.offset - b.offset);
   let next = 0;
-  // Each duplicate goes before the first yaml error that starts after it, so the order stays by offset.
+  // Each key problem goes before the first yaml error that starts after it, so the order stays by offset.
   const duplicatesBefore = (offset: number): void => {
-    for (; next < duplicates.length && duplicates[next]! <= offset; next++) diagnostics.push(duplicateKey(source, text, duplicates[next]!));
+    for (; next < problems.length && problems[next]!.offset <= offset; next++) diagnostics.push(keyDiagnostic(source, text, problems[next]!));
   };
   for (const e of doc.errors) {
     const [start, end] = e.pos;
@@ -63,14 +67,16 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   }
 }
 
-function duplicateKey(source: SourceMap, text: string, offset: number): Diagnostic {
-  return {
-    severity: 'error',
-    code: 'duplicate-key',
-    message: duplicateKeyMessage(text, offset),
-    location: source.location({ offset, length: 1 }),
-    hint: DUPLICATE_KEY_HINT,
-  };
+function keyDiagnostic(source: SourceMap, text: string, { kind, offset }: KeyProblem): Diagnostic {
+  const location = source.location({ offset, length: 1 });
+  switch (kind) {
+    case 'duplicate':
+      return { severity: 'error', code: 'duplicate-key', message: duplicateKeyMessage(text, offset), location, hint: DUPLICATE_KEY_HINT };
+    case 'collection':
+      return { severity: 'error', code: 'collection-key', message: 'a mapping or list cannot be a key', location, hint: COLLECTION_KEY_HINT };
+    default:
+      return unreachable(kind);
+  }
 }
 
 function duplicateKeyMessage(text: string, offset: number): string {

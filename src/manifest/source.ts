@@ -2,8 +2,9 @@
  * Maps paths into the parsed YAML back to source ranges, so every diagnostic can point into the file.
  * A path is a list of keys and sequence indices, the same as an ajv `instancePath` split on `/`.
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SourceLocation, SourceRange } from '../diagnostic.js';
+import { readKey } from './keys.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -98,7 +99,7 @@ export class SourceMap {
     if (!index) {
       index = new Map();
       for (const p of map.items) {
-        const text = keyText(p);
+        const text = keyText(p, this.doc);
         if (text !== undefined && !index.has(text)) index.set(text, p as Pair);
       }
       this.pairsByKey.set(map, index);
@@ -107,9 +108,11 @@ export class SourceMap {
   }
 }
 
-function keyText(p: unknown): string | undefined {
+/** A pair's key as the data reads it (keys.ts), so `null:` and `*k :` are found under "" and the alias's value. */
+function keyText(p: unknown, doc: Document): string | undefined {
   if (!isPair(p)) return undefined;
-  return isScalar(p.key) ? String(p.key.value) : undefined;
+  const reading = readKey(p.key, doc);
+  return reading.kind === 'name' ? reading.text : undefined;
 }
 
 function isNodeWithRange(n: unknown): n is Node {

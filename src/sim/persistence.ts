@@ -28,6 +28,33 @@ export interface LoadedState extends Omit<SavedState, 'uploads'> {
   uploads: StoredUpload[];
 }
 
+/** A --state-file (or .pixrender/simulator.json) that exists but is not a simulator state file. */
+export class SimStateError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`the simulator state file ${path} ${problem}; it is left as it is: move it away (or delete it) to start afresh`);
+    this.name = 'SimStateError';
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What makes `value` not a SavedState of this version, or undefined. */
+function shapeProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'is not a JSON object';
+  if (value.version !== VERSION) return `has version ${JSON.stringify(value.version) ?? 'none'}, not ${VERSION}`;
+  if (typeof value.token !== 'string') return 'has no token';
+  if (typeof value.nextVideo !== 'number') return 'has no nextVideo';
+  for (const list of ['accounts', 'jobs', 'uploads'] as const) {
+    const items = value[list];
+    if (!Array.isArray(items) || !items.every(isObject)) return `has no list of ${list}`;
+  }
+  if (!(value.uploads as Record<string, unknown>[]).every((u) => typeof u.path === 'string')) return 'has an upload without a path';
+  return undefined;
+}
+
 export class StateFile {
   readonly uploadsDir: string;
   private pending: Promise<void> | undefined;
@@ -40,15 +67,28 @@ export class StateFile {
     this.uploadsDir = join(dirname(path), `${basename(path, extname(path))}-uploads`);
   }
 
-  /** The saved state, or undefined when there is none (or it is unreadable: the simulator starts fresh). */
+  /**
+   * The saved state, or undefined when there is none yet. A file that is there but is not a state file
+   * (not JSON, another shape, another version, unreadable) is refused with a SimStateError: starting
+   * fresh would overwrite it at the first change.
+   */
   static async load(path: string): Promise<LoadedState | undefined> {
-    let saved: SavedState;
+    let text: string;
     try {
-      saved = JSON.parse(await readFile(path, 'utf8')) as SavedState;
-    } catch {
-      return undefined;
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new SimStateError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    if (saved.version !== VERSION) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new SimStateError(path, 'is not JSON');
+    }
+    const problem = shapeProblem(parsed);
+    if (problem) throw new SimStateError(path, problem);
+    const saved = parsed as SavedState;
     const dir = join(dirname(path), `${basename(path, extname(path))}-uploads`);
     const uploads: StoredUpload[] = [];
     for (const u of saved.uploads) {

@@ -1,13 +1,28 @@
-/** Duplicate keys are found in one pass, exactly where yaml's own (quadratic) uniqueKeys check finds them. */
+/**
+ * Duplicate keys are found in one pass, exactly where yaml's own (quadratic) uniqueKeys check finds
+ * them when it compares keys the way its conversion to data reads them: two keys that load as the same
+ * property are duplicates, whatever they look like in the text.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDocument, stringify } from 'yaml';
+import { isCollection, isScalar, Pair, parseDocument, stringify, YAMLMap, type Document } from 'yaml';
 import { duplicateKeyOffsets } from '../../src/manifest/duplicates.js';
 import { parseYaml } from '../../src/manifest/parse.js';
 
-/** Offsets of yaml's DUPLICATE_KEY errors with its own check on. */
+/** The property a key becomes, by yaml's own toJS (a one-pair map converted in the document's context). */
+function loadedKey(doc: Document, key: unknown): string | symbol {
+  const resolved = (key as { resolve?: (d: Document) => unknown }).resolve?.(doc) ?? key;
+  if (isCollection(resolved)) return Symbol('collection'); // a problem of its own (collection-key)
+  if (isScalar(resolved) && typeof resolved.value === 'symbol') return Symbol('merge');
+  const map = new YAMLMap();
+  map.items.push(new Pair(key, null));
+  return Object.keys(map.toJS(doc) as object)[0] ?? '';
+}
+
+/** Offsets of yaml's DUPLICATE_KEY errors with its own check, comparing keys as they load. */
 function yamlDuplicates(text: string): number[] {
-  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: false });
+  const plain = parseDocument(text, { uniqueKeys: false, merge: true, prettyErrors: false, logLevel: 'error' });
+  const doc = parseDocument(text, { uniqueKeys: (a, b) => loadedKey(plain, a) === loadedKey(plain, b), merge: true, prettyErrors: false, logLevel: 'error' });
   return doc.errors.filter((e) => e.code === 'DUPLICATE_KEY').map((e) => e.pos[0]);
 }
 
@@ -27,6 +42,10 @@ const CASES = [
   '? a\n: 1\n? a\n: 2\n',
   ': 1\n: 2\n',
   '1: a\n"1": b\n',
+  'true: a\n"true": b\n',
+  'null: a\n~: b\n"": c\n',
+  'a: &k kk\nm:\n  kk: 1\n  *k : 2\n',
+  'jobs:\n  x: {}\nvars:\n  1.0: a\n  "1": b\n',
   '1: a\n0x1: b\n',
   '.nan: a\n.nan: b\n',
   '<<: {a: 1}\n<<: {b: 2}\nc: 3\n',

@@ -24,7 +24,7 @@ describe('pixrender sim: flags', () => {
   });
 
   test.each([
-    [['--port', 'x'], /--port expects a number/],
+    [['--port', 'x'], /--port expects an integer ≥ 0 and ≤ 65535, got "x"/],
     [['--port', '70000'], /--port/],
     [['--max-jobs', '9'], /--max-jobs/],
     [['--accounts', '0'], /--accounts/],

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
+import { SimStateError } from '../../src/sim/persistence.js';
 import { get, ManualClock, post, PNG_1x1, tempDir, upload } from './helpers.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -61,16 +62,15 @@ describe('state file', () => {
     }
   });
 
-  test('an unreadable state file means a fresh start, and is replaced', async () => {
+  test.each([
+    ['not JSON', '{ not json'],
+    ['JSON of another shape', '{"version":1,"token":5,"accounts":"none"}'],
+    ['another version', '{"version":99,"token":"t","nextVideo":1,"accounts":[],"jobs":[],"uploads":[]}'],
+    ['not an object', '[1,2,3]'],
+  ])('a state file that is %s is refused and left as it is', async (_what, text) => {
     const stateFile = join(dir.path, 'broken.json');
-    await writeFile(stateFile, '{ not json');
-    const sim = await startSimulator({ stateFile, timeScale: 0 });
-    try {
-      expect((await get(sim, 'videos')).body.data).toEqual([]);
-      await post(sim, 'videos/create', { prompt: 'p' });
-    } finally {
-      await sim.close();
-    }
-    expect(JSON.parse(await readFile(stateFile, 'utf8')).version).toBe(1);
+    await writeFile(stateFile, text);
+    await expect(startSimulator({ stateFile, timeScale: 0 })).rejects.toThrow(SimStateError);
+    expect(await readFile(stateFile, 'utf8')).toBe(text);
   });
 });

@@ -53,8 +53,8 @@ describe('pixrender watch: flags', () => {
     [[], /expected one manifest file/],
     [['a.yaml', 'b.yaml'], /expected one manifest file/],
     [['a.yaml', '--debounce', 'soon'], /--debounce expects a number/],
-    [['a.yaml', '--debounce=-5'], /--debounce must be 0 or more/],
-    [['a.yaml', '--budget=-1'], /--budget must be 0 or more/],
+    [['a.yaml', '--debounce=-5'], /--debounce expects a number ≥ 0, got "-5"/],
+    [['a.yaml', '--budget=-1'], /--budget expects a number ≥ 0, got "-1"/],
     [['a.yaml', '--backend', 'cloud'], /--backend must be sim or useapi/],
     [['a.yaml', '--nope'], /Unknown option/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
