@@ -3,7 +3,7 @@ import type { Command } from '../cli.js';
 import { loadProjectConfig } from '../config.js';
 import { hasErrors, printable } from '../diagnostic.js';
 import { plainView } from '../progress.js';
-import { backendFlag, numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, urlFlag, withUsage } from './args.js';
+import { backendFlag, numberFlag, parseFlags, requireFiles, SELECT_FLAGS, selectionOf, UsageError, urlFlag, withUsage } from './args.js';
 import type { Selection } from '../select.js';
 import { interruptSignal, printDiagnostics, projectFolderProblem } from './report.js';
 import { inCI } from '../colour.js';
@@ -73,6 +73,8 @@ async function runWatch(argv: string[]): Promise<number> {
   const selection = selectionOf(flags);
   const [file, ...extra] = flags.positionals;
   if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
+  // A manifest that is there but broken is watched until a save fixes it; one that is not there is a typo.
+  requireFiles([file]);
   const backend = backendFlag(flags);
   // Ranges and URLs are checked by parseFlags (VALUE_RULES in args.ts).
   const debounceMs = numberFlag(flags, 'debounce');
