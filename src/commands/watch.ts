@@ -73,8 +73,6 @@ async function runWatch(argv: string[]): Promise<number> {
   const selection = selectionOf(flags);
   const [file, ...extra] = flags.positionals;
   if (!file || extra.length > 0) throw new UsageError(`expected one manifest file\n\n${usage}`);
-  // A manifest that is there but broken is watched until a save fixes it; one that is not there is a typo.
-  requireFiles([file]);
   const backend = backendFlag(flags);
   // Ranges and URLs are checked by parseFlags (VALUE_RULES in args.ts).
   const debounceMs = numberFlag(flags, 'debounce');
@@ -84,6 +82,8 @@ async function runWatch(argv: string[]): Promise<number> {
   const json = flags.values.json === true;
   const port = numberFlag(flags, 'port');
   if (port !== undefined && !flags.values.serve) throw new UsageError('--port needs --serve');
+  // A manifest that is there but broken is watched until a save fixes it; one that is not there is a typo.
+  requireFiles([file]);
 
   // A broken project config stops watch before it starts (exit 2) like every other command; a broken
   // manifest does not: watch waits for the save that fixes it.
