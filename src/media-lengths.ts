@@ -10,6 +10,7 @@ import { probeLength, type MediaLength } from './media.js';
 import { mediaFields } from './kinds/pricing.js';
 import type { ResolvedManifest } from './model.js';
 import { writeFileAtomic } from './state/atomic.js';
+import { assertFolderWithin } from './state/contained.js';
 
 /** Input fields that carry a local medium whose length can decide a price, and what it holds. */
 export const MEDIA_FIELDS: Readonly<Record<string, 'video' | 'audio'>> = mediaFields();
@@ -93,8 +94,11 @@ async function readCache(file: string): Promise<Record<string, MediaLength>> {
 }
 
 async function writeCache(file: string, media: Record<string, MediaLength>): Promise<void> {
+  // A cache in a state folder (.pixrender/) must really be in the project that holds it.
+  const within = [dirname(dirname(file))];
+  await assertFolderWithin(file, within);
   await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify({ version: CACHE_VERSION, media }, null, 1)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify({ version: CACHE_VERSION, media }, null, 1)}\n`, undefined, within);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

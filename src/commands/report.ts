@@ -32,6 +32,8 @@ export async function projectFolderProblem(manifestFile: string, { write = true 
   const state = join(dir, '.pixrender');
   const lock = `${resolve(manifestFile)}.lock`;
   const kind = async (p: string) => stat(p).then((s) => (s.isDirectory() ? 'folder' : 'file'), () => undefined);
+  // No folder, so no manifest in it: loading the manifest says so (file-not-found), not "cannot write".
+  if ((await kind(dir)) === undefined) return undefined;
   if ((await kind(state)) === 'file') return `cannot keep state in ${shown(state)}: it is a file, not a folder; move it away`;
   if ((await kind(lock)) === 'folder') return `cannot write the lock file ${shown(lock)}: it is a folder; move it away`;
   const outside = await assertStateWithin(manifestFile).then(

@@ -3,7 +3,7 @@ import type { Command } from '../cli.js';
 import { loadProjectConfig } from '../config.js';
 import { hasErrors, printable } from '../diagnostic.js';
 import { plainView } from '../progress.js';
-import { backendFlag, numberFlag, parseFlags, SELECT_FLAGS, selectionOf, UsageError, urlFlag, withUsage } from './args.js';
+import { backendFlag, numberFlag, parseFlags, requireFiles, SELECT_FLAGS, selectionOf, UsageError, urlFlag, withUsage } from './args.js';
 import type { Selection } from '../select.js';
 import { interruptSignal, printDiagnostics, projectFolderProblem } from './report.js';
 import { inCI } from '../colour.js';
@@ -82,6 +82,8 @@ async function runWatch(argv: string[]): Promise<number> {
   const json = flags.values.json === true;
   const port = numberFlag(flags, 'port');
   if (port !== undefined && !flags.values.serve) throw new UsageError('--port needs --serve');
+  // A manifest that is there but broken is watched until a save fixes it; one that is not there is a typo.
+  requireFiles([file]);
 
   // A broken project config stops watch before it starts (exit 2) like every other command; a broken
   // manifest does not: watch waits for the save that fixes it.

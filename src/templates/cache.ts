@@ -5,8 +5,9 @@
  * template the cached list lacks) it is read again.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../state/atomic.js';
+import { assertFolderWithin } from '../state/contained.js';
 import type { TemplateLists } from './types.js';
 
 /** How long a cached list is used without reading it again (UNCONFIRMED: how often lists change). */
@@ -38,8 +39,11 @@ export async function cachedLists(stateDir: string, apiBase: string): Promise<Te
 export async function storeLists(stateDir: string, apiBase: string, lists: TemplateLists): Promise<void> {
   const cache = await readCache(stateDir);
   cache.lists[apiBase] = lists;
+  // The state folder (.pixrender/) must really be in the project that holds it.
+  const within = [dirname(resolve(stateDir))];
+  await assertFolderWithin(join(stateDir, FILE), within);
   await mkdir(stateDir, { recursive: true });
-  await writeFileAtomic(join(stateDir, FILE), `${JSON.stringify(cache, null, 1)}\n`);
+  await writeFileAtomic(join(stateDir, FILE), `${JSON.stringify(cache, null, 1)}\n`, undefined, within);
 }
 
 export function isFresh(lists: TemplateLists, now: Date, ttlHours = TEMPLATE_TTL_HOURS): boolean {

@@ -85,6 +85,8 @@ const rows = (): Row[] => [
   ['sim --failure-rate 2', ['sim', '--failure-rate', '2']],
   // Files.
   ['merge-lock O A /nonexistent', ['merge-lock', 'O', 'A', '/nonexistent']],
+  ['watch of a missing manifest', ['watch', 'nope.yaml']],
+  ...['render', 'plan', 'status', 'validate', 'graph', 'gallery'].map((cmd): Row => [`${cmd} of a manifest in a missing folder`, [cmd, 'no/such/dir/m.yaml']]),
   ['merge-lock with one missing', ['merge-lock', 'lock.json', 'lock.json', 'missing.json']],
   ['sim --state-file of the wrong shape', ['sim', '--state-file', 'wrong-shape.json']],
   ['sim --state-file that is not JSON', ['sim', '--state-file', 'not-json.json']],
@@ -99,7 +101,8 @@ describe('flag and argument validation', () => {
     expect({ code: r.code, err: r.err }).toMatchObject({ code: 2 });
     const lines = r.err.trimEnd().split('\n');
     expect(lines, r.err).toHaveLength(1);
-    expect(lines[0]).toMatch(/^pixrender( [a-z-]+)?: /);
+    // A usage error, or the manifest loader's own one-line diagnostic for a file that is not there.
+    expect(lines[0]).toMatch(/^(pixrender( [a-z-]+)?: |error\[file-not-found\] )/);
     expect(r.err).not.toMatch(/internal error|\n\s+at /);
     expect(r.err + r.out).not.toContain(SECRET);
     // Nothing was submitted or written: no lock, no journal, no simulator state.
