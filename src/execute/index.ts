@@ -155,7 +155,7 @@ class Executor {
     const { registry, lock } = this.c;
     for (const planned of this.o.plan.jobs) registry.add(planned);
     const tasks = [...registry.runs.values()].map((run) => this.runJob(run));
-    for (const pending of supersededAttempts(this.o.snapshot, registry.runs)) tasks.push(collectAside(this.c.attempts, pending));
+    for (const pending of supersededAttempts(this.o.snapshot, registry.runs, { shared: this.o.store.shared !== undefined })) tasks.push(collectAside(this.c.attempts, pending));
     await Promise.all(tasks);
     await this.c.queue.onIdle();
     if (!this.o.signal?.aborted && this.o.mode === 'render') {

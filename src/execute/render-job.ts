@@ -15,6 +15,7 @@ import { adoptCompletion, claimInSlot, HeldSlot, waitForOthers, withSlot } from 
 import type { LockEntry } from '../model.js';
 import type { SharedState } from '../state/shared.js';
 import type { PendingJob } from '../state/store.js';
+import { openAttemptOf } from '../state/versions.js';
 import { submitOnce } from './submit.js';
 
 /** What a job's turn in the local queue came to, with a shared store. */
@@ -29,7 +30,7 @@ export class JobRenderer {
   async render(run: JobRun): Promise<void> {
     const { o } = this.c;
     const shared = o.mode === 'render' ? o.store.shared : undefined;
-    if (!shared) return this.renderFrom(run, o.snapshot.pending.get(run.planned.id));
+    if (!shared) return this.renderFrom(run, openAttemptOf(o.snapshot, run.planned.id, run.planned.fingerprint));
     // Shared state: only the holder of the job's claim renders it; the journal it returns is the truth.
     try {
       await this.renderShared(run, shared);

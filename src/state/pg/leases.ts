@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { LockEntry } from '../../model.js';
 import { emptyLock } from '../lock-file.js';
 import { replay } from '../replay.js';
+import { openAttemptOf, versionKey } from '../versions.js';
 import type { Account, ClaimResult, ClaimWait, RunnerView, SchedulerLook, SharedState, SlotLease, SlotTurn } from '../shared.js';
 import type { JournalRecord } from '../store.js';
 import { ClaimLooks } from './claim-looks.js';
@@ -154,11 +155,12 @@ export class PgLeases implements SharedState {
       [this.scope, job],
     );
     const state = replay(rows[0]?.records ?? [], emptyLock());
-    const pending = state.pending.get(job);
-    const completed = state.completions.get(job);
+    // By version: another version's newer attempt or result must not hide this one's (versions.ts).
+    const pending = openAttemptOf(state, job, fingerprint);
+    const completed = state.results.get(versionKey(job, fingerprint));
     return {
-      ...(pending?.fingerprint === fingerprint ? { pending } : {}),
-      ...(completed?.fingerprint === fingerprint ? { completed } : {}),
+      ...(pending ? { pending } : {}),
+      ...(completed ? { completed } : {}),
       claimedVideoIds: new Set(rows[0]?.ids ?? []),
     };
   }
