@@ -25,7 +25,7 @@ import { Downloads } from './downloads.js';
 import { InputResolver, type JobOutput, LocalInputError } from './inputs.js';
 import { LockWriter } from './lock-writer.js';
 import { DEFAULT_TUNING, MIN_POLL_FLOOR_MS, type ExecuteOptions, type ExecuteResult } from './options.js';
-import { outcomeOfError } from './outcome.js';
+import { outcomeOfError, stillOnItsWay } from './outcome.js';
 import { Poller } from './poller.js';
 import { runPostSteps } from './post.js';
 import { RunRegistry, type JobRun } from './registry.js';
@@ -195,7 +195,7 @@ class Executor {
           // A video_id input can start as soon as the upstream video is final; frames need the file.
           await (this.needsFileOf(planned, dep) ? depRun.output.promise : depRun.video.promise);
         } catch {
-          const stillRendering = depRun.state === 'pending' || depRun.outcome?.kind === 'no-slot';
+          const stillRendering = stillOnItsWay(depRun);
           return registry.settle(run, { kind: 'input-failed', input: dep, stillRendering });
         }
       }
