@@ -19,7 +19,7 @@ import { plan as makePlan, type PlanInput } from './plan.js';
 import { backendKindFor } from './backend-kind.js';
 import { shownUrl } from './redact.js';
 import { httpUrlProblem } from './url.js';
-import { loadGraph, onlyJobsOf, presentOutputs, type GraphOutcome } from './plan-inputs.js';
+import { loadGraph, ofVersions, onlyJobsOf, presentOutputs, wantedVersions, type GraphOutcome } from './plan-inputs.js';
 import type { Selection, SelectionSummary } from './select.js';
 import type { Simulator } from './sim/index.js';
 import { claimOutputs } from './state/output-claim.js';
@@ -28,7 +28,8 @@ import { openStore } from './state/open-store.js';
 import { writeRootsOf } from './state/contained.js';
 import { boundedDownloads } from './api/bounded.js';
 import { recordWritten } from './state/written.js';
-import type { StateSnapshot, StateStore } from './state/store.js';
+import type { PendingJob, StateSnapshot, StateStore } from './state/store.js';
+import { displacedEntries, openForVersions } from './state/versions.js';
 import type { TemplateBackend } from './templates/source.js';
 
 export type BackendChoice = 'auto' | 'sim' | 'useapi';
@@ -249,15 +250,20 @@ export async function runManifest(manifestFile: string, options: RunOptions): Pr
   });
   let backend: Backend | undefined;
   try {
-    const stored: StateSnapshot = await store.load();
-    const snapshot: StateSnapshot = partial ? { ...stored, pending: onlyJobsOf(graph, stored.pending) } : stored;
+    const onDisk = await store.load();
+    const stored: StateSnapshot = ofVersions(graph, onDisk);
+    // Entries this checkout's versions replace stay known as their versions' results.
+    for (const record of displacedEntries(onDisk.lock, stored.lock)) await store.append(record);
+    const selected = (p: PendingJob) => graph.byId.has(p.job as never);
+    const snapshot: StateSnapshot = partial ? { ...stored, pending: onlyJobsOf(graph, stored.pending), superseded: stored.superseded.filter(selected) } : stored;
     const claimed = await claimOutputs(graph.manifest);
     if (claimed.length > 0) return { kind: 'invalid', diagnostics: claimed, sources: loaded.sources };
     backend = options.backendInstance ?? (await openBackend(config, catalog, { ...options, stateDir: defaultStateDir(manifestFile) }));
     options.onBackend?.(backend);
     if (backend.accounts) await store.shared?.useAccounts(backend.accounts);
     const present = await presentOutputs(graph, snapshot.lock);
-    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind, snapshot.pending, backend.previewMultiplier);
+    const open = openForVersions(snapshot, wantedVersions(graph));
+    const plan = planFor(loaded, snapshot.lock, present, backend.offPeakMultiplier, backend.kind, open, backend.previewMultiplier);
     if (plan.overBudget && options.mode === 'render') return { kind: 'over-budget', plan };
     if (options.onPlan?.(plan, snapshot) === false) return { kind: 'refused', plan };
     const result = await execute({

@@ -17,6 +17,7 @@ import { claimConflicts } from './state/output-claim.js';
 import { verifiedOutputs } from './state/output-index.js';
 import { readState as readStoreState } from './state/open-store.js';
 import { isStateError, type StateSnapshot } from './state/store.js';
+import { lockForVersions, openForVersions, type WantedJob } from './state/versions.js';
 import { loadWithTemplates, type TemplateBackend } from './templates/source.js';
 
 export interface Sources {
@@ -110,8 +111,8 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
   const { graph, catalog, sources } = loaded;
   const state = await readState(manifestFile, loaded.config.store);
   if (!state.ok) return { ok: false, diagnostics: [...loaded.diagnostics, state.diagnostic], sources };
-  const { lock } = state.snapshot;
-  const pending = onlyJobsOf(graph, state.snapshot.pending);
+  const { lock } = ofVersions(graph, state.snapshot);
+  const pending = openForVersions(state.snapshot, wantedVersions(graph));
   const diagnostics = [...loaded.diagnostics, ...(await claimConflicts(graph.manifest))];
   const outputsPresent = await presentOutputs(graph, lock);
   const env = options.env ?? process.env;
@@ -144,6 +145,16 @@ export async function planManifest(manifestFile: string, options: PlanOptions = 
 /** Open submissions of the graph's jobs (under a selection, those of other jobs are left alone). */
 export function onlyJobsOf<T>(graph: BuiltGraph, pending: ReadonlyMap<string, T>): Map<string, T> {
   return new Map([...pending].filter(([id]) => graph.byId.has(id as never)));
+}
+
+/** The version of each job the graph asks for. */
+export function wantedVersions(graph: BuiltGraph): WantedJob[] {
+  return graph.nodes.map((n) => ({ id: n.job.id, fingerprint: n.fingerprint, output: n.job.output }));
+}
+
+/** The state as this checkout's versions see it: each job's lock entry is the render of its version when one is known (versions.ts). */
+export function ofVersions(graph: BuiltGraph, snapshot: StateSnapshot): StateSnapshot {
+  return { ...snapshot, lock: lockForVersions(snapshot, wantedVersions(graph), dirname(resolve(graph.manifest.file))) };
 }
 
 /**

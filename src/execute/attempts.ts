@@ -7,10 +7,13 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type PQueue from 'p-queue';
 import type { PixverseApi } from '../api/api.js';
-import { videoOutcome } from '../api/protocol.js';
+import { videoOutcome, type VideoObject } from '../api/protocol.js';
+import { KINDS } from '../kinds/index.js';
+import { kindOfEndpoint } from '../kinds/pricing.js';
 import type { EventSink } from '../events.js';
-import type { Fingerprint, JobId, PlannedJob } from '../model.js';
+import type { Fingerprint, JobId, LockEntry, PlannedJob } from '../model.js';
 import type { PendingJob, StateSnapshot, StateStore } from '../state/store.js';
+import { openAttempts } from '../state/versions.js';
 import type { Poller } from './poller.js';
 import { unreachable } from './outcome.js';
 import { lookUp, type LookUpContext } from './submit.js';
@@ -70,13 +73,19 @@ export async function resumeAttempt(ctx: AttemptContext, pending: PendingJob, fa
   }
 }
 
-/** Open attempts this plan will not adopt: the job changed, or left the manifest, while it rendered. */
-export function supersededAttempts(snapshot: StateSnapshot, runs: ReadonlyMap<JobId, { planned: PlannedJob }>): PendingJob[] {
-  const open = [...snapshot.pending.values()].filter((p) => {
+/**
+ * Open attempts this plan will not adopt. Every attempt of a version the plan renders is left to that job
+ * (its latest is resumed, never paid again). Of the others, a render of a version the job already has, or
+ * (with the file store, one checkout) of a version the job changed from or of a job that left the manifest,
+ * is collected aside. With a shared store another version's attempt may be another checkout's work in
+ * progress: it is left to whoever renders that version, never collected or failed here.
+ */
+export function supersededAttempts(snapshot: StateSnapshot, runs: ReadonlyMap<JobId, { planned: PlannedJob }>, options: { shared: boolean }): PendingJob[] {
+  return openAttempts(snapshot).filter((p) => {
     const run = runs.get(p.job as JobId);
-    return !run || run.planned.fingerprint !== p.fingerprint || run.planned.action === 'cached' || run.planned.action === 'download';
+    if (run?.planned.fingerprint !== p.fingerprint) return !options.shared;
+    return run.planned.action === 'cached' || run.planned.action === 'download';
   });
-  return [...open, ...snapshot.superseded];
 }
 
 /**
@@ -97,17 +106,51 @@ export async function collectAside(ctx: AttemptContext, pending: PendingJob, dup
     const video = await ctx.queue.add(() => ctx.poller.watch(videoId, ctx.firstLookMs, ctx.maxWaitMs, { offPeak: pending.offPeak === true }), { priority: Infinity });
     if (video === 'timeout' || !video) return;
     const why = duplicate ? `a second render of this version (${videoId}, submitted twice)` : 'superseded by a newer version';
-    let reason = `${why}; ${videoOutcome(video)}`;
     if (videoOutcome(video) === 'completed' && video.url) {
       const aside = ctx.asidePath(job, fingerprint);
       const file = join(ctx.manifestDir, aside);
       await mkdir(dirname(file), { recursive: true });
-      await ctx.api.download(video.url, file);
-      reason = `${why}; kept at ${aside}`;
+      const { sha256, size } = await ctx.api.download(video.url, file);
+      // A result of its version: a manifest that goes back to that version finds it (versions.ts), 0 spent.
+      // A duplicate's version already has its result: it is only kept aside and reported.
+      const entry = duplicate ? undefined : asideEntry(pending, video, { output: aside, sha256, size, at: ctx.now() });
+      if (entry) await ctx.store.append({ type: 'completed', job, fingerprint, entry, superseded: true, replyRef: pending.replyRef, at: ctx.now() });
+      else await ctx.store.append({ type: 'failed', job, fingerprint, reason: `${why}; kept at ${aside}`, replyRef: pending.replyRef, at: ctx.now() });
+      warn(`${why}; kept at ${aside}`);
+      return;
     }
+    const reason = `${why}; ${videoOutcome(video)}`;
     await ctx.store.append({ type: 'failed', job, fingerprint, reason, replyRef: pending.replyRef, at: ctx.now() });
     warn(reason);
   } catch (error) {
     warn(`could not collect a superseded render: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The lock entry a kept-aside render would have as its version's result, from what the journal recorded
+ * of its request. Undefined when the journal lacks the request (an older pixrender, or a submission seen
+ * without its intent): then it is only kept aside.
+ */
+function asideEntry(pending: PendingJob, video: VideoObject, kept: { output: string; sha256: string; size: number; at: string }): LockEntry | undefined {
+  const endpoint = KINDS.find((k) => k.endpoint === pending.endpoint)?.endpoint;
+  if (!endpoint || !pending.request) return undefined;
+  const params = Object.fromEntries(Object.entries(pending.request).filter((e): e is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof e[1])));
+  return {
+    fingerprint: pending.fingerprint as Fingerprint,
+    kind: kindOfEndpoint(endpoint),
+    endpoint,
+    params,
+    ...(typeof params.seed === 'number' ? { seed: params.seed } : {}),
+    videoId: video.video_id,
+    url: video.url!,
+    output: kept.output,
+    sha256: kept.sha256,
+    size: kept.size,
+    credits: pending.credits,
+    plannedCredits: pending.credits,
+    offPeak: pending.offPeak,
+    submittedAt: pending.submittedAt ?? pending.since,
+    completedAt: kept.at,
+  };
 }

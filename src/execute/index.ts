@@ -25,7 +25,7 @@ import { Downloads } from './downloads.js';
 import { InputResolver, type JobOutput, LocalInputError } from './inputs.js';
 import { LockWriter } from './lock-writer.js';
 import { DEFAULT_TUNING, MIN_POLL_FLOOR_MS, type ExecuteOptions, type ExecuteResult } from './options.js';
-import { outcomeOfError } from './outcome.js';
+import { outcomeOfError, stillOnItsWay } from './outcome.js';
 import { Poller } from './poller.js';
 import { runPostSteps } from './post.js';
 import { RunRegistry, type JobRun } from './registry.js';
@@ -155,7 +155,7 @@ class Executor {
     const { registry, lock } = this.c;
     for (const planned of this.o.plan.jobs) registry.add(planned);
     const tasks = [...registry.runs.values()].map((run) => this.runJob(run));
-    for (const pending of supersededAttempts(this.o.snapshot, registry.runs)) {
+    for (const pending of supersededAttempts(this.o.snapshot, registry.runs, { shared: this.o.store.shared !== undefined })) {
       const duplicate = registry.runs.get(pending.job as JobId)?.planned.fingerprint === pending.fingerprint;
       tasks.push(collectAside(this.c.attempts, pending, duplicate));
     }
@@ -198,7 +198,7 @@ class Executor {
           // A video_id input can start as soon as the upstream video is final; frames need the file.
           await (this.needsFileOf(planned, dep) ? depRun.output.promise : depRun.video.promise);
         } catch {
-          const stillRendering = depRun.state === 'pending' || depRun.outcome?.kind === 'no-slot';
+          const stillRendering = stillOnItsWay(depRun);
           return registry.settle(run, { kind: 'input-failed', input: dep, stillRendering });
         }
       }

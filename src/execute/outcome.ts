@@ -37,6 +37,17 @@ export function disposition(outcome: JobOutcome): { state: JobState; failure: bo
   }
 }
 
+/**
+ * Whether a job that did not finish is still on its way rather than failed: rendering (pending), or
+ * waiting for a slot, for --no-wait's next run, or for an input that is itself on its way (at any depth).
+ * What waits for it waits too; it is no failure.
+ */
+export function stillOnItsWay(run: { state?: JobState; outcome?: JobOutcome }): boolean {
+  if (run.state === 'pending') return true;
+  const o = run.outcome;
+  return o?.kind === 'no-slot' || o?.kind === 'not-submitted' || (o?.kind === 'input-failed' && o.stillRendering);
+}
+
 /** The outcome in words; `settleCommand` is how to settle an unknown outcome (e.g. `pixrender status x.yaml`). */
 export function describeOutcome(outcome: JobOutcome, job: string, settleCommand = 'pixrender status FILE'): string {
   switch (outcome.kind) {

@@ -11,6 +11,7 @@ import type { JobId, ResolvedManifest } from '../model.js';
 import { writeRootsOf } from '../state/contained.js';
 import { recordWritten } from '../state/written.js';
 import type { JobOutput } from './inputs.js';
+import { stillOnItsWay } from './outcome.js';
 
 interface RunView {
   output: { promise: Promise<JobOutput> };
@@ -20,10 +21,7 @@ interface RunView {
 
 /** An input that has not failed but is still on its way (rendering, or waiting for a slot or its own input). */
 function stillComing(run: RunView | undefined): boolean {
-  if (!run) return false;
-  if (run.state === 'pending') return true;
-  const o = run.outcome;
-  return o?.kind === 'no-slot' || o?.kind === 'not-submitted' || (o?.kind === 'input-failed' && o.stillRendering);
+  return run !== undefined && stillOnItsWay(run);
 }
 
 export async function runPostSteps(
@@ -49,6 +47,11 @@ export async function runPostSteps(
       files.push(out.file);
     }
     const label = `${step.kind} → ${step.output}`;
+    if (missing && !runs.has(missing as JobId)) {
+      // Left out by --only: the user chose not to make it now, so the step is not a failure either.
+      onEvent?.({ type: 'warning', at: now(), message: `${label}: skipped, it also needs ${missing}, which the selection left out; a render that includes it makes the step` });
+      continue;
+    }
     if (missing && stillComing(runs.get(missing as JobId))) {
       // Not a failure: the next render makes it once the input is in.
       onEvent?.({ type: 'warning', at: now(), message: `${label}: waits for ${missing}, still rendering; the next render makes it` });

@@ -16,6 +16,7 @@ import type { LockEntry } from '../model.js';
 import { isStateError } from '../state/errors.js';
 import type { SharedState } from '../state/shared.js';
 import type { PendingJob } from '../state/store.js';
+import { openAttemptOf } from '../state/versions.js';
 import { submitOnce } from './submit.js';
 
 /** What a job's turn in the local queue came to, with a shared store. */
@@ -30,7 +31,7 @@ export class JobRenderer {
   async render(run: JobRun): Promise<void> {
     const { o } = this.c;
     const shared = o.mode === 'render' ? o.store.shared : undefined;
-    if (!shared) return this.renderFrom(run, o.snapshot.pending.get(run.planned.id));
+    if (!shared) return this.renderFrom(run, openAttemptOf(o.snapshot, run.planned.id, run.planned.fingerprint));
     // Shared state: only the holder of the job's claim renders it; the journal it returns is the truth.
     try {
       await this.renderShared(run, shared);

@@ -9,6 +9,7 @@
  *          sent twice). The slot is held until the job is final at the API, so every runner together
  *          stays within the accounts' maxJobs.
  */
+import { sep } from 'node:path';
 import type { LockEntry, PlannedJob } from '../model.js';
 import type { SharedState, SlotLease } from '../state/shared.js';
 import type { PendingJob } from '../state/store.js';
@@ -68,7 +69,8 @@ export async function adoptCompletion(c: RunContext, downloads: Downloads, run: 
     c.registry.settle(run, { kind: 'download-failed', message: `download of another runner's render: ${why}`, recorded: true }, { videoId: entry.videoId });
     return;
   }
-  c.lock.set(run.planned.id, entry);
+  // The render is this job's output now, wherever the other runner kept it (a copy set aside, another path).
+  c.lock.set(run.planned.id, { ...entry, output: run.planned.job.output.split(sep).join('/') });
   c.touched.add(run.planned.id);
   finishFromLock(c, run, 'done');
 }

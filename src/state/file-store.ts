@@ -107,7 +107,7 @@ async function loadState(fs: StateFs, paths: StatePaths): Promise<Replay & { rec
   return { ...replay(journal.records, lock), records: journal.records };
 }
 
-const snapshotOf = ({ lock, pending, uploads, failed, superseded, claimedVideoIds }: Replay): StateSnapshot => ({ lock, pending, uploads, failed, superseded, claimedVideoIds });
+const snapshotOf = ({ lock, pending, uploads, failed, superseded, claimedVideoIds, results }: Replay): StateSnapshot => ({ lock, pending, uploads, failed, superseded, claimedVideoIds, results });
 
 /**
  * A kill -9 mid-append leaves the last line cut short, with no newline. Cut it off before appending again,
@@ -190,7 +190,9 @@ class FileStateStore implements StateStore {
       const lockText = serializeLock(state.lock);
       if ((await readTextIfExists(this.fs, this.paths.lock)) !== lockText) await writeFileAtomic(this.paths.lock, lockText, this.fs);
       // Only once the lock holds every completion may the journal forget them.
-      const kept = state.keep.map((index) => encodeRecord(state.records[index]!)).join('');
+      // Renders of versions the lock no longer holds stay, flagged, so a revert finds them (versions.ts).
+      const records = [...state.keep.map((index) => (state.earlier.has(index) ? ({ ...state.records[index]!, superseded: true } as JournalRecord) : state.records[index]!)), ...state.displaced];
+      const kept = records.map(encodeRecord).join('');
       await this.closeJournal();
       await writeFileAtomic(this.paths.journal, kept, this.fs);
     });

@@ -66,7 +66,7 @@ const REQUIRED: Record<JournalRecord['type'], Record<string, FieldType>> = {
   abandoned: { job: 'string', fingerprint: 'string', reason: 'string', at: 'string' },
   upload: { sha256: 'string', path: 'string', at: 'string' },
 };
-const OPTIONAL: Record<string, FieldType> = { replyRef: 'string', status: 'number', url: 'string', request: 'object' };
+const OPTIONAL: Record<string, FieldType> = { replyRef: 'string', status: 'number', url: 'string', request: 'object', superseded: 'boolean' };
 
 const typeOf = (value: unknown): string => (value === null || Array.isArray(value) ? 'array or null' : typeof value);
 

@@ -6,16 +6,26 @@
  * with the same replyRef. A settling record (completed / failed / abandoned) closes the attempt with its
  * replyRef when it names one, else the job's open attempt with the same fingerprint, else the job's
  * current attempt.
+ *
+ * Results are kept by job and fingerprint (`results`): the lock's entries and every completion, so a job
+ * whose manifest goes back to an earlier version finds that render. A compacted journal keeps the last
+ * completion of each version the lock no longer holds (one line per version ever rendered).
  */
 import type { LockEntry, LockFile } from '../model.js';
 import { mergeCompletions } from './lock-file.js';
+import { displacedEntries, versionKey } from './versions.js';
 import type { FailedJob, JournalRecord, PendingJob, StateSnapshot, UploadedFile } from './store.js';
 
 export interface Replay extends StateSnapshot {
-  /** Journal completions by job (the last one per job), before merging into the lock. */
+  /** Journal completions by job (the last one per job, renders kept aside left out), before merging into the lock. */
   completions: Map<string, LockEntry>;
-  /** Indices of the records a compacted journal must keep: open attempts, the latest upload per hash and each job's last failure. */
+  results: Map<string, LockEntry>;
+  /** Indices of the records a compacted journal must keep: open attempts, the latest upload per hash, each job's last failure and each earlier version's last render. */
   keep: number[];
+  /** Of those, the completions of versions the lock no longer holds: kept flagged `superseded`, so they never come back into the lock. */
+  earlier: ReadonlySet<number>;
+  /** Lock entries the journal's completions replace with another version: a compacted journal keeps them as that version's results. */
+  displaced: JournalRecord[];
 }
 
 interface Attempt {
@@ -31,6 +41,7 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
   const failedAt = new Map<string, number>();
   const uploads = new Map<string, { value: UploadedFile; index: number }>();
   const claimedVideoIds = new Set<string>();
+  const lastCompletion = new Map<string, { job: string; entry: LockEntry; index: number }>();
 
   const open = (attempt: Attempt): void => {
     const previous = current.get(attempt.pending.job);
@@ -74,8 +85,10 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
       }
       case 'completed':
         settle(find(record.job, record.replyRef, record.fingerprint));
-        completions.set(record.job, record.entry);
+        lastCompletion.set(versionKey(record.job, record.fingerprint), { job: record.job, entry: record.entry, index });
         claimedVideoIds.add(record.entry.videoId);
+        if (record.superseded) return;
+        completions.set(record.job, record.entry);
         failed.delete(record.job);
         return;
       case 'failed':
@@ -99,9 +112,21 @@ export function replay(records: readonly JournalRecord[], lockOnDisk: LockFile):
   // alone in the compacted journal it settles nothing, since its job then has no open attempt.
   const openJobs = new Set<string>(openAttempts.map((a) => a.pending.job));
   const failures = [...failed.keys()].filter((job) => !openJobs.has(job)).map((job) => failedAt.get(job)!);
-  const keep = [...openAttempts.flatMap((a) => a.records), ...[...uploads.values()].map((u) => u.index), ...failures].sort((a, b) => a - b);
+  const lock = mergeCompletions(lockOnDisk, completions);
+  const results = new Map<string, LockEntry>(Object.entries(lockOnDisk.jobs).map(([job, entry]) => [versionKey(job, entry.fingerprint), entry]));
+  const earlier: number[] = [];
+  for (const [key, { job, entry, index }] of lastCompletion) {
+    const known = results.get(key);
+    if (!known || Date.parse(known.completedAt) <= Date.parse(entry.completedAt)) results.set(key, entry);
+    // The lock holds its job's current version; the journal keeps each other version's last render.
+    if (lock.jobs[job]?.fingerprint !== entry.fingerprint) earlier.push(index);
+  }
+  const keep = [...openAttempts.flatMap((a) => a.records), ...[...uploads.values()].map((u) => u.index), ...failures, ...earlier].sort((a, b) => a - b);
   return {
-    lock: mergeCompletions(lockOnDisk, completions),
+    lock,
+    results,
+    earlier: new Set(earlier),
+    displaced: displacedEntries(lockOnDisk, lock).filter((r) => r.type === 'completed' && !lastCompletion.has(versionKey(r.job, r.fingerprint))),
     pending: new Map([...current].map(([job, attempt]) => [job, attempt.pending])),
     uploads: new Map([...uploads].map(([sha, u]) => [sha, u.value])),
     failed,

@@ -8,7 +8,8 @@
  *   intent      appended (durably) before the POST; alone it means "outcome unknown": reconcile by replyRef
  *               (GET scheduler / GET videos) before any resubmit.
  *   submitted   the POST returned a video id: poll it, never resubmit.
- *   completed   downloaded and verified: becomes a lock entry even if the lock file was never rewritten.
+ *   completed   downloaded and verified: becomes a lock entry even if the lock file was never rewritten
+ *               (with `superseded`: a render of a version the job moved on from, a result of that version only).
  *   failed      the render failed or was rejected.
  *   abandoned   the POST definitely created nothing (429, 400, or reconciled as absent).
  *   upload      content sha256 → remote path, so an asset is uploaded once across runs.
@@ -32,7 +33,16 @@ export type JournalRecord =
       request?: Record<string, unknown>;
     }
   | { type: 'submitted'; job: JobId; fingerprint: Fingerprint; videoId: string; replyRef: string; at: string }
-  | { type: 'completed'; job: JobId; fingerprint: Fingerprint; entry: LockEntry; replyRef?: string; at: string }
+  | {
+      type: 'completed';
+      job: JobId;
+      fingerprint: Fingerprint;
+      entry: LockEntry;
+      replyRef?: string;
+      at: string;
+      /** A render of a version the job has moved on from (kept aside, or compacted): a result of that version, never the job's lock entry. */
+      superseded?: boolean;
+    }
   | { type: 'failed'; job: JobId; fingerprint: Fingerprint; reason: string; status?: number; replyRef?: string; at: string }
   | { type: 'abandoned'; job: JobId; fingerprint: Fingerprint; reason: string; replyRef?: string; at: string }
   | { type: 'upload'; sha256: string; path: string; url?: string; at: string };
@@ -82,6 +92,11 @@ export interface StateSnapshot {
   failed: Map<string, FailedJob>;
   /** Open attempts replaced by a newer intent for the same job without being settled: reconcile them too. */
   superseded: PendingJob[];
+  /**
+   * Every known render by job and fingerprint (versionKey in versions.ts): the lock's entries, the journal's
+   * completions and the renders kept aside, the newest per version. A revert finds its version here.
+   */
+  results?: ReadonlyMap<string, LockEntry>;
   /** Every video id the journal recorded as some job's (submitted or completed): never another job's render. */
   claimedVideoIds?: ReadonlySet<string>;
 }

@@ -3,7 +3,7 @@
  * limit (`--budget N`, across every run of the session) allows it.
  */
 import type { JobId, Plan, PlannedJob } from '../model.js';
-import type { StateSnapshot } from '../state/store.js';
+import { openAttemptOf, type OpenState } from '../state/versions.js';
 
 export interface ChangeCost {
   /** Jobs this run renders: never rendered, or stale. */
@@ -19,13 +19,12 @@ export interface ChangeCost {
  * video id is collected by the run, never resubmitted. An attempt whose submit outcome is unknown (intent
  * only) may have to be submitted again, so it still counts.
  */
-export function changeCost(plan: Plan, state: Pick<StateSnapshot, 'pending'>): ChangeCost {
+export function changeCost(plan: Plan, state: OpenState): ChangeCost {
   const jobs = plan.jobs.filter((j) => j.action === 'render' || j.action === 'stale');
   const resumed: JobId[] = [];
   let credits = 0;
   for (const job of jobs) {
-    const open = state.pending.get(job.id);
-    if (open && open.fingerprint === job.fingerprint && open.videoId) resumed.push(job.id);
+    if (openAttemptOf(state, job.id, job.fingerprint)?.videoId) resumed.push(job.id);
     else credits += job.cost;
   }
   return { jobs, credits, resumed };

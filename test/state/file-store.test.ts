@@ -60,7 +60,7 @@ describe('paths', () => {
 describe('openFileStore', () => {
   it('starts empty and replays what was appended, across reopenings', async () => {
     const store = await openStore();
-    expect(await store.load()).toEqual({ lock: { version: 1, jobs: {} }, pending: new Map(), uploads: new Map(), failed: new Map(), superseded: [], claimedVideoIds: new Set() });
+    expect(await store.load()).toEqual({ lock: { version: 1, jobs: {} }, pending: new Map(), uploads: new Map(), failed: new Map(), superseded: [], claimedVideoIds: new Set(), results: new Map() });
     await store.append(intent('a', 'r1'));
     await store.append(submitted('a', 'r1', 'v1'));
     await store.append(intent('b', 'r2'));

@@ -9,6 +9,7 @@ import { emptyLock } from '../lock-file.js';
 import { replay } from '../replay.js';
 import type { ClaimResult } from '../shared.js';
 import type { JournalRecord } from '../store.js';
+import { openAttemptOf, versionKey } from '../versions.js';
 import { isoText } from './fence.js';
 
 /** SQL: a journal row's record with `at` set to when the database wrote it. */
@@ -31,15 +32,15 @@ export async function jobState(pool: pg.Pool, scope: string, job: string, finger
     [scope, job],
   );
   const state = replay(rows[0]?.records ?? [], emptyLock());
-  const pending = state.pending.get(job);
-  const completed = state.completions.get(job);
-  const open = pending?.fingerprint === fingerprint ? pending : undefined;
+  // By version: another version's newer attempt or result must not hide this one's (versions.ts).
+  const open = openAttemptOf(state, job, fingerprint);
+  const completed = state.results.get(versionKey(job, fingerprint));
   // The holder sent no POST later than a lease after its intent was written (fence.ts, beforePost), and a
   // POST answers or times out within the grace: past both, the API shows whatever that POST created.
   const settleAfterMs = open && !open.videoId ? Math.max(0, Date.parse(open.since) + timing.leaseMs + timing.postGraceMs - Date.parse(rows[0]!.now)) : 0;
   return {
     ...(open ? { pending: open, settleAfterMs } : {}),
-    ...(completed?.fingerprint === fingerprint ? { completed } : {}),
+    ...(completed ? { completed } : {}),
     claimedVideoIds: new Set(rows[0]?.ids ?? []),
   };
 }

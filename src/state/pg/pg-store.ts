@@ -129,8 +129,8 @@ async function snapshot(pool: pg.Pool, paths: StatePaths, scope: string, url: st
       throw databaseError(url, e);
     }),
   ]);
-  const { pending, uploads, failed, superseded, claimedVideoIds, lock: merged } = replay(records, lock);
-  return { lock: merged, pending, uploads, failed, superseded, claimedVideoIds: new Set([...(claimedVideoIds ?? []), ...retired]) };
+  const { pending, uploads, failed, superseded, claimedVideoIds, results, lock: merged } = replay(records, lock);
+  return { lock: merged, pending, uploads, failed, superseded, results, claimedVideoIds: new Set([...(claimedVideoIds ?? []), ...retired]) };
 }
 
 /** Reads the shared state without taking the run lock (for `plan` and `status`). */
