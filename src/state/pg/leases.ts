@@ -12,6 +12,7 @@ import { replay } from '../replay.js';
 import type { Account, ClaimResult, ClaimWait, RunnerView, SchedulerLook, SharedState, SlotLease, SlotTurn } from '../shared.js';
 import type { JournalRecord } from '../store.js';
 import { ClaimLooks } from './claim-looks.js';
+import { Listener } from './listener.js';
 import { runnerViews } from './runners.js';
 
 export interface LeaseTiming {
@@ -32,7 +33,7 @@ const MAX_LOOK_BYTES = 7_800;
 
 export class PgLeases implements SharedState {
   private heartbeat: NodeJS.Timeout | undefined;
-  private listener: pg.Client | undefined;
+  private listener: Listener | undefined;
   /** Sleeping waiters by what wakes them: `slot`, or `claim <scope> <job>`. */
   private readonly wakers = new Map<string, Set<() => void>>();
   private hasSlots = false;
@@ -71,15 +72,9 @@ export class PgLeases implements SharedState {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client(this.connection);
-    client.on('error', () => {
-      this.listener = undefined;
-    });
-    client.on('notification', (message) => (message.channel === LOOKS ? this.heard(message.payload ?? '') : this.wake(message.payload ?? '')));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    await client.query(`LISTEN ${LOOKS}`);
-    this.listener = client;
+    const listener = new Listener(this.connection, [CHANNEL, LOOKS], (message) => (message.channel === LOOKS ? this.heard(message.payload ?? '') : this.wake(message.payload ?? '')), () => this.wakeAll());
+    await listener.start();
+    this.listener = listener;
   }
 
   private wakeAll(): void {
@@ -261,6 +256,6 @@ export class PgLeases implements SharedState {
     await this.pool.query('UPDATE runners SET stopped_at = now() WHERE id = $1', [this.runner]).catch(() => undefined);
     await this.notify();
     for (const { job } of claimed.rows) await this.notify(job);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 }
