@@ -6,6 +6,7 @@
  * on each other's row locks. A NOTIFY on every release wakes waiters; polling is the fallback.
  */
 import pg from 'pg';
+import { onAbort } from '../../abort.js';
 import type { LockEntry } from '../../model.js';
 import { emptyLock } from '../lock-file.js';
 import { replay } from '../replay.js';
@@ -94,16 +95,17 @@ export class PgLeases implements SharedState {
     return new Promise((resolve) => {
       const set = this.wakers.get(topic) ?? new Set<() => void>();
       this.wakers.set(topic, set);
+      let stopWaiting = (): void => undefined;
       const done = () => {
         clearTimeout(timer);
         set.delete(done);
         if (set.size === 0 && this.wakers.get(topic) === set) this.wakers.delete(topic);
-        signal?.removeEventListener('abort', done);
+        stopWaiting();
         resolve();
       };
       const timer = setTimeout(done, ms);
       set.add(done);
-      signal?.addEventListener('abort', done, { once: true });
+      stopWaiting = onAbort(signal, done);
     });
   }
 
