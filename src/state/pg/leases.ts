@@ -184,8 +184,8 @@ export class PgLeases implements SharedState {
     await this.notify(job);
   }
 
-  async takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined> {
-    const turn = await this.slotFor(job, undefined, signal);
+  async takeSlot(job: string, signal?: AbortSignal, account?: string): Promise<SlotLease | undefined> {
+    const turn = await this.slotFor(job, undefined, signal, account);
     return turn.kind === 'slot' ? turn.lease : undefined;
   }
 
@@ -193,7 +193,7 @@ export class PgLeases implements SharedState {
    * Waits for a free slot; with a fingerprint, gives up as soon as another live runner claims that job
    * (checked in the same statement that takes the slot), so a job claimed elsewhere never takes a slot here.
    */
-  async slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<SlotTurn> {
+  async slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal, account?: string): Promise<SlotTurn> {
     if (!this.hasSlots) return { kind: 'none' };
     for (;;) {
       if (signal?.aborted || this.stopped) return { kind: 'stopped' };
@@ -201,11 +201,11 @@ export class PgLeases implements SharedState {
         `WITH other AS (SELECT c.runner_id FROM claims c WHERE $4::text IS NOT NULL AND c.scope = $5 AND c.fingerprint = $4 AND c.job = $2 AND c.runner_id <> $1 AND ${this.live('c', '$3')}),
               taken AS (UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
                  WHERE NOT EXISTS (SELECT 1 FROM other) AND (s.account, s.n) = (
-                   SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${this.live('f', '$3')}
+                   SELECT f.account, f.n FROM slots f WHERE ($6::text IS NULL OR lower(f.account) = lower($6) OR NOT EXISTS (SELECT 1 FROM slots x WHERE lower(x.account) = lower($6))) AND (f.runner_id IS NULL OR NOT ${this.live('f', '$3')})
                    ORDER BY f.n, f.account LIMIT 1 FOR UPDATE SKIP LOCKED)
                  RETURNING s.account, s.n)
          SELECT (SELECT runner_id FROM other LIMIT 1) AS holder, taken.account, taken.n FROM (SELECT 1) one LEFT JOIN taken ON true`,
-        [this.runner, job, this.timing.leaseMs, fingerprint ?? null, this.scope],
+        [this.runner, job, this.timing.leaseMs, fingerprint ?? null, this.scope, account ?? null],
       );
       const row = rows[0];
       if (row?.holder) return { kind: 'held', runner: row.holder };
