@@ -1,3 +1,5 @@
+import { onAbort } from './abort.js';
+
 /** Time as a seam: the executor, poller and simulator take a Clock so tests can run on a fake one. */
 export interface Clock {
   now(): number;
@@ -10,13 +12,12 @@ export const systemClock: Clock = {
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
+        stop();
         resolve();
       }, ms);
-      const onAbort = () => {
+      const stop = onAbort(signal, () => {
         clearTimeout(timer);
         reject(signal!.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      });
     }),
 };

@@ -48,10 +48,14 @@ export class AccountHealth {
     return this.emails.filter((e) => !this.isBroken(e));
   }
 
-  /** The account to name in a generation request (none: the API chooses, or the source video decides). */
-  route(body: Record<string, unknown>): Route {
+  /**
+   * The account to name in a generation request (none: the API chooses, or the source video decides).
+   * `slot`: the account whose slot the runner holds (a shared store); while healthy, the request goes there.
+   */
+  route(body: Record<string, unknown>, slot?: string): Route {
     const owner = ownerOf(body.video_id);
     if (owner !== undefined) return this.isBroken(owner) ? { ok: false, account: owner } : { ok: true };
+    if (slot !== undefined && !this.isBroken(slot)) return { ok: true, email: slot };
     if (!this.named) return { ok: true };
     const healthy = this.healthy();
     if (healthy.length === 0) return this.emails.length === 0 ? { ok: true } : { ok: false, account: this.emails.join(', ') };

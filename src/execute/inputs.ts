@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { PixverseApi } from '../api/api.js';
-import type { AccountHealth } from './account-health.js';
+import { ownerOf, type AccountHealth } from './account-health.js';
 import { isApiError } from '../api/errors.js';
 import { UPLOAD_CONTENT_TYPES } from '../api/protocol.js';
 import { extractFrame, sha256File } from '../media.js';
@@ -57,6 +57,16 @@ export class InputResolver {
       Object.entries(inputs).map(async ([field, ref]) => [field, await this.resolveOne(ref)] as const),
     );
     return Object.fromEntries(entries);
+  }
+
+  /**
+   * The account a job's POST must go to, when its source video decides it (a `video_id` from another job:
+   * the API uses the account inside that id), so a shared store takes the job's slot on that account.
+   */
+  async sourceAccount(inputs: Record<string, InputRef>): Promise<string | undefined> {
+    const ref = inputs.video_id;
+    if (ref?.type !== 'job-video') return undefined;
+    return ownerOf((await this.ctx.output(ref.job, false)).videoId);
   }
 
   private async resolveOne(ref: InputRef): Promise<string> {

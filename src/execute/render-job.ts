@@ -70,7 +70,8 @@ export class JobRenderer {
 
   /** In the local queue: an account slot first, then the claim; the slot is held until the job is final at the API. */
   private async sharedTurn(run: JobRun, shared: SharedState): Promise<SharedTurn> {
-    const slot = await HeldSlot.take(shared, run.planned.id, run.planned.fingerprint, this.c.o.signal);
+    const pinned = await this.c.inputs.sourceAccount(run.planned.job.inputs);
+    const slot = await HeldSlot.take(shared, run.planned.id, run.planned.fingerprint, this.c.o.signal, pinned);
     if (slot === 'held') return { kind: 'held' };
     if (slot === 'stopped') {
       this.c.registry.settle(run, { kind: 'interrupted' });
@@ -79,7 +80,7 @@ export class JobRenderer {
     try {
       const claim = await claimInSlot(this.c, shared, run.planned);
       if (claim.kind !== 'mine') return claim;
-      const video = await this.renderClaimed(run, claim.pending, (task) => slot.without(task));
+      const video = await this.renderClaimed(run, claim.pending, (task) => slot.without(task), () => slot.account);
       return video ? { kind: 'video', video } : { kind: 'settled' };
     } finally {
       await slot.release();
@@ -90,13 +91,19 @@ export class JobRenderer {
    * A claimed job, in its slot: resume its open attempt, else submit it. Uploads run through `uploading`,
    * which gives the slot back meanwhile (nothing renders at the API while a file is sent).
    */
-  private async renderClaimed(run: JobRun, pending: PendingJob | undefined, uploading: <T>(task: () => Promise<T>) => Promise<T>): Promise<VideoObject | undefined> {
+  private async renderClaimed(
+    run: JobRun,
+    pending: PendingJob | undefined,
+    uploading: <T>(task: () => Promise<T>) => Promise<T>,
+    slotAccount: () => string | undefined,
+  ): Promise<VideoObject | undefined> {
     const resumed = await this.resume(run, pending);
     if (resumed.kind === 'video') return this.waitFinal(run, resumed.videoId);
     if (resumed.kind === 'settled' || this.refused(run)) return undefined;
     const needsUpload = Object.values(run.planned.job.inputs).some((ref) => ref.type !== 'job-video');
     const body = await (needsUpload ? uploading(() => this.requestBody(run)) : this.requestBody(run));
-    return this.submitAndWait(run, body);
+    // After an upload the slot was taken again, maybe on another account: the one held now is named.
+    return this.submitAndWait(run, body, slotAccount());
   }
 
   private async renderFrom(run: JobRun, pending: PendingJob | undefined): Promise<void> {
@@ -157,7 +164,7 @@ export class JobRenderer {
     if (video) await this.downloads.finish(run, video);
   }
 
-  private async submitAndWait(run: JobRun, body: Record<string, unknown>): Promise<VideoObject | undefined> {
+  private async submitAndWait(run: JobRun, body: Record<string, unknown>, slotAccount?: string): Promise<VideoObject | undefined> {
     const { planned } = run;
     const { o, registry, gate, budget } = this.c;
     if (gate.noCredits) return registry.settle(run, { kind: 'no-credits' });
@@ -170,6 +177,7 @@ export class JobRenderer {
       { ...this.c.submit, onRetry: (reason, delayMs) => o.onEvent?.({ type: 'retry', at: this.c.nowIso(), id: planned.id, reason, delayMs }) },
       { id: planned.id, fingerprint: planned.fingerprint, endpoint: planned.endpoint, credits: planned.cost, offPeak: planned.offPeak },
       body,
+      slotAccount,
     );
     switch (result.kind) {
       case 'stopped':

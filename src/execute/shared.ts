@@ -82,19 +82,26 @@ export class HeldSlot {
     private readonly job: string,
     private readonly signal: AbortSignal | undefined,
     private lease: SlotLease | undefined,
+    /** The account the job's POST must go to, when its source video decides it. */
+    private readonly pinned: string | undefined,
   ) {}
+
+  /** The account of the slot held: the POST names it, so it lands where the slot was counted. */
+  get account(): string | undefined {
+    return this.lease?.account;
+  }
 
   /**
    * A slot for the job, or `held` when another runner claims its fingerprint first (`fingerprint`), or
    * `stopped`. Without known accounts there are no slot rows: a slot with nothing to hold.
    */
-  static async take(shared: SharedState, job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<HeldSlot | 'held' | 'stopped'> {
-    const turn = await shared.slotFor(job, fingerprint, signal);
+  static async take(shared: SharedState, job: string, fingerprint: string | undefined, signal?: AbortSignal, account?: string): Promise<HeldSlot | 'held' | 'stopped'> {
+    const turn = await shared.slotFor(job, fingerprint, signal, account);
     switch (turn.kind) {
       case 'slot':
-        return new HeldSlot(shared, job, signal, turn.lease);
+        return new HeldSlot(shared, job, signal, turn.lease, account);
       case 'none':
-        return new HeldSlot(shared, job, signal, undefined);
+        return new HeldSlot(shared, job, signal, undefined, account);
       case 'held':
         return 'held';
       case 'stopped':
@@ -107,7 +114,7 @@ export class HeldSlot {
     if (!this.lease) return task();
     await this.release();
     const result = await task();
-    this.lease = await this.shared.takeSlot(this.job, this.signal);
+    this.lease = await this.shared.takeSlot(this.job, this.signal, this.pinned);
     return result;
   }
 

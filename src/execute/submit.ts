@@ -56,6 +56,8 @@ export async function submitOnce(
   ctx: SubmitContext,
   job: { id: JobId; fingerprint: Fingerprint; endpoint: string; credits: number; offPeak: boolean },
   body: Record<string, unknown>,
+  /** The account whose slot lease this POST runs in (a shared store): the request names it. */
+  slotAccount?: string,
 ): Promise<SubmitResult> {
   const random = ctx.random ?? Math.random;
   let busyAttempt = 0;
@@ -65,7 +67,7 @@ export async function submitOnce(
   const original = body;
   for (;;) {
     if (ctx.signal?.aborted) return { kind: 'stopped' };
-    const route = ctx.health?.route(original) ?? { ok: true };
+    const route = ctx.health?.route(original, slotAccount) ?? { ok: true };
     if (!route.ok) return { kind: 'rejected', error: brokenAccountError(job.endpoint, route.account) };
     body = route.email ? { ...original, email: route.email } : original;
     const replyRef = newReplyRef(job.id, job.fingerprint);

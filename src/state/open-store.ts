@@ -7,6 +7,7 @@ import { assertStateWithin } from './contained.js';
 import { StateError } from './errors.js';
 import { openFileStore, readStateSnapshot } from './file-store.js';
 import { unreachable } from '../diagnostic.js';
+import { shownUrl } from './pg/connection-secrets.js';
 import type { PgStoreOptions } from './pg/pg-store.js';
 import type { RunnerView } from './shared.js';
 import type { StateSnapshot, StateStore } from './store.js';
@@ -28,18 +29,22 @@ export function storeChoice(configured: string | undefined, env: NodeJS.ProcessE
   const setting = env.PIXRENDER_STORE || configured || 'file';
   if (setting === 'file') return { kind: 'file' };
   if (/^postgres(ql)?:\/\//.test(setting)) return { kind: 'postgres', url: setting };
-  throw new StateError('store-config', `unknown state store "${setting.replace(/:\/\/.*/, '://…')}": use "file" or a postgres:// URL (${env.PIXRENDER_STORE ? '$PIXRENDER_STORE' : 'config store'})`);
+  throw new StateError('store-config', `unknown state store "${shownUrl(setting)}": use "file" or a postgres:// URL (${env.PIXRENDER_STORE ? '$PIXRENDER_STORE' : 'config store'})`);
 }
 
-/** Lease timings from the environment (PIXRENDER_LEASE_MS, PIXRENDER_POST_GRACE_MS), for tests and tuning. */
-function leaseTiming(env: NodeJS.ProcessEnv): Pick<PgStoreOptions, 'leaseMs' | 'postGraceMs'> {
+/**
+ * Timings from the environment, for tests and tuning: PIXRENDER_LEASE_MS, PIXRENDER_POST_GRACE_MS, and
+ * PIXRENDER_DB_TIMEOUT_MS (the longest one database call may take, reconnecting included).
+ */
+function leaseTiming(env: NodeJS.ProcessEnv): Pick<PgStoreOptions, 'leaseMs' | 'postGraceMs' | 'connection'> {
   const ms = (name: string) => {
     const value = Number(env[name]);
     return Number.isFinite(value) && value > 0 ? value : undefined;
   };
   const leaseMs = ms('PIXRENDER_LEASE_MS');
   const postGraceMs = ms('PIXRENDER_POST_GRACE_MS');
-  return { ...(leaseMs ? { leaseMs } : {}), ...(postGraceMs ? { postGraceMs } : {}) };
+  const timeoutMs = ms('PIXRENDER_DB_TIMEOUT_MS');
+  return { ...(leaseMs ? { leaseMs } : {}), ...(postGraceMs ? { postGraceMs } : {}), ...(timeoutMs ? { connection: { timeoutMs } } : {}) };
 }
 
 /** The PostgreSQL store and its driver load only when a project uses it (a file-store start stays light). */
@@ -71,7 +76,7 @@ export async function readState(manifestFile: string, options: StoreOptions = {}
     case 'file':
       return readStateSnapshot(manifestFile, { ...options.state });
     case 'postgres':
-      return (await pgStore()).readPgSnapshot(manifestFile, { url: choice.url, env: options.env ?? process.env });
+      return (await pgStore()).readPgSnapshot(manifestFile, { url: choice.url, ...leaseTiming(options.env ?? process.env), env: options.env ?? process.env });
     default:
       return unreachable(choice);
   }
@@ -84,8 +89,10 @@ export async function sharedRunners(options: StoreOptions = {}): Promise<{ store
     case 'file':
       return undefined;
     case 'postgres': {
-      const { readRunners, shownUrl } = await pgStore();
-      return { store: shownUrl(choice.url), runners: await readRunners(choice.url, leaseTiming(options.env ?? process.env).leaseMs) };
+      const env = options.env ?? process.env;
+      const { leaseMs, connection } = leaseTiming(env);
+      const { readRunners } = await pgStore();
+      return { store: shownUrl(choice.url), runners: await readRunners(choice.url, leaseMs, { ...(connection ? { connection } : {}), env }) };
     }
     default:
       return unreachable(choice);

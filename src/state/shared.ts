@@ -91,10 +91,13 @@ export interface SharedState {
    */
   waitForClaim(job: string, fingerprint: string, signal?: AbortSignal, onWait?: (runner: string) => void): Promise<ClaimWait>;
   release(job: string, fingerprint: string): Promise<void>;
-  /** Waits for a free account slot. */
-  takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined>;
-  /** Waits for a free account slot for a job, unless another runner claims that fingerprint first. */
-  slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<SlotTurn>;
+  /** Waits for a free account slot (on `account` when the job's POST must go there). */
+  takeSlot(job: string, signal?: AbortSignal, account?: string): Promise<SlotLease | undefined>;
+  /**
+   * Waits for a free account slot for a job, unless another runner claims that fingerprint first. `account`:
+   * only a slot of that account (the POST goes to the account inside its source video's id).
+   */
+  slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal, account?: string): Promise<SlotTurn>;
   /**
    * Just before the POST of the intent last written for this job: false when this runner's hold may have
    * lapsed since that write (a pause, a suspended machine: the lease time has passed on this machine's

@@ -3,6 +3,7 @@ export interface TestPostgres {
   port: number;
   dir: string;
   createDatabase(name?: string): Promise<string>;
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 export function postgresBin(): string | undefined;

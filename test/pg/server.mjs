@@ -72,6 +72,10 @@ export async function startPostgres() {
       await asPostgres(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    /** `pg_ctl restart` (fast: open sessions are ended), as an operator would; resolves once it accepts connections again. */
+    async restart() {
+      await asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-l', join(dir, 'server.log'), '-w', '-t', '60', 'restart']);
+    },
     async stop() {
       await asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });

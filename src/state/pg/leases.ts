@@ -6,18 +6,20 @@
  * on each other's row locks. A NOTIFY on every release wakes waiters; polling is the fallback.
  */
 import pg from 'pg';
+import { onAbort } from '../../abort.js';
 import type { LockEntry } from '../../model.js';
 import type { Account, ClaimResult, ClaimWait, RunnerView, SchedulerLook, SharedState, SlotLease, SlotTurn } from '../shared.js';
 import { ClaimLooks } from './claim-looks.js';
 import { held, live, takeClaim, type Holder } from './fence.js';
 import { Holds } from './holds.js';
 import { jobState } from './job-state.js';
+import { Listener } from './listener.js';
 import { runnerViews } from './runners.js';
 
 export interface LeaseTiming {
   /** A lease lapses when its runner's heartbeat is older than this. */
   leaseMs: number;
-  /** See SharedState.postGraceMs. */
+  /** How long a POST may take to answer or time out: a taker reconciles an intent only after the lease plus this (job-state.ts). */
   postGraceMs: number;
   /** Longest wait between looks when no notification comes. */
   pollMs: number;
@@ -32,7 +34,7 @@ const MAX_LOOK_BYTES = 7_800;
 
 export class PgLeases implements SharedState {
   private heartbeat: NodeJS.Timeout | undefined;
-  private listener: pg.Client | undefined;
+  private listener: Listener | undefined;
   /** Sleeping waiters by what wakes them: `slot`, or `claim <scope> <job>`. */
   private readonly wakers = new Map<string, Set<() => void>>();
   private hasSlots = false;
@@ -78,15 +80,9 @@ export class PgLeases implements SharedState {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client(this.connection);
-    client.on('error', () => {
-      this.listener = undefined;
-    });
-    client.on('notification', (message) => (message.channel === LOOKS ? this.heard(message.payload ?? '') : this.wake(message.payload ?? '')));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    await client.query(`LISTEN ${LOOKS}`);
-    this.listener = client;
+    const listener = new Listener(this.connection, [CHANNEL, LOOKS], (message) => (message.channel === LOOKS ? this.heard(message.payload ?? '') : this.wake(message.payload ?? '')), () => this.wakeAll());
+    await listener.start();
+    this.listener = listener;
   }
 
   private wakeAll(): void {
@@ -106,16 +102,17 @@ export class PgLeases implements SharedState {
     return new Promise((resolve) => {
       const set = this.wakers.get(topic) ?? new Set<() => void>();
       this.wakers.set(topic, set);
+      let stopWaiting = (): void => undefined;
       const done = () => {
         clearTimeout(timer);
         set.delete(done);
         if (set.size === 0 && this.wakers.get(topic) === set) this.wakers.delete(topic);
-        signal?.removeEventListener('abort', done);
+        stopWaiting();
         resolve();
       };
       const timer = setTimeout(done, ms);
       set.add(done);
-      signal?.addEventListener('abort', done, { once: true });
+      stopWaiting = onAbort(signal, done);
     });
   }
 
@@ -173,8 +170,8 @@ export class PgLeases implements SharedState {
     await this.notify(job);
   }
 
-  async takeSlot(job: string, signal?: AbortSignal): Promise<SlotLease | undefined> {
-    const turn = await this.slotFor(job, undefined, signal);
+  async takeSlot(job: string, signal?: AbortSignal, account?: string): Promise<SlotLease | undefined> {
+    const turn = await this.slotFor(job, undefined, signal, account);
     return turn.kind === 'slot' ? turn.lease : undefined;
   }
 
@@ -182,7 +179,7 @@ export class PgLeases implements SharedState {
    * Waits for a free slot; with a fingerprint, gives up as soon as another live runner claims that job
    * (checked in the same statement that takes the slot), so a job claimed elsewhere never takes a slot here.
    */
-  async slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal): Promise<SlotTurn> {
+  async slotFor(job: string, fingerprint: string | undefined, signal?: AbortSignal, account?: string): Promise<SlotTurn> {
     if (!this.hasSlots) return { kind: 'none' };
     for (;;) {
       if (signal?.aborted || this.stopped) return { kind: 'stopped' };
@@ -190,11 +187,11 @@ export class PgLeases implements SharedState {
         `WITH other AS (SELECT c.runner_id FROM claims c WHERE $4::text IS NOT NULL AND c.scope = $5 AND c.fingerprint = $4 AND c.job = $2 AND c.runner_id <> $1 AND ${held('c', '$3')}),
               taken AS (UPDATE slots s SET runner_id = $1, job = $2, taken_at = now()
                  WHERE NOT EXISTS (SELECT 1 FROM other) AND (s.account, s.n) = (
-                   SELECT f.account, f.n FROM slots f WHERE f.runner_id IS NULL OR NOT ${live('f', '$3')}
+                   SELECT f.account, f.n FROM slots f WHERE ($6::text IS NULL OR lower(f.account) = lower($6) OR NOT EXISTS (SELECT 1 FROM slots x WHERE lower(x.account) = lower($6))) AND (f.runner_id IS NULL OR NOT ${live('f', '$3')})
                    ORDER BY f.n, f.account LIMIT 1 FOR UPDATE SKIP LOCKED)
                  RETURNING s.account, s.n)
          SELECT (SELECT runner_id FROM other LIMIT 1) AS holder, taken.account, taken.n FROM (SELECT 1) one LEFT JOIN taken ON true`,
-        [this.runner, job, this.timing.leaseMs, fingerprint ?? null, this.scope],
+        [this.runner, job, this.timing.leaseMs, fingerprint ?? null, this.scope, account ?? null],
       );
       const row = rows[0];
       if (row?.holder) return { kind: 'held', runner: row.holder };
@@ -247,6 +244,6 @@ export class PgLeases implements SharedState {
     await this.pool.query('UPDATE runners SET stopped_at = now() WHERE id = $1', [this.runner]).catch(() => undefined);
     await this.notify();
     for (const { job } of claimed.rows) await this.notify(job);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 }

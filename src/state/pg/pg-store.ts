@@ -24,12 +24,16 @@ import { PgLeases, type LeaseTiming } from './leases.js';
 import { RECORD_AT_DB } from './job-state.js';
 import { migrate } from './migrations.js';
 import { runnerViews } from './runners.js';
+import { Connection, databaseError, DEFAULT_CONNECTION, within, type ConnectionTiming } from './connection.js';
+import { shownUrl } from './connection-secrets.js';
 import { pruneJournal, retiredVideos } from './prune.js';
 import { legacyScope, manifestScope } from './scope.js';
 import { writeRecord } from './writes.js';
 import type { RunnerView } from '../shared.js';
 
 export interface PgStoreOptions extends Partial<LeaseTiming> {
+  /** Bounds on every database call (connection.ts). */
+  connection?: Partial<ConnectionTiming>;
   url: string;
   stateDir?: string;
   lockFile?: string;
@@ -42,22 +46,6 @@ export interface PgStoreOptions extends Partial<LeaseTiming> {
 
 export const DEFAULT_LEASE: LeaseTiming = { leaseMs: 30_000, postGraceMs: 60_000, pollMs: 1_000 };
 
-/** The URL without its password, for messages. */
-export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString();
-  } catch {
-    return 'the configured database';
-  }
-}
-
-function databaseError(url: string, error: unknown): StateError {
-  if (error instanceof StateError) return error;
-  return new StateError('database', `the state database ${shownUrl(url)} failed: ${(error as Error).message}`, undefined, { cause: error });
-}
-
 /** Connections per runner: the first submissions of a run go out together, each on one. */
 const POOL_SIZE = 6;
 
@@ -69,23 +57,25 @@ function warm(pool: pg.Pool): void {
   for (let i = 1; i < POOL_SIZE; i++) void pool.connect().then((client) => client.release(), () => undefined);
 }
 
-async function connect(url: string, { warmUp = false } = {}): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 10_000 });
-  // An idle client whose server went away must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+async function connect(url: string, options: { warmUp?: boolean; timing?: Partial<ConnectionTiming>; env?: NodeJS.ProcessEnv } = {}): Promise<Connection> {
+  const connection = new Connection(url, { ...DEFAULT_CONNECTION, ...options.timing }, POOL_SIZE, options.env);
   try {
-    const client = await pool.connect();
+    const client = await within(connection.pool.connect(), connection.timing.timeoutMs, 'timeout connecting');
     try {
       await migrate(client);
     } finally {
       client.release();
     }
   } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw databaseError(url, error);
+    await connection.end();
+    throw connection.error(error);
   }
-  if (warmUp) warm(pool);
-  return pool;
+  if (options.warmUp) warm(connection.pool);
+  return connection;
+}
+
+function connectOptions(options: Pick<PgStoreOptions, 'connection' | 'env'>): { timing?: Partial<ConnectionTiming>; env?: NodeJS.ProcessEnv } {
+  return { ...(options.connection ? { timing: options.connection } : {}), ...(options.env ? { env: options.env } : {}) };
 }
 
 /**
@@ -136,14 +126,14 @@ async function snapshot(pool: pg.Pool, paths: StatePaths, scope: string, url: st
 /** Reads the shared state without taking the run lock (for `plan` and `status`). */
 export async function readPgSnapshot(manifestFile: string, options: PgStoreOptions): Promise<StateSnapshot> {
   const paths = statePaths(manifestFile, options.stateDir, options.lockFile);
-  const pool = await connect(options.url);
+  const connection = await connect(options.url, connectOptions(options));
   try {
-    const scope = await scopeOf(pool, paths, options).catch((e: unknown) => {
-      throw databaseError(options.url, e);
+    const scope = await scopeOf(connection.pool, paths, options).catch((e: unknown) => {
+      throw connection.error(e);
     });
-    return await snapshot(pool, paths, scope, options.url);
+    return await snapshot(connection.pool, paths, scope, options.url);
   } finally {
-    await pool.end();
+    await connection.end();
   }
 }
 
@@ -152,9 +142,10 @@ export async function openPgStore(manifestFile: string, options: PgStoreOptions)
   const paths = statePaths(manifestFile, options.stateDir, options.lockFile);
   await nodeStateFs.mkdir(paths.stateDir, { recursive: true });
   const runLock = await acquireProcessLock(paths.pid, { fs: nodeStateFs });
-  let pool: pg.Pool | undefined;
+  let connection: Connection | undefined;
   try {
-    pool = await connect(options.url, { warmUp: true });
+    connection = await connect(options.url, { warmUp: true, ...connectOptions(options) });
+    const pool = connection.pool;
     const scope = await scopeOf(pool, paths, options);
     const host = hostname();
     const runner = `${host}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -163,13 +154,13 @@ export async function openPgStore(manifestFile: string, options: PgStoreOptions)
       postGraceMs: options.postGraceMs ?? DEFAULT_LEASE.postGraceMs,
       pollMs: options.pollMs ?? Math.min(DEFAULT_LEASE.pollMs, Math.max(20, Math.floor((options.leaseMs ?? DEFAULT_LEASE.leaseMs) / 4))),
     };
-    const leases = new PgLeases(pool, scope, runner, timing, { connectionString: options.url });
+    const leases = new PgLeases(pool, scope, runner, timing, connection.clientConfig());
     await leases.start({ host, pid: process.pid, manifest: scope });
-    return new PgStateStore(paths, pool, scope, options.url, leases, runLock, options.secrets ?? []);
+    return new PgStateStore(paths, connection, scope, options.url, leases, runLock, options.secrets ?? []);
   } catch (error) {
-    await pool?.end().catch(() => undefined);
+    await connection?.end();
     await runLock.release();
-    throw databaseError(options.url, error);
+    throw connection ? connection.error(error) : databaseError(options.url, error, options.env);
   }
 }
 
@@ -179,13 +170,17 @@ class PgStateStore implements StateStore {
 
   constructor(
     private readonly paths: StatePaths,
-    private readonly pool: pg.Pool,
+    private readonly connection: Connection,
     private readonly scope: string,
     private readonly url: string,
     readonly shared: PgLeases,
     private readonly runLock: ProcessLock,
     private readonly secrets: readonly string[],
   ) {}
+
+  private get pool(): pg.Pool {
+    return this.connection.pool;
+  }
 
   load(): Promise<StateSnapshot> {
     return snapshot(this.pool, this.paths, this.scope, this.url);
@@ -249,8 +244,9 @@ class PgStateStore implements StateStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.lockWrites.catch(() => undefined);
-      await this.shared.stop();
-      await this.pool.end().catch(() => undefined);
+      // Leases are given back while the database answers; a stalled one cannot hold the exit up.
+      await within(this.shared.stop(), this.connection.timing.timeoutMs, 'timeout').catch(() => undefined);
+      await this.connection.end();
       await this.runLock.release();
     })();
     return this.closing;
@@ -264,11 +260,11 @@ class PgStateStore implements StateStore {
 }
 
 /** Every runner the database knows that has not stopped (a dead one shows until its rows are reused). */
-export async function readRunners(url: string, leaseMs = DEFAULT_LEASE.leaseMs): Promise<RunnerView[]> {
-  const pool = await connect(url);
+export async function readRunners(url: string, leaseMs = DEFAULT_LEASE.leaseMs, options: Pick<PgStoreOptions, 'connection' | 'env'> = {}): Promise<RunnerView[]> {
+  const connection = await connect(url, connectOptions(options));
   try {
-    return await runnerViews(pool, leaseMs);
+    return await runnerViews(connection.pool, leaseMs);
   } finally {
-    await pool.end();
+    await connection.end();
   }
 }
