@@ -7,7 +7,7 @@ import { assertStateWithin } from './contained.js';
 import { StateError } from './errors.js';
 import { openFileStore, readStateSnapshot } from './file-store.js';
 import { unreachable } from '../diagnostic.js';
-import { shownUrl } from './pg/connection-secrets.js';
+import { shownUrl } from './connection-secrets.js';
 import type { PgStoreOptions } from './pg/pg-store.js';
 import type { RunnerView } from './shared.js';
 import type { StateSnapshot, StateStore } from './store.js';

@@ -1,6 +1,6 @@
 // Every way of writing a secret into a connection string is kept out of what pixrender prints.
 import { describe, expect, it } from 'vitest';
-import { redactConnection, shownUrl } from '../../src/state/pg/connection-secrets.js';
+import { redactConnection, shownUrl } from '../../src/state/connection-secrets.js';
 
 const SECRET = 's3cr3tPw';
 const ENCODED = 's3cr%33tPw'; // %33 is "3"

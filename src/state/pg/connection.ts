@@ -10,7 +10,7 @@
 import { Socket } from 'node:net';
 import pg from 'pg';
 import { StateError } from '../errors.js';
-import { redactConnection, shownUrl } from './connection-secrets.js';
+import { redactConnection, shownUrl } from '../connection-secrets.js';
 
 export interface ConnectionTiming {
   /** The longest one database call may take, reconnecting included. @default 15000 */

@@ -25,7 +25,7 @@ import { RECORD_AT_DB } from './job-state.js';
 import { migrate } from './migrations.js';
 import { runnerViews } from './runners.js';
 import { Connection, databaseError, DEFAULT_CONNECTION, within, type ConnectionTiming } from './connection.js';
-import { shownUrl } from './connection-secrets.js';
+import { shownUrl } from '../connection-secrets.js';
 import { pruneJournal, retiredVideos } from './prune.js';
 import { legacyScope, manifestScope } from './scope.js';
 import { writeRecord } from './writes.js';
